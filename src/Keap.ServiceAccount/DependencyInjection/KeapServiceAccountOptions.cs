@@ -1,0 +1,89 @@
+namespace Keap.ServiceAccount;
+
+/// <summary>
+/// Settings of the Keap connection, usually bound from the <c>Keap</c> configuration section.
+/// Validated when the host starts: a missing or invalid setting stops start-up with the setting's name.
+/// </summary>
+public sealed class KeapServiceAccountOptions
+{
+    /// <summary>The configuration section these options are usually bound from.</summary>
+    public const string SectionName = "Keap";
+
+    /// <summary>Keap's authorize page.</summary>
+    public static readonly Uri DefaultAuthorizeEndpoint = new("https://accounts.infusionsoft.com/app/oauth/authorize");
+
+    /// <summary>Keap's token endpoint.</summary>
+    public static readonly Uri DefaultTokenEndpoint = new("https://api.infusionsoft.com/token");
+
+    /// <summary>Keap's REST API root; v2 paths (<c>rest/v2/...</c>) are resolved against it.</summary>
+    public static readonly Uri DefaultApiBaseAddress = new("https://api.infusionsoft.com/crm/");
+
+    /// <summary>The OAuth client id (the "key" of the Keap developer app). Required unless <see cref="ServiceAccountKey"/> is set.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The OAuth client secret. Required with <see cref="ClientId"/>. Never logged.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The absolute callback URI registered with the Keap app; Keap redirects the administrator there after consent. Required with <see cref="ClientId"/>.</summary>
+    public Uri? RedirectUri { get; set; }
+
+    /// <summary>
+    /// A Service Account Key or Personal Access Token (<c>KeapAK-…</c>) used instead of OAuth: sent as
+    /// <c>X-Keap-API-Key</c>, nothing to refresh. Never logged.
+    /// </summary>
+    public string? ServiceAccountKey { get; set; }
+
+    /// <summary>Where administrators are sent to grant access. Defaults to Keap's; point it at the sandbox in development.</summary>
+    public Uri AuthorizeEndpoint { get; set; } = DefaultAuthorizeEndpoint;
+
+    /// <summary>Where codes are exchanged and tokens refreshed. Defaults to Keap's.</summary>
+    public Uri TokenEndpoint { get; set; } = DefaultTokenEndpoint;
+
+    /// <summary>The REST API root that <c>rest/v2/...</c> paths are resolved against. Defaults to Keap's.</summary>
+    public Uri ApiBaseAddress { get; set; } = DefaultApiBaseAddress;
+
+    /// <summary>
+    /// How long before the access token expires a background refresh starts while the current token keeps
+    /// being served. Keap advises refreshing well ahead; default 3 hours.
+    /// </summary>
+    public TimeSpan SoftRefreshWindow { get; set; } = TimeSpan.FromHours(3);
+
+    /// <summary>How long before the access token expires callers wait for a refresh instead of using it. Default 60 seconds.</summary>
+    public TimeSpan HardRefreshWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long Keap honours a refresh token after issuing it. Default 45 days.</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(45);
+
+    /// <summary>
+    /// An idle application refreshes once its refresh token reaches this age, so it never reaches the end of
+    /// <see cref="RefreshTokenLifetime"/>. Default 30 days.
+    /// </summary>
+    public TimeSpan RefreshTokenKeepAliveAge { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long one process may hold the refresh lease. Must exceed <see cref="TokenRequestTimeout"/>. Default 60 seconds.</summary>
+    public TimeSpan RefreshLeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The timeout of one call to the token endpoint. Default 20 seconds.</summary>
+    public TimeSpan TokenRequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long an authorize link's one-time <c>state</c> stays valid. Default 15 minutes.</summary>
+    public TimeSpan AuthorizationStateLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How many contact ids one apply/remove-tag call carries. Default 100.</summary>
+    public int TagBatchSize { get; set; } = 100;
+
+    /// <summary>Whether API calls slow down as Keap's quota or throttle headers approach zero, instead of waiting for a 429. Default on.</summary>
+    public bool QuotaPacing { get; set; } = true;
+
+    /// <summary>The timeout of one API attempt. Default 30 seconds.</summary>
+    public TimeSpan ApiAttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The timeout of one API call including its retries. Default 2 minutes.</summary>
+    public TimeSpan ApiTotalTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many times a failed, retryable API call is retried. Default 4.</summary>
+    public int ApiMaxRetryAttempts { get; set; } = 4;
+
+    /// <summary>Whether the application uses a Service Account Key rather than OAuth.</summary>
+    public bool UsesServiceAccountKey => !string.IsNullOrWhiteSpace(ServiceAccountKey);
+}
