@@ -1,0 +1,54 @@
+using System.Net;
+
+namespace Keap.ServiceAccount;
+
+/// <summary>
+/// Keap answered an API call with an error. Carries Keap's own code, message and details, and the request's
+/// method, path and request id for support; never a token.
+/// </summary>
+public sealed class KeapApiException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public KeapApiException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">What went wrong.</param>
+    public KeapApiException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public KeapApiException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>The HTTP status Keap answered with.</summary>
+    public HttpStatusCode StatusCode { get; init; }
+
+    /// <summary>Keap's error <c>code</c>, if the body had one.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>Keap's error <c>message</c>, if the body had one.</summary>
+    public string? ErrorMessage { get; init; }
+
+    /// <summary>Keap's error <c>status</c> (for example <c>Request Throttled</c>), if the body had one.</summary>
+    public string? ErrorStatus { get; init; }
+
+    /// <summary>Keap's error <c>details</c> (domain and resource of each), empty if none.</summary>
+    public IReadOnlyList<KeapErrorDetail> Details { get; init; } = [];
+
+    /// <summary>The request id Keap or a proxy returned, if any, to quote to support.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>The HTTP method of the failed call.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>The path of the failed call (no query string, no host).</summary>
+    public string? Path { get; init; }
+}

@@ -1,0 +1,39 @@
+namespace Keap.ServiceAccount;
+
+/// <summary>
+/// The administrator's side of the connection: connect the application to Keap, see how the connection
+/// stands, refresh now, disconnect. Meant for an admin-only page.
+/// </summary>
+public interface IKeapAuthorization
+{
+    /// <summary>
+    /// Builds the link to Keap's consent page, carrying a fresh one-time <c>state</c> that expires after
+    /// <see cref="KeapServiceAccountOptions.AuthorizationStateLifetime"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The absolute URI to send the administrator to.</returns>
+    Task<Uri> CreateAuthorizationUriAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Completes the callback Keap redirected the administrator to: checks the <c>state</c>, reports a denial,
+    /// exchanges the code and stores the token.
+    /// </summary>
+    /// <param name="callback">The callback's query parameters (<c>code</c>, <c>state</c>, or <c>error</c> and <c>error_description</c>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What happened; never throws for a bad, replayed or expired state or a denial.</returns>
+    Task<KeapAuthorizationResult> CompleteAuthorizationAsync(KeapAuthorizationCallback callback, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets the stored token: the application stops calling Keap until connected again.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task DisconnectAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Refreshes the token now (once for the whole farm, like every refresh) and returns the new status.</summary>
+    /// <param name="cancellationToken">Cancels waiting; the refresh itself, once started, finishes.</param>
+    /// <returns>The status after the refresh.</returns>
+    Task<KeapConnectionStatus> RefreshNowAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Reports how the connection stands.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The status.</returns>
+    Task<KeapConnectionStatus> GetStatusAsync(CancellationToken cancellationToken = default);
+}
