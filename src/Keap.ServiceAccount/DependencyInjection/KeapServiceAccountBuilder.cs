@@ -1,4 +1,4 @@
-using Keap.ServiceAccount.Tokens;
+using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,5 +1,5 @@
 using Keap.ServiceAccount;
-using Keap.ServiceAccount.Tokens;
+using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

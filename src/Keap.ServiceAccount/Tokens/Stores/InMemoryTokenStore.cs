@@ -1,4 +1,4 @@
-namespace Keap.ServiceAccount.Tokens;
+namespace Keap.ServiceAccount.Tokens.Stores;
 
 /// <summary>
 /// Keeps the token in this process only: right for a single instance that can re-authorize after a restart,

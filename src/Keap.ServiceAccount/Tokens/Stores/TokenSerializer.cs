@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Keap.ServiceAccount.Tokens.Stores;
+
+/// <summary>
+/// The one persisted form of a <see cref="KeapToken"/>, shared by every durable store so a token written by one
+/// store type reads the same in another. The JSON is passed through the optional protector as a whole.
+/// </summary>
+internal static class TokenSerializer
+{
+    /// <summary>The format version written into every document; bumped only with a migration path.</summary>
+    public const int FormatVersion = 1;
+
+    public static string Serialize(KeapToken token, ITokenProtector? protector)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var document = new TokenDocument(
+            FormatVersion,
+            token.AccessToken,
+            token.RefreshToken,
+            token.AccessTokenExpiresAt,
+            token.RefreshTokenIssuedAt,
+            token.Scope);
+        var json = JsonSerializer.Serialize(document, TokenDocumentContext.Default.TokenDocument);
+        return protector is null ? json : protector.Protect(json);
+    }
+
+    /// <summary>Reads a stored token; anything unreadable becomes a <see cref="TokenStoreException"/> naming <paramref name="source"/>, never a silent reset.</summary>
+    public static KeapToken Deserialize(string stored, ITokenProtector? protector, string source)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        string json;
+        try
+        {
+            json = protector is null ? stored : protector.Unprotect(stored);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new TokenStoreException($"The token stored in {source} cannot be unprotected (wrong key or damaged data). It was left as it is.", ex);
+        }
+
+        TokenDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(json, TokenDocumentContext.Default.TokenDocument);
+        }
+        catch (JsonException ex)
+        {
+            // The JsonException message may quote the payload, which holds secrets: report the position only.
+            throw new TokenStoreException(
+                $"The token stored in {source} is not valid JSON (line {ex.LineNumber}, byte {ex.BytePositionInLine}). It was left as it is; fix or delete it and connect again.");
+        }
+
+        if (document is null
+            || document.Format != FormatVersion
+            || string.IsNullOrWhiteSpace(document.AccessToken)
+            || string.IsNullOrWhiteSpace(document.RefreshToken))
+        {
+            throw new TokenStoreException(
+                $"The token stored in {source} is incomplete or of an unknown format. It was left as it is; fix or delete it and connect again.");
+        }
+
+        return new KeapToken(
+            document.AccessToken,
+            document.RefreshToken,
+            document.AccessTokenExpiresAt,
+            document.RefreshTokenIssuedAt,
+            document.Scope);
+    }
+}
+
+internal sealed record TokenDocument(
+    int Format,
+    string AccessToken,
+    string RefreshToken,
+    DateTimeOffset AccessTokenExpiresAt,
+    DateTimeOffset RefreshTokenIssuedAt,
+    string? Scope);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(TokenDocument))]
+internal sealed partial class TokenDocumentContext : JsonSerializerContext;
