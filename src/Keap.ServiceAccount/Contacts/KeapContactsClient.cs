@@ -18,7 +18,11 @@ internal sealed class KeapContactsClient(IKeapContactsApi api) : IKeapContactsCl
     public async Task<KeapContactUpsertResult> UpsertByEmailAsync(KeapContactInput contact, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contact);
-        ArgumentException.ThrowIfNullOrWhiteSpace(contact.Email, nameof(contact));
+        if (string.IsNullOrWhiteSpace(contact.Email))
+        {
+            throw new ArgumentException("An upsert by email needs the contact's email.", nameof(contact));
+        }
+
         using var response = await api.UpsertAsync(ContactWriteDto.From(contact), "Email", cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
