@@ -28,9 +28,12 @@ internal static class KeapResilience
         var time = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeapResilience).FullName!);
 
-        pipeline
-            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.ApiTotalTimeout, Name = "total" })
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        pipeline.AddTimeout(new TimeoutStrategyOptions { Timeout = options.ApiTotalTimeout, Name = "total" });
+
+        // Polly requires at least one attempt in a retry strategy; zero retries means no strategy.
+        if (options.ApiMaxRetryAttempts > 0)
+        {
+            pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = options.ApiMaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
@@ -43,10 +46,12 @@ internal static class KeapResilience
                     var request = args.Context.GetRequestMessage();
                     var outcome = Describe(args.Outcome);
                     ApiLog.Retry(logger, request?.Method.Method, request?.RequestUri?.AbsolutePath, args.RetryDelay, args.AttemptNumber + 1, outcome);
-
                     return ValueTask.CompletedTask;
                 },
-            })
+            });
+        }
+
+        pipeline
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { Name = "breaker" })
             .AddTimeout(new TimeoutStrategyOptions { Timeout = options.ApiAttemptTimeout, Name = "attempt" });
     }
