@@ -76,17 +76,14 @@ internal sealed class KeapContactsClient(IKeapContactsApi api) : IKeapContactsCl
 
     public async IAsyncEnumerable<KeapContact> ListAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        string? pageToken = null;
-        do
+        var contacts = KeapPages.EnumerateAsync(
+            (pageToken, ct) => api.ListAsync(null, KeapFilter.MaxPageSize, pageToken, ct),
+            page => page.Contacts,
+            page => page.NextPageToken,
+            cancellationToken);
+        await foreach (var contact in contacts.ConfigureAwait(false))
         {
-            var page = await api.ListAsync(null, KeapFilter.MaxPageSize, pageToken, cancellationToken).ConfigureAwait(false);
-            foreach (var contact in page.Contacts ?? [])
-            {
-                yield return contact.ToContact();
-            }
-
-            pageToken = page.NextPageToken;
+            yield return contact.ToContact();
         }
-        while (!string.IsNullOrEmpty(pageToken));
     }
 }

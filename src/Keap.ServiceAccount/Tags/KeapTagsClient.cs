@@ -61,21 +61,18 @@ internal sealed class KeapTagsClient(IKeapTagsApi api, IOptions<KeapServiceAccou
     public async IAsyncEnumerable<KeapTag> ListForContactAsync(string contactId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(contactId);
-        string? pageToken = null;
-        do
+        var applied = KeapPages.EnumerateAsync(
+            (pageToken, ct) => api.ListForContactAsync(contactId, KeapFilter.MaxPageSize, pageToken, ct),
+            page => page.Tags,
+            page => page.NextPageToken,
+            cancellationToken);
+        await foreach (var tag in applied.ConfigureAwait(false))
         {
-            var page = await api.ListForContactAsync(contactId, KeapFilter.MaxPageSize, pageToken, cancellationToken).ConfigureAwait(false);
-            foreach (var applied in page.Tags ?? [])
+            if (tag.Tag is { } t)
             {
-                if (applied.Tag is { } tag)
-                {
-                    yield return tag.ToTag();
-                }
+                yield return t.ToTag();
             }
-
-            pageToken = page.NextPageToken;
         }
-        while (!string.IsNullOrEmpty(pageToken));
     }
 
     private async Task<string> FindOrCreateIdAsync(string name)
@@ -116,21 +113,11 @@ internal sealed class KeapTagsClient(IKeapTagsApi api, IOptions<KeapServiceAccou
         }
     }
 
-    private async IAsyncEnumerable<TagDto> ListAsync(string? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        string? pageToken = null;
-        do
-        {
-            var page = await api.ListAsync(filter, KeapFilter.MaxPageSize, pageToken, cancellationToken).ConfigureAwait(false);
-            foreach (var tag in page.Tags ?? [])
-            {
-                yield return tag;
-            }
-
-            pageToken = page.NextPageToken;
-        }
-        while (!string.IsNullOrEmpty(pageToken));
-    }
+    private IAsyncEnumerable<TagDto> ListAsync(string? filter, CancellationToken cancellationToken) => KeapPages.EnumerateAsync(
+        (pageToken, ct) => api.ListAsync(filter, KeapFilter.MaxPageSize, pageToken, ct),
+        page => page.Tags,
+        page => page.NextPageToken,
+        cancellationToken);
 
     private async Task InBatchesAsync(
         string tagId,

@@ -37,7 +37,7 @@ internal sealed class ApiHarness : IDisposable
 
     public IReadOnlyList<ILogEntry> Requests => Server.LogEntries.ToList();
 
-    public static ApiHarness Start(Action<KeapServiceAccountOptions>? configure = null, FakeTimeProvider? time = null)
+    public static ApiHarness Start(Action<KeapServiceAccountOptions>? configure = null, FakeTimeProvider? time = null, Action<KeapServiceAccountBuilder>? builder = null)
     {
         var server = WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
         var tokens = new FakeAccessTokenProvider();
@@ -48,12 +48,13 @@ internal sealed class ApiHarness : IDisposable
             services.AddSingleton<TimeProvider>(time);
         }
 
-        services.AddKeapServiceAccount(o =>
+        var keap = services.AddKeapServiceAccount(o =>
         {
             o.ApiBaseAddress = new Uri(server.Url + BasePath + "/");
             o.ApiRetryBaseDelay = TimeSpan.FromMilliseconds(1);
             configure?.Invoke(o);
         });
+        builder?.Invoke(keap);
         services.AddSingleton<IAccessTokenProvider>(tokens);
         return new ApiHarness(server, services.BuildServiceProvider(), tokens, time);
     }
@@ -75,6 +76,9 @@ internal sealed class ApiHarness : IDisposable
         await task.ConfigureAwait(false);
         return time.GetUtcNow() - start;
     }
+
+    public static WireMock.ResponseBuilders.IResponseBuilder Json(string body, int status = 200) =>
+        WireMock.ResponseBuilders.Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
 
     public string AllLogText() => string.Join('\n', Logs.GetSnapshot().Select(r => r.Message + " " + r.Exception));
 

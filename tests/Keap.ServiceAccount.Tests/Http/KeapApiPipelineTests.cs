@@ -18,7 +18,7 @@ public sealed class KeapApiPipelineTests
         api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost().WithHeader("Authorization", "Bearer secret-access-token-1"))
             .RespondWith(Response.Create().WithStatusCode(401).WithBody("""{"code":"401","message":"Invalid Access Token"}"""));
         api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost().WithHeader("Authorization", "Bearer secret-access-token-2"))
-            .RespondWith(Json(ContactJson, 201));
+            .RespondWith(ApiHarness.Json(ContactJson, 201));
 
         var result = await api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "ada@example.com", GivenName = "Ada" });
 
@@ -35,7 +35,7 @@ public sealed class KeapApiPipelineTests
     {
         using var api = ApiHarness.Start();
         api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet())
-            .RespondWith(Json("""{"code":"401","message":"Invalid Access Token","status":"UNAUTHENTICATED"}""", 401));
+            .RespondWith(ApiHarness.Json("""{"code":"401","message":"Invalid Access Token","status":"UNAUTHENTICATED"}""", 401));
 
         var error = await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.GetAsync("1"));
 
@@ -50,7 +50,7 @@ public sealed class KeapApiPipelineTests
     public async Task A_service_account_key_is_sent_as_x_keap_api_key_without_a_bearer_token()
     {
         using var api = ApiHarness.Start(o => o.ServiceAccountKey = "KeapAK-secret-key");
-        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(Json(ContactJson));
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
 
         await api.Contacts.GetAsync("1");
 
@@ -61,10 +61,22 @@ public sealed class KeapApiPipelineTests
     }
 
     [Fact]
+    public async Task ConfigureHttpClient_adds_handlers_that_see_every_authenticated_attempt()
+    {
+        var seen = new List<string?>();
+        using var api = ApiHarness.Start(builder: b => b.ConfigureHttpClient(http => http.AddHttpMessageHandler(() => new RecordingHandler(seen))));
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
+
+        await api.Contacts.GetAsync("1");
+
+        Assert.Equal(["Bearer"], seen);
+    }
+
+    [Fact]
     public async Task A_503_on_a_get_is_retried()
     {
         using var api = ApiHarness.Start();
-        FailOnceThen(api, Request.Create().WithPath(ContactsPath + "/1").UsingGet(), 503, Json(ContactJson));
+        FailOnceThen(api, Request.Create().WithPath(ContactsPath + "/1").UsingGet(), 503, ApiHarness.Json(ContactJson));
 
         var contact = await api.Contacts.GetAsync("1");
 
@@ -76,7 +88,7 @@ public sealed class KeapApiPipelineTests
     public async Task A_503_on_a_plain_create_is_not_retried_because_it_may_have_been_applied()
     {
         using var api = ApiHarness.Start();
-        api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost()).RespondWith(Json("""{"code":"503","message":"Unavailable"}""", 503));
+        api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost()).RespondWith(ApiHarness.Json("""{"code":"503","message":"Unavailable"}""", 503));
 
         var error = await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.CreateAsync(new KeapContactInput { Email = "ada@example.com" }));
 
@@ -89,7 +101,7 @@ public sealed class KeapApiPipelineTests
     public async Task A_503_on_an_upsert_by_email_is_retried_because_repeating_it_is_harmless()
     {
         using var api = ApiHarness.Start();
-        FailOnceThen(api, Request.Create().WithPath(ContactsPath).UsingPost(), 503, Json(ContactJson, 200));
+        FailOnceThen(api, Request.Create().WithPath(ContactsPath).UsingPost(), 503, ApiHarness.Json(ContactJson, 200));
 
         var result = await api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "ada@example.com" });
 
@@ -101,7 +113,7 @@ public sealed class KeapApiPipelineTests
     public async Task A_429_without_retry_after_is_retried_with_backoff()
     {
         using var api = ApiHarness.Start();
-        FailOnceThen(api, Request.Create().WithPath(ContactsPath).UsingPost(), 429, Json(ContactJson, 201));
+        FailOnceThen(api, Request.Create().WithPath(ContactsPath).UsingPost(), 429, ApiHarness.Json(ContactJson, 201));
 
         var contact = await api.Contacts.CreateAsync(new KeapContactInput { Email = "ada@example.com" });
 
@@ -115,9 +127,9 @@ public sealed class KeapApiPipelineTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var api = ApiHarness.Start(o => o.QuotaPacing = false, time);
         api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).AtPriority(2).InScenario("s").WillSetStateTo("ok")
-            .RespondWith(Json("""{"code":"429","message":"Quota Exceeded","status":"Request Throttled"}""", 429).WithHeader("Retry-After", "30"));
+            .RespondWith(ApiHarness.Json("""{"code":"429","message":"Quota Exceeded","status":"Request Throttled"}""", 429).WithHeader("Retry-After", "30"));
         api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).AtPriority(1).InScenario("s").WhenStateIs("ok")
-            .RespondWith(Json(ContactJson));
+            .RespondWith(ApiHarness.Json(ContactJson));
 
         var elapsed = await api.DriveAsync(api.Contacts.GetAsync("1"), TimeSpan.FromSeconds(1));
 
@@ -132,7 +144,7 @@ public sealed class KeapApiPipelineTests
     {
         using var api = ApiHarness.Start();
         api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet())
-            .RespondWith(Json("""{"code":"429","message":"Quota Exceeded","status":"Request Throttled"}""", 429).WithHeader("Retry-After", "86400"));
+            .RespondWith(ApiHarness.Json("""{"code":"429","message":"Quota Exceeded","status":"Request Throttled"}""", 429).WithHeader("Retry-After", "86400"));
 
         var error = await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.GetAsync("1"));
 
@@ -148,7 +160,7 @@ public sealed class KeapApiPipelineTests
         var meters = api.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
         using var requests = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meters, KeapServiceAccountDiagnostics.MeterName, "keap.api.requests");
         using var quota = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meters, KeapServiceAccountDiagnostics.MeterName, "keap.api.quota.available");
-        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(Json(ContactJson)
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(ApiHarness.Json(ContactJson)
             .WithHeader("x-keap-product-quota-limit", "150000")
             .WithHeader("x-keap-product-quota-time-unit", "Day")
             .WithHeader("x-keap-product-quota-interval", "1")
@@ -183,11 +195,7 @@ public sealed class KeapApiPipelineTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var api = ApiHarness.Start(configure: null, time);
-        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(Json(ContactJson)
-            .WithHeader("x-keap-product-throttle-limit", "10")
-            .WithHeader("x-keap-product-throttle-time-unit", "Second")
-            .WithHeader("x-keap-product-throttle-interval", "10")
-            .WithHeader("x-keap-product-throttle-available", "0"));
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(TenPerTenSeconds(available: 0));
 
         await api.Contacts.GetAsync("1");
         var elapsed = await api.DriveAsync(api.Contacts.GetAsync("1"), TimeSpan.FromMilliseconds(500));
@@ -201,11 +209,7 @@ public sealed class KeapApiPipelineTests
     public async Task Requests_are_not_paced_while_plenty_is_left()
     {
         using var api = ApiHarness.Start();
-        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(Json(ContactJson)
-            .WithHeader("x-keap-product-throttle-limit", "10")
-            .WithHeader("x-keap-product-throttle-time-unit", "Second")
-            .WithHeader("x-keap-product-throttle-interval", "10")
-            .WithHeader("x-keap-product-throttle-available", "9"));
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(TenPerTenSeconds(available: 9));
 
         await api.Contacts.GetAsync("1");
         await api.Contacts.GetAsync("1");
@@ -213,14 +217,26 @@ public sealed class KeapApiPipelineTests
         Assert.DoesNotContain(api.Logs.GetSnapshot(), r => r.Id.Id == 1103);
     }
 
+    private sealed class RecordingHandler(List<string?> seen) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            seen.Add(request.Headers.Authorization?.Scheme);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private static IResponseBuilder TenPerTenSeconds(int available) => ApiHarness.Json(ContactJson)
+        .WithHeader("x-keap-product-throttle-limit", "10")
+        .WithHeader("x-keap-product-throttle-time-unit", "Second")
+        .WithHeader("x-keap-product-throttle-interval", "10")
+        .WithHeader("x-keap-product-throttle-available", available.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     private static void FailOnceThen(ApiHarness api, IRequestBuilder request, int status, IResponseBuilder then)
     {
         var scenario = Guid.NewGuid().ToString();
         api.Server.Given(request).AtPriority(2).InScenario(scenario).WillSetStateTo("recovered")
-            .RespondWith(Json("""{"code":"x","message":"failing"}""", status));
+            .RespondWith(ApiHarness.Json("""{"code":"x","message":"failing"}""", status));
         api.Server.Given(request).AtPriority(1).InScenario(scenario).WhenStateIs("recovered").RespondWith(then);
     }
-
-    private static IResponseBuilder Json(string body, int status = 200) =>
-        Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
 }

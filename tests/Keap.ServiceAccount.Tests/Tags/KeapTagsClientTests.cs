@@ -17,7 +17,7 @@ public sealed class KeapTagsClientTests : IDisposable
     public async Task FindByName_filters_on_the_exact_name()
     {
         _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet())
-            .RespondWith(Json("""{"tags":[{"id":7,"name":"buttonpushed","description":"d","category":{"id":"1"}}]}"""));
+            .RespondWith(ApiHarness.Json("""{"tags":[{"id":7,"name":"buttonpushed","description":"d","category":{"id":"1"}}]}"""));
 
         var tag = await _api.Tags.FindByNameAsync("buttonpushed");
 
@@ -30,7 +30,7 @@ public sealed class KeapTagsClientTests : IDisposable
     public async Task Create_posts_name_and_description()
     {
         _api.Server.Given(Request.Create().WithPath(TagsPath).UsingPost())
-            .RespondWith(Json("""{"id":"9","name":"vip"}""", 201));
+            .RespondWith(ApiHarness.Json("""{"id":"9","name":"vip"}""", 201));
 
         var tag = await _api.Tags.CreateAsync("vip", "Very important");
 
@@ -43,9 +43,9 @@ public sealed class KeapTagsClientTests : IDisposable
     [Fact]
     public async Task GetOrCreate_under_50_concurrent_first_callers_creates_one_tag_and_caches_its_id()
     {
-        _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).RespondWith(Json("""{"tags":[]}"""));
+        _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).RespondWith(ApiHarness.Json("""{"tags":[]}"""));
         _api.Server.Given(Request.Create().WithPath(TagsPath).UsingPost())
-            .RespondWith(Json("""{"id":"42","name":"buttonpushed"}""", 201).WithDelay(TimeSpan.FromMilliseconds(50)));
+            .RespondWith(ApiHarness.Json("""{"id":"42","name":"buttonpushed"}""", 201).WithDelay(TimeSpan.FromMilliseconds(50)));
         using var gate = new ManualResetEventSlim();
         var tags = _api.Tags;
 
@@ -68,11 +68,11 @@ public sealed class KeapTagsClientTests : IDisposable
     public async Task GetOrCreate_uses_the_tag_another_process_created_first()
     {
         _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).AtPriority(2).InScenario("race").WillSetStateTo("created")
-            .RespondWith(Json("""{"tags":[]}"""));
+            .RespondWith(ApiHarness.Json("""{"tags":[]}"""));
         _api.Server.Given(Request.Create().WithPath(TagsPath).UsingPost())
-            .RespondWith(Json("""{"code":"409","message":"Tag already exists","status":"ALREADY_EXISTS"}""", 409));
+            .RespondWith(ApiHarness.Json("""{"code":"409","message":"Tag already exists","status":"ALREADY_EXISTS"}""", 409));
         _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).AtPriority(1).InScenario("race").WhenStateIs("created")
-            .RespondWith(Json("""{"tags":[{"id":"77","name":"buttonpushed"}]}"""));
+            .RespondWith(ApiHarness.Json("""{"tags":[{"id":"77","name":"buttonpushed"}]}"""));
 
         Assert.Equal("77", await _api.Tags.GetOrCreateIdAsync("buttonpushed"));
         Assert.Single(_api.Requests, r => r.RequestMessage.Method == "POST");
@@ -82,9 +82,9 @@ public sealed class KeapTagsClientTests : IDisposable
     public async Task GetOrCreate_tries_again_after_a_failure_instead_of_caching_it()
     {
         _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).AtPriority(2).InScenario("flaky").WillSetStateTo("up")
-            .RespondWith(Json("""{"code":"403","message":"Forbidden"}""", 403));
+            .RespondWith(ApiHarness.Json("""{"code":"403","message":"Forbidden"}""", 403));
         _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).AtPriority(1).InScenario("flaky").WhenStateIs("up")
-            .RespondWith(Json("""{"tags":[{"id":"5","name":"x"}]}"""));
+            .RespondWith(ApiHarness.Json("""{"tags":[{"id":"5","name":"x"}]}"""));
 
         await Assert.ThrowsAsync<KeapApiException>(() => _api.Tags.GetOrCreateIdAsync("x"));
         Assert.Equal("5", await _api.Tags.GetOrCreateIdAsync("x"));
@@ -94,7 +94,7 @@ public sealed class KeapTagsClientTests : IDisposable
     public async Task Apply_to_2500_contacts_sends_25_batches_of_at_most_100()
     {
         _api.Server.Given(Request.Create().WithPath(TagsPath + "/42/contacts:applyTags").UsingPost())
-            .RespondWith(Json("""{"results":{}}"""));
+            .RespondWith(ApiHarness.Json("""{"results":{}}"""));
         var contactIds = Enumerable.Range(1, 2500).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
         await _api.Tags.ApplyAsync("42", contactIds);
@@ -122,7 +122,7 @@ public sealed class KeapTagsClientTests : IDisposable
     public async Task ListForContact_reads_the_applied_tags()
     {
         _api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/contacts/123/tags").UsingGet())
-            .RespondWith(Json("""{"tags":[{"tag":{"id":1,"name":"a"},"applied_time":"2024-01-01T00:00:00Z"},{"tag":{"id":"2","name":"b"}}]}"""));
+            .RespondWith(ApiHarness.Json("""{"tags":[{"tag":{"id":1,"name":"a"},"applied_time":"2024-01-01T00:00:00Z"},{"tag":{"id":"2","name":"b"}}]}"""));
 
         var names = new List<string>();
         await foreach (var tag in _api.Tags.ListForContactAsync("123"))
@@ -137,9 +137,9 @@ public sealed class KeapTagsClientTests : IDisposable
     public async Task ListAll_follows_pages()
     {
         _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet().WithParam("page_token", "n"))
-            .RespondWith(Json("""{"tags":[{"id":"2","name":"b"}]}"""));
+            .RespondWith(ApiHarness.Json("""{"tags":[{"id":"2","name":"b"}]}"""));
         _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet().WithParam("page_token", true, WireMock.Matchers.MatchBehaviour.RejectOnMatch))
-            .RespondWith(Json("""{"tags":[{"id":"1","name":"a"}],"next_page_token":"n"}"""));
+            .RespondWith(ApiHarness.Json("""{"tags":[{"id":"1","name":"a"}],"next_page_token":"n"}"""));
 
         var names = new List<string>();
         await foreach (var tag in _api.Tags.ListAllAsync())
@@ -149,7 +149,4 @@ public sealed class KeapTagsClientTests : IDisposable
 
         Assert.Equal(["a", "b"], names);
     }
-
-    private static IResponseBuilder Json(string body, int status = 200) =>
-        Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
 }
