@@ -29,13 +29,23 @@ internal sealed class KeapContactsClient(IKeapContactsApi api) : IKeapContactsCl
             throw await KeapApiErrors.CreateAsync(response, cancellationToken).ConfigureAwait(false);
         }
 
+        ContactDto? dto;
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var dto = await JsonSerializer.DeserializeAsync(stream, KeapJsonContext.Default.ContactDto, cancellationToken).ConfigureAwait(false)
-                ?? throw new KeapApiException("Keap returned an empty contact.");
-            return new KeapContactUpsertResult(dto.ToContact(), response.StatusCode == HttpStatusCode.Created);
+            try
+            {
+                dto = await JsonSerializer.DeserializeAsync(stream, KeapJsonContext.Default.ContactDto, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JsonException e)
+            {
+                throw await KeapApiErrors.FromUnreadableBody(response, e).ConfigureAwait(false) ?? e;
+            }
         }
+
+        return new KeapContactUpsertResult(
+            (dto ?? throw new KeapApiException("Keap returned an empty contact.")).ToContact(),
+            response.StatusCode == HttpStatusCode.Created);
     }
 
     public async Task<KeapContact?> GetAsync(string contactId, CancellationToken cancellationToken = default)

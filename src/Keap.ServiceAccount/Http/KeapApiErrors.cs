@@ -13,6 +13,39 @@ internal static class KeapApiErrors
     public static async ValueTask<Exception?> ExceptionFactoryAsync(HttpResponseMessage response) =>
         response.IsSuccessStatusCode ? null : await CreateAsync(response, CancellationToken.None).ConfigureAwait(false);
 
+    /// <summary>
+    /// The Refit transport exception factory: a call that got no answer (connection failure, timeouts after the
+    /// retries) surfaces as a <see cref="KeapApiException"/> around the cause; a caller's cancellation stays one.
+    /// </summary>
+    public static Exception FromTransportFailure(HttpRequestMessage request, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            return exception;
+        }
+
+        var method = request.Method.Method;
+        var path = request.RequestUri?.AbsolutePath;
+        return new KeapApiException($"{method} {path} got no answer from Keap: {exception.GetType().Name}", exception)
+        {
+            Method = method,
+            Path = path,
+        };
+    }
+
+    /// <summary>The Refit deserialization exception factory: a success body that is not the expected JSON.</summary>
+    public static ValueTask<Exception?> FromUnreadableBody(HttpResponseMessage response, Exception exception)
+    {
+        var request = response.RequestMessage;
+        return ValueTask.FromResult<Exception?>(new KeapApiException($"Keap answered {(int)response.StatusCode} to {request?.Method.Method} {request?.RequestUri?.AbsolutePath} with a body that could not be read.", exception)
+        {
+            StatusCode = response.StatusCode,
+            RequestId = FindRequestId(response.Headers),
+            Method = request?.Method.Method,
+            Path = request?.RequestUri?.AbsolutePath,
+        });
+    }
+
     public static async Task<KeapApiException> CreateAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);

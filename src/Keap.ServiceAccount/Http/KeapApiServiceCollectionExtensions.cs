@@ -18,6 +18,8 @@ internal static class KeapApiServiceCollectionExtensions
     {
         ContentSerializer = new SystemTextJsonContentSerializer(KeapJsonContext.Default.Options),
         ExceptionFactory = KeapApiErrors.ExceptionFactoryAsync,
+        TransportExceptionFactory = KeapApiErrors.FromTransportFailure,
+        DeserializationExceptionFactory = KeapApiErrors.FromUnreadableBody,
     };
 
     public static IServiceCollection AddKeapApiClients(this IServiceCollection services)

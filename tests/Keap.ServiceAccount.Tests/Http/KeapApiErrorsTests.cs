@@ -63,6 +63,20 @@ public sealed class KeapApiErrorsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_success_with_an_unreadable_body_surfaces_as_a_keap_api_exception()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost()).RespondWith(Response.Create()
+            .WithStatusCode(200).WithHeader("Content-Type", "text/html").WithBody("<html>maintenance</html>"));
+
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => _api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "a@example.com" }));
+        var created = await Assert.ThrowsAsync<KeapApiException>(() => _api.Contacts.CreateAsync(new KeapContactInput { Email = "a@example.com" }));
+
+        Assert.Equal(HttpStatusCode.OK, error.StatusCode);
+        Assert.Equal("POST", created.Method);
+        Assert.IsType<System.Text.Json.JsonException>(created.InnerException, exactMatch: false);
+    }
+
+    [Fact]
     public async Task Logs_of_failed_calls_name_the_path_without_the_email_filter_or_the_token()
     {
         _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingGet()).RespondWith(Response.Create().WithStatusCode(500));

@@ -110,6 +110,31 @@ public sealed class KeapApiPipelineTests
     }
 
     [Fact]
+    public async Task A_dropped_connection_is_retried_for_a_get_and_surfaces_as_a_keap_api_exception()
+    {
+        using var api = ApiHarness.Start(o => o.ApiMaxRetryAttempts = 2);
+        api.Server.Stop();
+
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.GetAsync("1"));
+
+        Assert.IsType<HttpRequestException>(error.InnerException, exactMatch: false);
+        Assert.Equal("GET", error.Method);
+        Assert.Equal(2, api.Logs.GetSnapshot().Count(r => r.Id.Id == 1101));
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_on_a_plain_create_is_not_retried()
+    {
+        using var api = ApiHarness.Start();
+        api.Server.Stop();
+
+        await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.CreateAsync(new KeapContactInput { Email = "ada@example.com" }));
+
+        Assert.DoesNotContain(api.Logs.GetSnapshot(), r => r.Id.Id == 1101);
+        Assert.Single(api.Logs.GetSnapshot(), r => r.Id.Id == 1104);
+    }
+
+    [Fact]
     public async Task A_429_without_retry_after_is_retried_with_backoff()
     {
         using var api = ApiHarness.Start();
