@@ -150,7 +150,13 @@ public sealed class KeapApiPipelineTests
     public async Task A_429_with_retry_after_waits_as_long_as_keap_asks()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        using var api = ApiHarness.Start(o => o.QuotaPacing = false, time);
+        using var api = ApiHarness.Start(
+            o =>
+            {
+                o.QuotaPacing = false;
+                LongTimeouts(o);
+            },
+            time);
         api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).AtPriority(2).InScenario("s").WillSetStateTo("ok")
             .RespondWith(ApiHarness.Json("""{"code":"429","message":"Quota Exceeded","status":"Request Throttled"}""", 429).WithHeader("Retry-After", "30"));
         api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).AtPriority(1).InScenario("s").WhenStateIs("ok")
@@ -219,7 +225,7 @@ public sealed class KeapApiPipelineTests
     public async Task Requests_are_paced_when_the_throttle_is_nearly_spent()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        using var api = ApiHarness.Start(configure: null, time);
+        using var api = ApiHarness.Start(LongTimeouts, time);
         api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(TenPerTenSeconds(available: 0));
 
         await api.Contacts.GetAsync("1");
@@ -249,6 +255,13 @@ public sealed class KeapApiPipelineTests
             seen.Add(request.Headers.Authorization?.Scheme);
             return base.SendAsync(request, cancellationToken);
         }
+    }
+
+    /// <summary>While a test moves the fake clock, no timeout may fire because the loopback server is merely slow.</summary>
+    private static void LongTimeouts(KeapServiceAccountOptions options)
+    {
+        options.ApiAttemptTimeout = TimeSpan.FromDays(1);
+        options.ApiTotalTimeout = TimeSpan.FromDays(1);
     }
 
     private static IResponseBuilder TenPerTenSeconds(int available) => ApiHarness.Json(ContactJson)
