@@ -15,11 +15,12 @@ internal static class KeapApiErrors
 
     /// <summary>
     /// The Refit transport exception factory: a call that got no answer (connection failure, timeouts after the
-    /// retries) surfaces as a <see cref="KeapApiException"/> around the cause; a caller's cancellation stays one.
+    /// retries) surfaces as a <see cref="KeapApiException"/> around the cause.
     /// </summary>
     public static Exception FromTransportFailure(HttpRequestMessage request, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        // The caller's own cancellation, and "connect to Keap first" from the token path, keep their own types.
+        if ((exception is OperationCanceledException && cancellationToken.IsCancellationRequested) || exception is KeapAuthorizationException)
         {
             return exception;
         }

@@ -98,7 +98,10 @@ internal sealed class FakeAccessTokenProvider : IAccessTokenProvider
 
     public int Refreshes => _refreshes;
 
-    public ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Current);
+    public KeapAuthorizationException? Failure { get; set; }
+
+    public ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken) =>
+        Failure is null ? ValueTask.FromResult(Current) : ValueTask.FromException<string>(Failure);
 
     public ValueTask<string> GetAccessTokenAfterRejectionAsync(string rejectedAccessToken, CancellationToken cancellationToken)
     {

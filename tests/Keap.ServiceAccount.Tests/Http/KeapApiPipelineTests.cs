@@ -47,6 +47,18 @@ public sealed class KeapApiPipelineTests
     }
 
     [Fact]
+    public async Task Without_a_usable_token_the_authorization_exception_reaches_the_caller_and_nothing_is_sent()
+    {
+        using var api = ApiHarness.Start();
+        api.Tokens.Failure = new KeapAuthorizationException(KeapConnectionState.NeedsReauthorization, "Connect to Keap again.");
+
+        var error = await Assert.ThrowsAsync<KeapAuthorizationException>(() => api.Contacts.GetAsync("1"));
+
+        Assert.Same(api.Tokens.Failure, error);
+        Assert.Empty(api.Requests);
+    }
+
+    [Fact]
     public async Task A_service_account_key_is_sent_as_x_keap_api_key_without_a_bearer_token()
     {
         using var api = ApiHarness.Start(o => o.ServiceAccountKey = "KeapAK-secret-key");
