@@ -40,10 +40,12 @@ internal sealed class KeapQuotaHandler(
 
         if (KeapQuotaHeaders.Read(response.Headers, time.GetUtcNow()) is { } snapshot)
         {
+            // Warn once when the quota becomes low, not on every response after that.
+            var wasLow = KeapQuotaMonitor.IsQuotaLow(monitor.Current);
             monitor.Record(snapshot);
-            if (snapshot.QuotaAvailable is { } left && snapshot.QuotaLimit is { } limit && left < limit * 0.1)
+            if (!wasLow && KeapQuotaMonitor.IsQuotaLow(snapshot))
             {
-                ApiLog.QuotaLow(logger, left, limit, snapshot.QuotaExpiresAt);
+                ApiLog.QuotaLow(logger, snapshot.QuotaAvailable ?? 0, snapshot.QuotaLimit ?? 0, snapshot.QuotaExpiresAt);
             }
         }
 

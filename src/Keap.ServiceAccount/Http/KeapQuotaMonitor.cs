@@ -12,6 +12,10 @@ internal sealed class KeapQuotaMonitor : IKeapQuotaMonitor
 
     public void Record(KeapQuotaSnapshot snapshot) => Volatile.Write(ref _current, snapshot);
 
+    /// <summary>Whether <paramref name="snapshot"/> shows less than a tenth of the quota left.</summary>
+    public static bool IsQuotaLow(KeapQuotaSnapshot? snapshot) =>
+        snapshot is { QuotaLimit: > 0 and var limit, QuotaAvailable: { } left } && IsLow(limit, left);
+
     /// <summary>
     /// How long to wait before the next request so that the requests left are spread over what remains of the
     /// window, when few are left; zero otherwise.
@@ -31,11 +35,13 @@ internal sealed class KeapQuotaMonitor : IKeapQuotaMonitor
 
     private static TimeSpan Spread(long? limit, long? available, DateTimeOffset? windowEnd, DateTimeOffset now)
     {
-        if (limit is not > 0 || available is not { } left || windowEnd is not { } end || end <= now || left >= limit * LowShare)
+        if (limit is not > 0 || available is not { } left || windowEnd is not { } end || end <= now || !IsLow(limit.Value, left))
         {
             return TimeSpan.Zero;
         }
 
         return (end - now) / (Math.Max(left, 0) + 1);
     }
+
+    private static bool IsLow(long limit, long available) => available < limit * LowShare;
 }

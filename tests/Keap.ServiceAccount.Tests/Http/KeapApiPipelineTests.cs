@@ -183,6 +183,32 @@ public sealed class KeapApiPipelineTests
     }
 
     [Fact]
+    public async Task A_429_without_retry_after_waits_for_the_quota_window_to_reset()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var api = ApiHarness.Start(
+            o =>
+            {
+                o.QuotaPacing = false;
+                LongTimeouts(o);
+            },
+            time);
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).AtPriority(2).InScenario("q").WillSetStateTo("ok")
+            .RespondWith(ApiHarness.Json("""{"code":"429","message":"Quota Exceeded","status":"Request Throttled"}""", 429)
+                .WithHeader("x-keap-product-quota-limit", "1500")
+                .WithHeader("x-keap-product-quota-available", "0")
+                .WithHeader("x-keap-product-quota-expiry-time", "2026-01-01T00:00:45Z"));
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).AtPriority(1).InScenario("q").WhenStateIs("ok")
+            .RespondWith(ApiHarness.Json(ContactJson));
+
+        var elapsed = await api.DriveAsync(api.Contacts.GetAsync("1"), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(2, api.Requests.Count);
+        Assert.True(elapsed >= TimeSpan.FromSeconds(45), $"retried after {elapsed}");
+        Assert.Contains("00:00:45", Assert.Single(api.Logs.GetSnapshot(), r => r.Id.Id == 1101).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_429_asking_for_longer_than_the_call_may_take_surfaces_at_once()
     {
         using var api = ApiHarness.Start();
@@ -246,6 +272,21 @@ public sealed class KeapApiPipelineTests
         Assert.True(elapsed >= TimeSpan.FromSeconds(10), $"paced {elapsed}");
         var pacing = Assert.Single(api.Logs.GetSnapshot(), r => r.Id.Id == 1103);
         Assert.Contains("00:00:10", pacing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_low_quota_is_logged_once_when_it_becomes_low()
+    {
+        using var api = ApiHarness.Start(o => o.QuotaPacing = false);
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(ApiHarness.Json(ContactJson)
+            .WithHeader("x-keap-product-quota-limit", "150000")
+            .WithHeader("x-keap-product-quota-available", "100"));
+
+        await api.Contacts.GetAsync("1");
+        await api.Contacts.GetAsync("1");
+
+        var low = Assert.Single(api.Logs.GetSnapshot(), r => r.Id.Id == 1102);
+        Assert.Contains("100 of 150000", low.Message, StringComparison.Ordinal);
     }
 
     [Fact]
