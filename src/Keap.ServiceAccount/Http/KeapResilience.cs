@@ -81,18 +81,19 @@ internal static class KeapResilience
         if (outcome.Result is { } response)
         {
             var status = (int)response.StatusCode;
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                // Waiting longer than the whole call may take is pointless: surface the 429 now.
-                return ServerDelay(outcome, time) is not { } wait || wait < options.ApiTotalTimeout;
-            }
-
-            if (status is not (408 or >= 500))
+            if (status is not (408 or 429 or >= 500))
             {
                 return false;
             }
 
-            return SafeOrLogged(request, outcome, logger);
+            // Waiting longer than the whole call may take is pointless: surface the answer now.
+            if (ServerDelay(outcome, time) >= options.ApiTotalTimeout)
+            {
+                return false;
+            }
+
+            // A 429 was refused before anything was applied, so even a plain create may repeat.
+            return response.StatusCode == HttpStatusCode.TooManyRequests || SafeOrLogged(request, outcome, logger);
         }
 
         // A transport error or attempt timeout may strike after Keap applied the request, like a 5xx.
@@ -112,10 +113,13 @@ internal static class KeapResilience
         return false;
     }
 
-    /// <summary>The wait Keap asked for on a 429: <c>Retry-After</c>, else the quota window's end when the quota is spent.</summary>
+    /// <summary>
+    /// The wait the server asked for: <c>Retry-After</c> on any response (Keap on 429, proxies on 503), else on a 429
+    /// the quota window's end when the quota is spent; <see langword="null"/> falls back to jittered backoff.
+    /// </summary>
     private static TimeSpan? ServerDelay(Outcome<HttpResponseMessage> outcome, TimeProvider time)
     {
-        if (outcome.Result is not { StatusCode: HttpStatusCode.TooManyRequests } response)
+        if (outcome.Result is not { } response)
         {
             return null;
         }
@@ -126,7 +130,9 @@ internal static class KeapResilience
             return retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.Zero;
         }
 
-        return KeapQuotaHeaders.Read(response.Headers, now) is { QuotaAvailable: <= 0, QuotaExpiresAt: { } expires } && expires > now
+        return response.StatusCode == HttpStatusCode.TooManyRequests
+            && KeapQuotaHeaders.Read(response.Headers, now) is { QuotaAvailable: <= 0, QuotaExpiresAt: { } expires }
+            && expires > now
             ? expires - now
             : null;
     }

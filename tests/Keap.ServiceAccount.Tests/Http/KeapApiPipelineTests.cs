@@ -158,8 +158,10 @@ public sealed class KeapApiPipelineTests
         Assert.Equal(2, api.Requests.Count);
     }
 
-    [Fact]
-    public async Task A_429_with_retry_after_waits_as_long_as_keap_asks()
+    [Theory]
+    [InlineData(429)]
+    [InlineData(503)]
+    public async Task Retry_after_is_honoured(int status)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var api = ApiHarness.Start(
@@ -170,7 +172,7 @@ public sealed class KeapApiPipelineTests
             },
             time);
         api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).AtPriority(2).InScenario("s").WillSetStateTo("ok")
-            .RespondWith(ApiHarness.Json("""{"code":"429","message":"Quota Exceeded","status":"Request Throttled"}""", 429).WithHeader("Retry-After", "30"));
+            .RespondWith(ApiHarness.Json("""{"code":"429","message":"Quota Exceeded","status":"Request Throttled"}""", status).WithHeader("Retry-After", "30"));
         api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).AtPriority(1).InScenario("s").WhenStateIs("ok")
             .RespondWith(ApiHarness.Json(ContactJson));
 
