@@ -24,6 +24,12 @@ internal static class KeapApiServiceCollectionExtensions
 
     public static IServiceCollection AddKeapApiClients(this IServiceCollection services)
     {
+        // A second AddKeapServiceAccount must not stack a second pipeline onto the same named client.
+        if (services.Any(d => d.ServiceType == typeof(KeapQuotaMonitor)))
+        {
+            return services;
+        }
+
         services.AddMetrics();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeapServiceAccountOptions>, ApiOptionsValidator>());
         services.TryAddSingleton<KeapQuotaMonitor>();

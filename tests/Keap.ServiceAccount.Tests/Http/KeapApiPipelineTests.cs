@@ -85,6 +85,20 @@ public sealed class KeapApiPipelineTests
     }
 
     [Fact]
+    public async Task Registering_twice_keeps_one_pipeline()
+    {
+        using var api = ApiHarness.Start(builder: b => b.Services.AddKeapServiceAccount(_ => { }));
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet())
+            .RespondWith(ApiHarness.Json("""{"code":"401","message":"Invalid Access Token"}""", 401));
+
+        await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.GetAsync("1"));
+
+        // One authorization handler: one refresh and one repeat, not two of each.
+        Assert.Equal(1, api.Tokens.Refreshes);
+        Assert.Equal(2, api.Requests.Count);
+    }
+
+    [Fact]
     public async Task A_503_on_a_get_is_retried()
     {
         using var api = ApiHarness.Start();
