@@ -40,8 +40,8 @@ internal sealed class KeapAuthorizationHandler(IServiceProvider services, IOptio
             return response;
         }
 
-        var fresh = await tokens.GetAccessTokenAfterRejectionAsync(sent, cancellationToken).ConfigureAwait(false);
         response.Dispose();
+        var fresh = await tokens.GetAccessTokenAfterRejectionAsync(sent, cancellationToken).ConfigureAwait(false);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fresh);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
