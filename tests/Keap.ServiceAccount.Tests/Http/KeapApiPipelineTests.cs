@@ -171,17 +171,8 @@ public sealed class KeapApiPipelineTests
     public async Task Retry_after_is_honoured(int status)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        using var api = ApiHarness.Start(
-            o =>
-            {
-                o.QuotaPacing = false;
-                LongTimeouts(o);
-            },
-            time);
-        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).AtPriority(2).InScenario("s").WillSetStateTo("ok")
-            .RespondWith(ApiHarness.Json("""{"code":"429","message":"Quota Exceeded","status":"Request Throttled"}""", status).WithHeader("Retry-After", "30"));
-        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).AtPriority(1).InScenario("s").WhenStateIs("ok")
-            .RespondWith(ApiHarness.Json(ContactJson));
+        using var api = StartWithoutPacing(time);
+        FailOnceThen(api, Request.Create().WithPath(ContactsPath + "/1").UsingGet(), status, ApiHarness.Json(ContactJson), failure => failure.WithHeader("Retry-After", "30"));
 
         var elapsed = await api.DriveAsync(api.Contacts.GetAsync("1"), TimeSpan.FromSeconds(1));
 
@@ -195,20 +186,11 @@ public sealed class KeapApiPipelineTests
     public async Task A_429_without_retry_after_waits_for_the_quota_window_to_reset()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        using var api = ApiHarness.Start(
-            o =>
-            {
-                o.QuotaPacing = false;
-                LongTimeouts(o);
-            },
-            time);
-        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).AtPriority(2).InScenario("q").WillSetStateTo("ok")
-            .RespondWith(ApiHarness.Json("""{"code":"429","message":"Quota Exceeded","status":"Request Throttled"}""", 429)
-                .WithHeader("x-keap-product-quota-limit", "1500")
-                .WithHeader("x-keap-product-quota-available", "0")
-                .WithHeader("x-keap-product-quota-expiry-time", "2026-01-01T00:00:45Z"));
-        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).AtPriority(1).InScenario("q").WhenStateIs("ok")
-            .RespondWith(ApiHarness.Json(ContactJson));
+        using var api = StartWithoutPacing(time);
+        FailOnceThen(api, Request.Create().WithPath(ContactsPath + "/1").UsingGet(), 429, ApiHarness.Json(ContactJson), failure => failure
+            .WithHeader("x-keap-product-quota-limit", "1500")
+            .WithHeader("x-keap-product-quota-available", "0")
+            .WithHeader("x-keap-product-quota-expiry-time", "2026-01-01T00:00:45Z"));
 
         var elapsed = await api.DriveAsync(api.Contacts.GetAsync("1"), TimeSpan.FromSeconds(1));
 
@@ -347,11 +329,20 @@ public sealed class KeapApiPipelineTests
         .WithHeader("x-keap-product-throttle-interval", "10")
         .WithHeader("x-keap-product-throttle-available", available.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    private static void FailOnceThen(ApiHarness api, IRequestBuilder request, int status, IResponseBuilder then)
+    private static ApiHarness StartWithoutPacing(FakeTimeProvider time) => ApiHarness.Start(
+        o =>
+        {
+            o.QuotaPacing = false;
+            LongTimeouts(o);
+        },
+        time);
+
+    private static void FailOnceThen(ApiHarness api, IRequestBuilder request, int status, IResponseBuilder then, Func<IResponseBuilder, IResponseBuilder>? failure = null)
     {
         var scenario = Guid.NewGuid().ToString();
+        var failing = ApiHarness.Json("""{"code":"x","message":"failing"}""", status);
         api.Server.Given(request).AtPriority(2).InScenario(scenario).WillSetStateTo("recovered")
-            .RespondWith(ApiHarness.Json("""{"code":"x","message":"failing"}""", status));
+            .RespondWith(failure is null ? failing : failure(failing));
         api.Server.Given(request).AtPriority(1).InScenario(scenario).WhenStateIs("recovered").RespondWith(then);
     }
 }
