@@ -65,8 +65,8 @@ internal static class SandboxResults
 
     private static async Task HangAsync(HttpContext context)
     {
-        // Hang until the client aborts or the host stops; the wait is on the real clock
-        // because a fake clock in tests would otherwise end it.
+        // Hang until the client aborts or the host stops; only cancellation ends an infinite wait,
+        // so the clock it runs on does not matter.
         var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         try
