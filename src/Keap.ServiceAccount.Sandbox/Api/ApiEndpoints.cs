@@ -106,30 +106,13 @@ internal static class ApiEndpoints
                 }
             }
 
-            var id = state.NextId();
-            input["id"] = KeapSandboxState.Id(id);
-            input["create_time"] = now;
-            input["update_time"] = now;
-            state.ContactRecords[id] = input;
-            return Results.Json(input.DeepClone(), SandboxResults.Json, statusCode: StatusCodes.Status201Created);
+            return Insert(state, state.ContactRecords, input, now);
         }
     }
 
-    private static IResult ListContacts(KeapSandboxState state, string? filter, int? page_size, string? page_token)
-    {
-        string? email = null;
-        if (filter is not null && !TryParseFilter(filter, "email", out email))
-        {
-            return BadRequest("Unsupported filter; use email==value");
-        }
-
-        lock (state.Gate)
-        {
-            var matches = state.ContactRecords.Values
-                .Where(c => email is null || Emails(c).Contains(email, StringComparer.OrdinalIgnoreCase));
-            return Page("contacts", matches, page_size, page_token);
-        }
-    }
+    private static IResult ListContacts(KeapSandboxState state, string? filter, int? page_size, string? page_token) =>
+        List(state, s => s.ContactRecords.Values, "contacts", "email",
+            (c, email) => Emails(c).Contains(email, StringComparer.OrdinalIgnoreCase), filter, page_size, page_token);
 
     private static IResult GetContact(KeapSandboxState state, string id)
     {
@@ -194,19 +177,24 @@ internal static class ApiEndpoints
         }
     }
 
-    private static IResult ListTags(KeapSandboxState state, string? filter, int? page_size, string? page_token)
+    private static IResult ListTags(KeapSandboxState state, string? filter, int? page_size, string? page_token) =>
+        List(state, s => s.TagRecords.Values, "tags", "name",
+            (t, name) => string.Equals((string?)t["name"], name, StringComparison.OrdinalIgnoreCase), filter, page_size, page_token);
+
+    /// <summary>Lists records matching an optional <c>{field}==value</c> filter, one page at a time.</summary>
+    private static IResult List(
+        KeapSandboxState state, Func<KeapSandboxState, IEnumerable<JsonObject>> records, string property, string field,
+        Func<JsonObject, string, bool> matches, string? filter, int? pageSize, string? pageToken)
     {
-        string? name = null;
-        if (filter is not null && !TryParseFilter(filter, "name", out name))
+        string? value = null;
+        if (filter is not null && !TryParseFilter(filter, field, out value))
         {
-            return BadRequest("Unsupported filter; use name==value");
+            return BadRequest($"Unsupported filter; use {field}==value");
         }
 
         lock (state.Gate)
         {
-            var matches = state.TagRecords.Values
-                .Where(t => name is null || string.Equals((string?)t["name"], name, StringComparison.OrdinalIgnoreCase));
-            return Page("tags", matches, page_size, page_token);
+            return Page(property, records(state).Where(r => value is null || matches(r, value)), pageSize, pageToken);
         }
     }
 
@@ -229,12 +217,7 @@ internal static class ApiEndpoints
                 return SandboxResults.KeapError(StatusCodes.Status409Conflict, "ALREADY_EXISTS", $"A tag named '{name}' already exists", "tag");
             }
 
-            var id = state.NextId();
-            input["id"] = KeapSandboxState.Id(id);
-            input["create_time"] = now;
-            input["update_time"] = now;
-            state.TagRecords[id] = input;
-            return Results.Json(input.DeepClone(), SandboxResults.Json, statusCode: StatusCodes.Status201Created);
+            return Insert(state, state.TagRecords, input, now);
         }
     }
 
@@ -312,6 +295,17 @@ internal static class ApiEndpoints
 
             return Results.NoContent();
         }
+    }
+
+    /// <remarks>Call under <see cref="KeapSandboxState.Gate"/>.</remarks>
+    private static IResult Insert(KeapSandboxState state, SortedDictionary<long, JsonObject> records, JsonObject input, string now)
+    {
+        var id = state.NextId();
+        input["id"] = KeapSandboxState.Id(id);
+        input["create_time"] = now;
+        input["update_time"] = now;
+        records[id] = input;
+        return Results.Json(input.DeepClone(), SandboxResults.Json, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<(IReadOnlyList<long> Ids, IResult? Error)> ReadContactIdsAsync(HttpRequest request)
