@@ -114,15 +114,7 @@ internal static class ApiEndpoints
         List(state, s => s.ContactRecords.Values, "contacts", "email",
             (c, email) => Emails(c).Contains(email, StringComparer.OrdinalIgnoreCase), filter, page_size, page_token);
 
-    private static IResult GetContact(KeapSandboxState state, string id)
-    {
-        lock (state.Gate)
-        {
-            return FindContact(state, id) is { } contact
-                ? Results.Json(contact.DeepClone(), SandboxResults.Json)
-                : ContactNotFound(id);
-        }
-    }
+    private static IResult GetContact(KeapSandboxState state, string id) => Get(state, id, FindContact, ContactNotFound);
 
     private static async Task<IResult> PatchContactAsync(HttpRequest request, KeapSandboxState state, TimeProvider time, string id)
     {
@@ -221,13 +213,14 @@ internal static class ApiEndpoints
         }
     }
 
-    private static IResult GetTag(KeapSandboxState state, string id)
+    private static IResult GetTag(KeapSandboxState state, string id) => Get(state, id, FindTag, TagNotFound);
+
+    private static IResult Get(
+        KeapSandboxState state, string id, Func<KeapSandboxState, string, JsonObject?> find, Func<string, IResult> notFound)
     {
         lock (state.Gate)
         {
-            return FindTag(state, id) is { } tag
-                ? Results.Json(tag.DeepClone(), SandboxResults.Json)
-                : TagNotFound(id);
+            return find(state, id) is { } record ? Results.Json(record.DeepClone(), SandboxResults.Json) : notFound(id);
         }
     }
 
