@@ -85,10 +85,12 @@ internal static class ApiEndpoints
         }
 
         StripServerFields(input);
-        var matchName = string.Equals(duplicate_option, "EmailAndName", StringComparison.OrdinalIgnoreCase);
+        // The spec's options: Email, EmailAndName, EmailAndNameAndCompany (company compared by id).
+        var matchCompany = string.Equals(duplicate_option, "EmailAndNameAndCompany", StringComparison.OrdinalIgnoreCase);
+        var matchName = matchCompany || string.Equals(duplicate_option, "EmailAndName", StringComparison.OrdinalIgnoreCase);
         if (duplicate_option is not null && !matchName && !string.Equals(duplicate_option, "Email", StringComparison.OrdinalIgnoreCase))
         {
-            return BadRequest("duplicate_option must be Email or EmailAndName");
+            return BadRequest("duplicate_option must be Email, EmailAndName or EmailAndNameAndCompany");
         }
 
         var now = Timestamp(time);
@@ -98,7 +100,8 @@ internal static class ApiEndpoints
             {
                 var existing = state.ContactRecords.Values.FirstOrDefault(c =>
                     Emails(c).Contains(email, StringComparer.OrdinalIgnoreCase)
-                    && (!matchName || (SameText(c, input, "given_name") && SameText(c, input, "family_name"))));
+                    && (!matchName || (SameText(c, input, "given_name") && SameText(c, input, "family_name")))
+                    && (!matchCompany || string.Equals(c["company"]?["id"]?.ToString(), input["company"]?["id"]?.ToString(), StringComparison.Ordinal)));
                 if (existing is not null)
                 {
                     Merge(existing, input, now);

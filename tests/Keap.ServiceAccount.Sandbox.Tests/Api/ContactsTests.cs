@@ -40,6 +40,26 @@ public sealed class ContactsTests
     }
 
     [Fact]
+    public async Task Creating_with_EmailAndNameAndCompany_creates_when_the_company_differs()
+    {
+        await using var host = await StartAsync();
+        using var api = host.Api();
+        var first = Contact("ada@example.com");
+        first["company"] = new JsonObject { ["id"] = "7" };
+        var second = Contact("ada@example.com");
+        second["company"] = new JsonObject { ["id"] = "8" };
+
+        var created = await api.PostAsJsonAsync("rest/v2/contacts?duplicate_option=EmailAndNameAndCompany", first);
+        var other = await api.PostAsJsonAsync("rest/v2/contacts?duplicate_option=EmailAndNameAndCompany", second);
+        var same = await api.PostAsJsonAsync("rest/v2/contacts?duplicate_option=EmailAndNameAndCompany", first);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync("rest/v2/contacts?duplicate_option=Phone", first)).StatusCode);
+    }
+
+    [Fact]
     public async Task Creating_without_duplicate_option_allows_duplicates()
     {
         await using var host = await StartAsync();

@@ -1,0 +1,26 @@
+using System.Reflection;
+
+namespace Keap.ServiceAccount.Sandbox.Tests;
+
+public sealed class ConventionTests
+{
+    private static readonly Assembly Sandbox = typeof(KeapSandboxServer).Assembly;
+
+    [Fact]
+    public void Public_classes_are_sealed_or_static()
+    {
+        Assert.Empty(Sandbox.GetExportedTypes().Where(t => t.IsClass && !t.IsSealed).Select(t => t.FullName));
+    }
+
+    [Fact]
+    public void Public_types_live_in_the_sandbox_namespace()
+    {
+        Assert.Empty(Sandbox.GetExportedTypes().Where(t => t.Namespace != "Keap.ServiceAccount.Sandbox").Select(t => t.FullName));
+    }
+
+    [Fact]
+    public void The_sandbox_does_not_depend_on_the_package_it_emulates_Keap_for()
+    {
+        Assert.DoesNotContain(Sandbox.GetReferencedAssemblies(), a => a.Name == "Keap.ServiceAccount");
+    }
+}
