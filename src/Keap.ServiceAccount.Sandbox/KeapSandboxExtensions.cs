@@ -38,10 +38,16 @@ public static class KeapSandboxExtensions
     /// <param name="endpoints">The application's endpoint builder.</param>
     /// <param name="prefix">A path prefix such as <c>"/keap-sandbox"</c>; empty serves at the root.</param>
     /// <returns>The route group, to add conventions such as host filters.</returns>
+    /// <exception cref="InvalidOperationException"><see cref="AddKeapSandbox"/> was not called.</exception>
     public static RouteGroupBuilder MapKeapSandbox(this IEndpointRouteBuilder endpoints, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(prefix);
+        if (endpoints.ServiceProvider.GetService<KeapSandboxState>() is null)
+        {
+            throw new InvalidOperationException("Call services.AddKeapSandbox() before app.MapKeapSandbox().");
+        }
+
         var group = endpoints.MapGroup(prefix.Length == 0 ? "/" : "/" + prefix.Trim('/'));
         OAuthEndpoints.Map(group);
         ApiEndpoints.Map(group);

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.AspNetCore.Builder;
 
 namespace Keap.ServiceAccount.Sandbox.Tests;
 
@@ -22,5 +23,16 @@ public sealed class ConventionTests
     public void The_sandbox_does_not_depend_on_the_package_it_emulates_Keap_for()
     {
         Assert.DoesNotContain(Sandbox.GetReferencedAssemblies(), a => a.Name == "Keap.ServiceAccount");
+    }
+
+    [Fact]
+    public void Mapping_without_registering_says_what_to_call()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapKeapSandbox());
+
+        Assert.Contains("AddKeapSandbox", error.Message, StringComparison.Ordinal);
     }
 }
