@@ -33,6 +33,7 @@ internal sealed class KeapTokenManager : IAccessTokenProvider, IDisposable
     private volatile SpentToken? _spent;
     private Task<RefreshOutcome>? _refresh;
     private long _backgroundNotBefore;
+    private int _disposed;
     private DateTimeOffset? _lastRefreshAt;
     private string? _lastError;
     private DateTimeOffset? _lastErrorAt;
@@ -198,6 +199,12 @@ internal sealed class KeapTokenManager : IAccessTokenProvider, IDisposable
 
     public void Dispose()
     {
+        // Registered under two service types, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _shutdown.Cancel();
         _shutdown.Dispose();
     }
