@@ -21,6 +21,9 @@ public sealed class TokenTestHost : IDisposable
 
     public ServiceProvider Provider { get; }
 
+    /// <summary>Token requests on the wire; the fake clock must not race ahead of real I/O (it would fire the request timeout).</summary>
+    internal InFlightHandler InFlight { get; private init; } = new();
+
     public FakeTimeProvider Clock { get; }
 
     public FakeTokenEndpoint Endpoint { get; }
@@ -60,9 +63,11 @@ public sealed class TokenTestHost : IDisposable
             builder.UseTokenStore(_ => store);
         }
 
+        var inFlight = new InFlightHandler();
+        services.AddHttpClient(TokenEndpointClient.HttpClientName).AddHttpMessageHandler(() => new InFlightHandler.Counter(inFlight));
         build?.Invoke(builder);
         services.AddHealthChecks().AddKeapServiceAccount();
-        return new TokenTestHost(services.BuildServiceProvider(), clock, endpoint);
+        return new TokenTestHost(services.BuildServiceProvider(), clock, endpoint) { InFlight = inFlight };
     }
 
     /// <summary>Stores a token the fake endpoint knows, expiring <paramref name="expiresIn"/> from now.</summary>
@@ -80,14 +85,21 @@ public sealed class TokenTestHost : IDisposable
     /// <summary>Moves the fake clock in steps until <paramref name="task"/> completes (backoffs and lease waits run on it).</summary>
     public async Task<T> AdvanceUntilAsync<T>(Task<T> task, TimeSpan step)
     {
-        for (var i = 0; i < 10_000 && !task.IsCompleted; i++)
+        await AdvanceUntilAsync(() => task.IsCompleted, step);
+        return await task;
+    }
+
+    public async Task AdvanceUntilAsync(Func<bool> done, TimeSpan step)
+    {
+        for (var i = 0; i < 20_000 && !done(); i++)
         {
             // A real, tiny pause lets the work queued by the clock run before the next step.
-            await Task.WhenAny(task, Task.Delay(2));
-            Clock.Advance(step);
+            await Task.Delay(1);
+            if (InFlight.Count == 0)
+            {
+                Clock.Advance(step);
+            }
         }
-
-        return await task;
     }
 
     public string AllLogText() => string.Join('\n', Logs.GetSnapshot().Select(r => $"{r.Message} {r.Exception}"));
@@ -95,5 +107,28 @@ public sealed class TokenTestHost : IDisposable
     public void Dispose()
     {
         Provider.Dispose();
+    }
+}
+
+internal sealed class InFlightHandler
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public sealed class Counter(InFlightHandler owner) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref owner._count);
+            try
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref owner._count);
+            }
+        }
     }
 }
