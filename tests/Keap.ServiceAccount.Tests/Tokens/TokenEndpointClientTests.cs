@@ -80,14 +80,18 @@ public sealed class TokenEndpointClientTests : IDisposable
     {
         using var host = TokenTestHost.Create(_endpoint);
         var reply = new TaskCompletionSource();
+        var arrived = new TaskCompletionSource();
         _endpoint.Enqueue(_ =>
         {
+            arrived.SetResult();
             reply.Task.Wait(TimeSpan.FromSeconds(30));
             return null;
         });
 
         var call = Client(host).RefreshAsync(_endpoint.Issue().RefreshToken, CancellationToken.None);
-        var result = await host.AdvanceUntilAsync(call, TimeSpan.FromSeconds(5));
+        await arrived.Task;
+        host.Clock.Advance(TimeSpan.FromSeconds(21));
+        var result = await call;
         reply.SetResult();
 
         Assert.Equal(TokenEndpointError.Timeout, result.Error);
