@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
@@ -50,7 +51,8 @@ internal sealed class AuthorizationStateProtector(IOptionsMonitor<KeapServiceAcc
         }
 
         Span<byte> bytes = stackalloc byte[StateBytes];
-        if (!Base64Url.TryDecodeFromChars(state, bytes, out var written) || written != StateBytes)
+        // The OperationStatus overload reports bad characters instead of throwing (TryDecodeFromChars throws FormatException).
+        if (Base64Url.DecodeFromChars(state, bytes, out _, out var written) != OperationStatus.Done || written != StateBytes)
         {
             return StateCheck.Malformed;
         }
@@ -70,7 +72,8 @@ internal sealed class AuthorizationStateProtector(IOptionsMonitor<KeapServiceAcc
         }
 
         Prune(now);
-        return _used.TryAdd(state, expires) ? StateCheck.Valid : StateCheck.Replayed;
+        // Keyed by the decoded nonce: two spellings of the same bytes (unused trailing bits) are one state.
+        return _used.TryAdd(Convert.ToHexString(bytes[..NonceLength]), expires) ? StateCheck.Valid : StateCheck.Replayed;
     }
 
     private void Sign(ReadOnlySpan<byte> payload, Span<byte> mac)

@@ -1,4 +1,6 @@
+using Keap.ServiceAccount.Tokens;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Keap.ServiceAccount.Tests.Tokens;
 
@@ -89,6 +91,32 @@ public sealed class KeapAuthorizationServiceTests : IDisposable
         Assert.Equal(KeapAuthorizationOutcome.InvalidState, longResult.Outcome);
         Assert.Equal(KeapAuthorizationOutcome.InvalidState, forgedResult.Outcome);
         Assert.Empty(_endpoint.RequestBodies);
+    }
+
+    [Fact]
+    public async Task Rejects_every_single_character_change_of_a_genuine_state()
+    {
+        using var host = TokenTestHost.Create(_endpoint);
+        var states = host.Provider.GetRequiredService<AuthorizationStateProtector>();
+        var genuine = await NewStateAsync(host);
+
+        foreach (var position in new[] { 0, 10, 21, 32, 50, 74 })
+        {
+            for (var c = (char)0; c < 128; c++)
+            {
+                if (c != genuine[position])
+                {
+                    var mutated = string.Concat(genuine.AsSpan(0, position), c.ToString(), genuine.AsSpan(position + 1));
+                    Assert.NotEqual(StateCheck.Valid, states.Consume(mutated));
+                }
+            }
+
+            if (position == 0)
+            {
+                // Nothing so far consumed the genuine state.
+                Assert.Equal(StateCheck.Valid, states.Consume(genuine));
+            }
+        }
     }
 
     [Fact]
