@@ -211,17 +211,19 @@ internal sealed class KeapTokenManager : IAccessTokenProvider, IDisposable
 
     private async ValueTask<string> GetAccessTokenSlowAsync(long? forceVersion, CancellationToken cancellationToken)
     {
-        // Two rounds: a refresh that ended without a token (a peer rotated meanwhile) is followed by a re-read.
+        // Two rounds: a refresh that ended without a token (a peer rotated meanwhile) is followed by a re-read, and a
+        // joined refresh that was not forced is forced once if it handed back the rejected token.
         for (var round = 0; ; round++)
         {
             var outcome = await StartRefresh(forceVersion).WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (outcome.Token is { } stored && stored.Token.AccessTokenExpiresAt > _time.GetUtcNow())
+            var stillRejected = round == 0 && forceVersion is not null && outcome.Token?.Version == forceVersion;
+            if (!stillRejected && outcome.Token is { } stored && stored.Token.AccessTokenExpiresAt > _time.GetUtcNow())
             {
                 return stored.Token.AccessToken;
             }
 
             // A failing refresh does not stop a still-valid token from being served (the health check shows Degraded).
-            if (outcome.State == KeapConnectionState.Connected && _cached is { } still && still.Stored.Token.AccessTokenExpiresAt > _time.GetUtcNow())
+            if (!stillRejected && outcome.State == KeapConnectionState.Connected && _cached is { } still && still.Stored.Token.AccessTokenExpiresAt > _time.GetUtcNow())
             {
                 return still.AccessToken;
             }
@@ -233,7 +235,10 @@ internal sealed class KeapTokenManager : IAccessTokenProvider, IDisposable
                     outcome.Error ?? "No usable Keap access token: the refresh ended without one and the store holds none that is still valid.");
             }
 
-            forceVersion = null;
+            if (!stillRejected)
+            {
+                forceVersion = null;
+            }
         }
     }
 
@@ -364,7 +369,7 @@ internal sealed class KeapTokenManager : IAccessTokenProvider, IDisposable
                 return RefreshOutcome.Failed(KeapConnectionState.NeedsReauthorization, _spent.Reason);
             }
 
-            var result = await CallEndpointAsync(current.Token.RefreshToken, lease.Lease!, o, cancellationToken).ConfigureAwait(false);
+            var (result, earlierFailure) = await CallEndpointAsync(current.Token.RefreshToken, lease.Lease!, o, cancellationToken).ConfigureAwait(false);
             if (result.Token is { } fresh)
             {
                 return await SaveAsync(fresh, current, lease.Lease!, cancellationToken).ConfigureAwait(false);
@@ -378,7 +383,9 @@ internal sealed class KeapTokenManager : IAccessTokenProvider, IDisposable
                     return Adopted(reread);
                 }
 
-                return MarkSpent(current, $"Keap refused the stored refresh token ({result.Description}). An administrator has to connect again.");
+                // After a lost reply, Keap most likely rotated on the first attempt and the retry found the token spent.
+                var cause = earlierFailure is null ? string.Empty : $" after an earlier attempt failed without a usable reply ({earlierFailure}), so Keap probably rotated the token on that attempt";
+                return MarkSpent(current, $"Keap refused the stored refresh token ({result.Description}){cause}. An administrator has to connect again.");
             }
 
             var kind = result.IsTransient ? "Keap's token endpoint kept failing" : "Keap refused the refresh";
@@ -436,9 +443,10 @@ internal sealed class KeapTokenManager : IAccessTokenProvider, IDisposable
         }
     }
 
-    private async Task<TokenEndpointResult> CallEndpointAsync(string refreshToken, TokenLease lease, KeapServiceAccountOptions o, CancellationToken cancellationToken)
+    private async Task<(TokenEndpointResult Result, string? EarlierFailure)> CallEndpointAsync(string refreshToken, TokenLease lease, KeapServiceAccountOptions o, CancellationToken cancellationToken)
     {
         var delay = FirstRetryDelay;
+        string? earlierFailure = null;
         for (var attempt = 1; ; attempt++)
         {
             var result = await _endpoint.RefreshAsync(refreshToken, cancellationToken).ConfigureAwait(false);
@@ -448,9 +456,10 @@ internal sealed class KeapTokenManager : IAccessTokenProvider, IDisposable
                 || attempt >= MaxEndpointAttempts
                 || _time.GetUtcNow() + delay + o.TokenRequestTimeout >= lease.ExpiresAt)
             {
-                return result;
+                return (result, earlierFailure);
             }
 
+            earlierFailure = result.Description;
             TokenLog.RefreshRetry(_logger, result.Error.ToString(), delay);
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));

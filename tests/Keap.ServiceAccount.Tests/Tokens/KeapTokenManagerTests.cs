@@ -169,6 +169,29 @@ public sealed class KeapTokenManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task Explains_a_lost_reply_when_the_retry_finds_the_refresh_token_spent()
+    {
+        using var host = TokenTestHost.Create(_endpoint);
+        await host.SeedAsync(TimeSpan.FromSeconds(-1));
+
+        // Keap rotates, but the reply never arrives: the retry with the same refresh token meets invalid_grant.
+        _endpoint.Enqueue(_ =>
+        {
+            _endpoint.Issue();
+            return FakeTokenEndpoint.Reply(504, "<html>Gateway Timeout</html>", "text/html");
+        });
+
+        var error = await Assert.ThrowsAsync<KeapAuthorizationException>(
+            () => host.AdvanceUntilAsync(host.Tokens.GetAccessTokenAsync(CancellationToken.None).AsTask(), TimeSpan.FromMilliseconds(500)));
+
+        Assert.Equal(KeapConnectionState.NeedsReauthorization, error.State);
+        Assert.Contains("invalid_grant", error.Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 504", error.Message, StringComparison.Ordinal);
+        Assert.Contains("probably rotated", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _endpoint.RefreshCalls);
+    }
+
+    [Fact]
     public async Task Refreshes_after_a_rejection_only_when_the_rejected_token_is_still_current()
     {
         using var host = TokenTestHost.Create(_endpoint);
