@@ -32,6 +32,9 @@ internal static partial class TokenLog
     [LoggerMessage(1008, LogLevel.Warning, "Could not read the token store", EventName = "StoreReadFailed")]
     public static partial void StoreReadFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(1009, LogLevel.Warning, "Could not release the refresh lease; it lapses by itself", EventName = "LeaseReleaseFailed")]
+    public static partial void LeaseReleaseFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(1010, LogLevel.Information, "Keap authorization completed: {Outcome}", EventName = "AuthorizationCompleted")]
     public static partial void AuthorizationCompleted(ILogger logger, KeapAuthorizationOutcome outcome);
 

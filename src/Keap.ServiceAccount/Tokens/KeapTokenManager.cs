@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using System.Diagnostics.Metrics;
 
 namespace Keap.ServiceAccount.Tokens;
 
@@ -510,7 +510,7 @@ internal sealed class KeapTokenManager : IAccessTokenProvider, IDisposable
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The lease expires by itself; a failed release only delays the next refresh.
-            TokenLog.StoreReadFailed(_logger, ex);
+            TokenLog.LeaseReleaseFailed(_logger, ex);
         }
     }
 

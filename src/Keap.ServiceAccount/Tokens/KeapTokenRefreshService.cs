@@ -108,8 +108,8 @@ internal sealed class KeapTokenRefreshService(
 
     private async Task WaitAsync(SemaphoreSlim changed, TimeSpan wait, CancellationToken stoppingToken)
     {
+        // Cancelling the loser (the delay or the signal wait) keeps no timer or waiter behind.
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timer.CancelAfter(Timeout.InfiniteTimeSpan);
         var delay = Task.Delay(wait, timeProvider, timer.Token);
         var signal = changed.WaitAsync(timer.Token);
         await Task.WhenAny(delay, signal).ConfigureAwait(false);
