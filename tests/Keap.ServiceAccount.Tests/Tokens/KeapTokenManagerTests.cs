@@ -260,6 +260,30 @@ public sealed class KeapTokenManagerTests : IDisposable
         Assert.DoesNotContain("SECRET", logs, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Traces_each_refresh_as_one_span()
+    {
+        using var host = TokenTestHost.Create(_endpoint);
+        await host.SeedAsync(TimeSpan.FromSeconds(-1));
+        var spans = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name is KeapServiceAccountDiagnostics.ActivitySourceName or "test",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+            ActivityStopped = a => { lock (spans) { spans.Add(a); } },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        // Other tests refresh in parallel: only spans under this test's parent count.
+        using var source = new System.Diagnostics.ActivitySource("test");
+        using (var parent = source.StartActivity("test"))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => host.Tokens.GetAccessTokenAsync(CancellationToken.None).AsTask()));
+            var span = Assert.Single(spans, s => s.OperationName == "keap.token.refresh" && s.ParentSpanId == parent!.SpanId);
+            Assert.Equal("Refreshed", span.GetTagItem("keap.token.refresh.result"));
+        }
+    }
+
     private sealed class FailingSaveStore(InMemoryTokenStore inner) : ITokenStore
     {
         private int _saveAttempts;
