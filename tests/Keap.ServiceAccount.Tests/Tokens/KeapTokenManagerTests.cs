@@ -38,6 +38,24 @@ public sealed class KeapTokenManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task Hands_out_a_fresh_token_without_allocating()
+    {
+        using var host = TokenTestHost.Create(_endpoint);
+        await host.SeedAsync(TimeSpan.FromHours(24));
+        var tokens = host.Tokens;
+        await tokens.GetAccessTokenAsync(CancellationToken.None);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            var pending = tokens.GetAccessTokenAsync(CancellationToken.None);
+            Assert.True(pending.IsCompletedSuccessfully);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public async Task Two_managers_sharing_a_store_refresh_once_and_the_loser_adopts_the_winners_token()
     {
         var clock = new FakeTimeProvider(TokenTestHost.Start);
