@@ -23,7 +23,7 @@ public sealed class ShortRunConfig : ManualConfig
 {
     public ShortRunConfig()
     {
-        AddJob(ShortJobs.Create("Short", warmupCount: 3, iterationCount: 10));
+        AddJob(ShortJobs.Create("Short", warmupCount: 3, iterationCount: 15));
         AddColumn(KeapCalls.Column);
     }
 }
