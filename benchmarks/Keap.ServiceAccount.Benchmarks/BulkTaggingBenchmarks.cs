@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Keap.ServiceAccount.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keap.ServiceAccount.Benchmarks;
@@ -14,8 +13,7 @@ public class BulkTaggingBenchmarks
 {
     private const int ContactCount = 10_000;
 
-    private KeapSandboxServer _sandbox = null!;
-    private ServiceProvider _services = null!;
+    private SandboxedKeap _keap = null!;
     private IKeapTagsClient _tags = null!;
     private string[] _contactIds = null!;
     private string _tagId = null!;
@@ -26,13 +24,11 @@ public class BulkTaggingBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _sandbox = await KeapSandboxServer.StartAsync();
-        _services = KeapServices.ForSandbox(_sandbox, configure: o => o.QuotaPacing = QuotaPacing);
-        await KeapServices.SeedFromSandboxAsync(_services, _sandbox);
-        _tags = _services.GetRequiredService<IKeapTagsClient>();
+        _keap = await SandboxedKeap.StartAsync(configure: o => o.QuotaPacing = QuotaPacing);
+        _tags = _keap.Services.GetRequiredService<IKeapTagsClient>();
 
         // Real contacts, so the sandbox applies the tag rather than answering NOT_FOUND for each id.
-        var contacts = _services.GetRequiredService<IKeapContactsClient>();
+        var contacts = _keap.Services.GetRequiredService<IKeapContactsClient>();
         var ids = new string[ContactCount];
         await Parallel.ForAsync(0, ContactCount, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
@@ -44,17 +40,13 @@ public class BulkTaggingBenchmarks
     }
 
     [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        await _services.DisposeAsync();
-        await _sandbox.DisposeAsync();
-    }
+    public Task CleanupAsync() => _keap.DisposeAsync().AsTask();
 
     [Benchmark(Description = "apply a tag to 10,000 contacts")]
     public async Task ApplyTag()
     {
-        var before = _sandbox.State.ApiRequests;
+        var before = _keap.Sandbox.State.ApiRequests;
         await _tags.ApplyAsync(_tagId, _contactIds);
-        KeapCalls.Record(nameof(ApplyTag), QuotaPacing, _sandbox.State.ApiRequests - before);
+        KeapCalls.Record(nameof(ApplyTag), QuotaPacing, _keap.Sandbox.State.ApiRequests - before);
     }
 }

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Keap.ServiceAccount.Sandbox;
 using Keap.ServiceAccount.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -19,8 +18,7 @@ namespace Keap.ServiceAccount.Benchmarks;
 public class RefreshStormBenchmarks
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private KeapSandboxServer _sandbox = null!;
-    private ServiceProvider _services = null!;
+    private SandboxedKeap _keap = null!;
     private IAccessTokenProvider _tokens = null!;
     private long _refreshesBefore;
 
@@ -30,31 +28,25 @@ public class RefreshStormBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _sandbox = await KeapSandboxServer.StartAsync();
-        _services = KeapServices.ForSandbox(_sandbox, _time);
-        await KeapServices.SeedFromSandboxAsync(_services, _sandbox);
-        _tokens = _services.GetRequiredService<IAccessTokenProvider>();
+        _keap = await SandboxedKeap.StartAsync(_time);
+        _tokens = _keap.Services.GetRequiredService<IAccessTokenProvider>();
         await _tokens.GetAccessTokenAsync(CancellationToken.None);
     }
 
     [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        await _services.DisposeAsync();
-        await _sandbox.DisposeAsync();
-    }
+    public Task CleanupAsync() => _keap.DisposeAsync().AsTask();
 
     [IterationSetup]
     public void ExpireToken()
     {
         // Past the access token's expiry (and so past both refresh windows).
         _time.Advance(TimeSpan.FromHours(25));
-        _refreshesBefore = _sandbox.State.TokenRequests;
+        _refreshesBefore = _keap.Sandbox.State.TokenRequests;
     }
 
     [IterationCleanup]
     public void CountRefreshes() =>
-        KeapCalls.Record(nameof(Storm), Callers, _sandbox.State.TokenRequests - _refreshesBefore);
+        KeapCalls.Record(nameof(Storm), Callers, _keap.Sandbox.State.TokenRequests - _refreshesBefore);
 
     [Benchmark(Description = "callers at expiry until all proceed")]
     public Task Storm()
