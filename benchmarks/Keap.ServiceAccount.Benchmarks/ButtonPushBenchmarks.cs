@@ -44,6 +44,7 @@ public class ButtonPushBenchmarks
     public async Task SignUp()
     {
         var before = _keap.Sandbox.State.ApiRequests;
+
         // A bounded pool of addresses: the emulator finds an email by scanning its contacts, so an ever-growing list
         // would time the emulator. Once the pool is used, the upsert updates instead of creates: the same single call.
         var email = string.Create(CultureInfo.InvariantCulture, $"user{++_signUps % SignUpEmails}@example.com");
