@@ -15,13 +15,18 @@ public abstract class TokenStoreContract : IAsyncLifetime
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero));
 
-    /// <summary>The store under test, created once per test.</summary>
-    protected ITokenStore Store => _store ??= CreateStore();
+    /// <summary>The store under test, created once per test before it runs.</summary>
+    protected ITokenStore Store => _store ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
 
     /// <summary>Creates a store over the test's backing storage (a second call: another instance, as in another process).</summary>
     protected abstract ITokenStore CreateStore();
 
-    public virtual Task InitializeAsync() => Task.CompletedTask;
+    public Task InitializeAsync()
+    {
+        // Created here, not lazily, so concurrent callers in a test share one instance.
+        _store = CreateStore();
+        return Task.CompletedTask;
+    }
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
