@@ -43,6 +43,7 @@ public static class KeapServiceCollectionExtensions
         services.AddOptions<KeapServiceAccountOptions>().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
+        services.AddKeapTokenManagement();
         return new KeapServiceAccountBuilder(services);
     }
 }
