@@ -15,26 +15,22 @@ namespace Keap.ServiceAccount.Tests.Tokens.Farm;
 /// </summary>
 public sealed class DatabaseDownDuringRefreshTests : IAsyncLifetime
 {
-    private const string ClientId = "farm-client";
-    private const string ClientSecret = "farm-client-secret";
-
-    private readonly string _table = $"keap_test_{Guid.NewGuid():N}";
-    private KeapSandboxServer? _sandbox;
+    private FarmEnvironment? _farm;
     private TcpProxy? _proxy;
     private NpgsqlDataSource? _dataSource;
 
-    private KeapSandboxServer Sandbox => _sandbox!;
+    private KeapSandboxServer Sandbox => _farm!.Sandbox;
 
     private TcpProxy Proxy => _proxy!;
 
     public async Task InitializeAsync()
     {
-        if (PostgresServer.SkipReason is not null)
+        _farm = await FarmEnvironment.StartAsync();
+        if (_farm is null)
         {
             return;
         }
 
-        _sandbox = await KeapSandboxServer.StartAsync(o => o.Clients.Add(new KeapSandboxClient { ClientId = ClientId, ClientSecret = ClientSecret, AllowAnyRedirectUri = true }));
         var server = new NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString);
         _proxy = new TcpProxy(server.Host!, server.Port);
         server.Host = "127.0.0.1";
@@ -45,26 +41,20 @@ public sealed class DatabaseDownDuringRefreshTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_dataSource is not null)
+        if (_farm is not null)
         {
-            Proxy.Restore();
-            await using (var drop = _dataSource.CreateCommand($"DROP TABLE IF EXISTS {_table}"))
-            {
-                await drop.ExecuteNonQueryAsync();
-            }
-
-            await _dataSource.DisposeAsync();
+            await _dataSource!.DisposeAsync();
             await Proxy.DisposeAsync();
-            await Sandbox.DisposeAsync();
+            await _farm.DisposeAsync();
         }
     }
 
     [PostgresFact]
     public async Task Stores_the_refreshed_token_once_the_database_returns_while_the_lease_is_held()
     {
-        var store = new CuttingStore(new SqlTokenStore(_dataSource!, new SqlTokenStoreOptions { TableName = _table }, TimeProvider.System, protector: null), Proxy);
+        var store = new CuttingStore(new SqlTokenStore(_dataSource!, new SqlTokenStoreOptions { TableName = _farm!.Table }, TimeProvider.System, protector: null), Proxy);
         await using var provider = BuildProvider(store, TimeSpan.FromSeconds(60));
-        var seeded = await SeedExpiredTokenAsync(store);
+        var seeded = await _farm!.SeedExpiredTokenAsync(store);
 
         var asking = provider.GetRequiredService<IAccessTokenProvider>().GetAccessTokenAsync(CancellationToken.None).AsTask();
         var failure = await store.FirstSaveFailure.WaitAsync(TimeSpan.FromSeconds(30));
@@ -89,9 +79,9 @@ public sealed class DatabaseDownDuringRefreshTests : IAsyncLifetime
     [PostgresFact]
     public async Task Reports_the_spent_refresh_token_precisely_when_the_database_stays_down_past_the_lease()
     {
-        var store = new CuttingStore(new SqlTokenStore(_dataSource!, new SqlTokenStoreOptions { TableName = _table }, TimeProvider.System, protector: null), Proxy);
+        var store = new CuttingStore(new SqlTokenStore(_dataSource!, new SqlTokenStoreOptions { TableName = _farm!.Table }, TimeProvider.System, protector: null), Proxy);
         await using var provider = BuildProvider(store, TimeSpan.FromSeconds(2));
-        var seeded = await SeedExpiredTokenAsync(store);
+        var seeded = await _farm!.SeedExpiredTokenAsync(store);
 
         var error = await Assert.ThrowsAsync<KeapAuthorizationException>(
             async () => await provider.GetRequiredService<IAccessTokenProvider>().GetAccessTokenAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
@@ -117,22 +107,14 @@ public sealed class DatabaseDownDuringRefreshTests : IAsyncLifetime
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
         services.AddKeapServiceAccount(o =>
         {
-            o.ClientId = ClientId;
-            o.ClientSecret = ClientSecret;
+            o.ClientId = FarmEnvironment.ClientId;
+            o.ClientSecret = FarmEnvironment.ClientSecret;
             o.RedirectUri = new Uri("https://app.example/keap/callback");
             o.TokenEndpoint = Sandbox.TokenEndpoint;
             o.RefreshLeaseDuration = leaseDuration;
             o.TokenRequestTimeout = leaseDuration / 2;
         }).UseTokenStore(_ => store);
         return services.BuildServiceProvider();
-    }
-
-    private async Task<StoredToken> SeedExpiredTokenAsync(ITokenStore store)
-    {
-        var grant = Sandbox.IssueToken(ClientId);
-        var now = TimeProvider.System.GetUtcNow();
-        var token = new KeapToken(grant.AccessToken, grant.RefreshToken, now.AddMinutes(-1), now, grant.Scope);
-        return (await store.TrySaveAsync(token, StoredToken.NoVersion))!;
     }
 
     private static void AssertNoSecrets(IReadOnlyList<FakeLogRecord> logs, params KeapToken[] tokens)

@@ -11,50 +11,42 @@ namespace Keap.ServiceAccount.Tests.Tokens.Farm;
 /// </summary>
 public sealed class WebFarmTests : IAsyncLifetime
 {
-    private const string ClientId = "farm-client";
-    private const string ClientSecret = "farm-client-secret";
     private const int Workers = 4;
     private const int CallersPerWorker = 50;
 
-    private readonly string _table = $"keap_test_{Guid.NewGuid():N}";
-    private KeapSandboxServer? _sandbox;
+    private FarmEnvironment? _farm;
     private NpgsqlDataSource? _dataSource;
     private SqlTokenStore? _store;
 
-    private KeapSandboxServer Sandbox => _sandbox!;
+    private FarmEnvironment Farm => _farm!;
+
+    private KeapSandboxServer Sandbox => Farm.Sandbox;
 
     private SqlTokenStore Store => _store!;
 
     public async Task InitializeAsync()
     {
-        if (PostgresServer.SkipReason is not null)
+        _farm = await FarmEnvironment.StartAsync();
+        if (_farm is not null)
         {
-            return;
+            _dataSource = NpgsqlDataSource.Create(PostgresServer.ConnectionString);
+            _store = new SqlTokenStore(_dataSource, new SqlTokenStoreOptions { TableName = _farm.Table }, TimeProvider.System, protector: null);
         }
-
-        _sandbox = await KeapSandboxServer.StartAsync(o => o.Clients.Add(new KeapSandboxClient { ClientId = ClientId, ClientSecret = ClientSecret, AllowAnyRedirectUri = true }));
-        _dataSource = NpgsqlDataSource.Create(PostgresServer.ConnectionString);
-        _store = new SqlTokenStore(_dataSource, new SqlTokenStoreOptions { TableName = _table }, TimeProvider.System, protector: null);
     }
 
     public async Task DisposeAsync()
     {
-        if (_dataSource is not null)
+        if (_farm is not null)
         {
-            await using (var drop = _dataSource.CreateCommand($"DROP TABLE IF EXISTS {_table}"))
-            {
-                await drop.ExecuteNonQueryAsync();
-            }
-
-            await _dataSource.DisposeAsync();
-            await Sandbox.DisposeAsync();
+            await _dataSource!.DisposeAsync();
+            await _farm.DisposeAsync();
         }
     }
 
     [PostgresFact]
     public async Task Four_processes_with_fifty_callers_each_refresh_once_per_expiry()
     {
-        await SeedAsync();
+        await Farm.SeedExpiredTokenAsync(Store);
         var workers = await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => StartWorkerAsync()));
         try
         {
@@ -87,7 +79,7 @@ public sealed class WebFarmTests : IAsyncLifetime
     [PostgresFact]
     public async Task Another_process_takes_over_after_the_lease_holder_is_killed()
     {
-        var seeded = await SeedAsync();
+        var seeded = await Farm.SeedExpiredTokenAsync(Store);
         await using var doomed = await StartWorkerAsync("--lease-seconds", "3");
         await using var survivor = await StartWorkerAsync("--lease-seconds", "3");
 
@@ -107,20 +99,12 @@ public sealed class WebFarmTests : IAsyncLifetime
         [
             "--store", "postgres",
             "--connection", PostgresServer.ConnectionString,
-            "--table", _table,
+            "--table", Farm.Table,
             "--token-endpoint", Sandbox.TokenEndpoint.AbsoluteUri,
-            "--client-id", ClientId,
-            "--client-secret", ClientSecret,
+            "--client-id", FarmEnvironment.ClientId,
+            "--client-secret", FarmEnvironment.ClientSecret,
             .. extra,
         ]);
-
-    /// <summary>Stores a sandbox token whose access token has already expired.</summary>
-    private async Task<StoredToken> SeedAsync()
-    {
-        var grant = Sandbox.IssueToken(ClientId);
-        var now = TimeProvider.System.GetUtcNow();
-        return (await Store.TrySaveAsync(new KeapToken(grant.AccessToken, grant.RefreshToken, now.AddMinutes(-1), now, grant.Scope), StoredToken.NoVersion))!;
-    }
 
     /// <summary>Writes the current token back, through the store's compare-and-swap, with its access token expired.</summary>
     private async Task<KeapToken> ExpireStoredTokenAsync()
