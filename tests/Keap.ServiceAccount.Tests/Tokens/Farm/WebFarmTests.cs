@@ -80,8 +80,8 @@ public sealed class WebFarmTests : IAsyncLifetime
     public async Task Another_process_takes_over_after_the_lease_holder_is_killed()
     {
         var seeded = await Farm.SeedExpiredTokenAsync(Store);
-        await using var doomed = await StartWorkerAsync("--lease-seconds", "3");
-        await using var survivor = await StartWorkerAsync("--lease-seconds", "3");
+        await using var doomed = await StartWorkerAsync("--lease-seconds", "6");
+        await using var survivor = await StartWorkerAsync("--lease-seconds", "6");
 
         await doomed.HoldLeaseAsync();
         await doomed.KillAsync();
