@@ -13,6 +13,11 @@ internal sealed class OutboxSignal
     /// <summary>Waits for a wake-up or for <paramref name="timeout"/> on <paramref name="time"/>, whichever comes first.</summary>
     public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (timeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         using var timer = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
         try

@@ -95,7 +95,7 @@ internal sealed partial class OutboxWorker(
         }
 
         var untilDue = next.Value - time.GetUtcNow();
-        return untilDue <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : untilDue < poll ? untilDue : poll;
+        return untilDue <= TimeSpan.Zero ? TimeSpan.Zero : untilDue < poll ? untilDue : poll;
     }
 
     /// <summary>Exponential backoff with jitter: a random delay between half and all of base * 2^(attempts-1), capped.</summary>

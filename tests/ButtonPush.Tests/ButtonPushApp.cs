@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ButtonPush.Tests;
+
+/// <summary>The app under test, each instance with its own data folder, captured logs and (optionally) a fake clock.</summary>
+public sealed class ButtonPushApp : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@buttonpush.test";
+
+    private readonly Dictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? configureServices;
+
+    public ButtonPushApp(FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    {
+        Time = time;
+        DataFolder = Path.Combine(Path.GetTempPath(), "buttonpush-tests", Guid.NewGuid().ToString("N"));
+        this.settings = new Dictionary<string, string?>
+        {
+            ["ButtonPush:DataFolder"] = DataFolder,
+            ["ButtonPush:AdminEmail"] = AdminEmail,
+            ["Keap:ApiMaxRetryAttempts"] = "0",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            this.settings[key] = value;
+        }
+
+        this.configureServices = configureServices;
+    }
+
+    public string DataFolder { get; }
+
+    public FakeTimeProvider? Time { get; }
+
+    public FakeLogCollector Logs => Services.GetFakeLogCollector();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddFakeLogging());
+        builder.ConfigureTestServices(services =>
+        {
+            if (Time is not null)
+            {
+                services.AddSingleton<TimeProvider>(Time);
+            }
+
+            configureServices?.Invoke(services);
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
