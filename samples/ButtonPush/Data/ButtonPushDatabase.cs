@@ -59,7 +59,11 @@ internal sealed class ButtonPushDatabase
     {
         await using var connection = await OpenAsync(cancellationToken);
         // WAL lets the pages read while the outbox worker writes.
-        await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL; CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);", cancellationToken);
+        await using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = "PRAGMA journal_mode=WAL; CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);";
+            await setup.ExecuteNonQueryAsync(cancellationToken);
+        }
 
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var read = connection.CreateCommand();
@@ -68,18 +72,10 @@ internal sealed class ButtonPushDatabase
         var current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         for (var version = current + 1; version <= Migrations.Length; version++)
         {
-            await ExecuteAsync(connection, transaction, Migrations[version - 1], cancellationToken);
-            await ExecuteAsync(connection, transaction, $"INSERT INTO schema_version (version) VALUES ({version});", cancellationToken);
+            await transaction.ExecuteAsync(Migrations[version - 1], cancellationToken);
+            await transaction.ExecuteAsync("INSERT INTO schema_version (version) VALUES ($version);", cancellationToken, ("$version", version));
         }
 
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -47,15 +47,8 @@ internal sealed class UserStore(ButtonPushDatabase database, TimeProvider time, 
     public async Task<AppUser?> FindByIdAsync(long id, CancellationToken cancellationToken) =>
         await FindAsync("id = $key", id, cancellationToken);
 
-    public static async Task SetKeapContactIdAsync(SqliteTransaction transaction, long userId, string contactId, CancellationToken cancellationToken)
-    {
-        await using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "UPDATE users SET keap_contact_id = $contact WHERE id = $id;";
-        command.Parameters.AddWithValue("$contact", contactId);
-        command.Parameters.AddWithValue("$id", userId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public static Task SetKeapContactIdAsync(SqliteTransaction transaction, long userId, string contactId, CancellationToken cancellationToken) =>
+        transaction.ExecuteAsync("UPDATE users SET keap_contact_id = $contact WHERE id = $id;", cancellationToken, ("$contact", contactId), ("$id", userId));
 
     /// <summary>Records a press and returns the user's press count; the first press also queues the tag.</summary>
     public async Task<long> PressAsync(long userId, CancellationToken cancellationToken)

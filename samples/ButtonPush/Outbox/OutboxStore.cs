@@ -7,19 +7,13 @@ namespace ButtonPush.Outbox;
 /// <summary>The <c>outbox</c> table: rows are added with the change that caused them and removed from the queue by marking them done.</summary>
 internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time)
 {
-    public static async Task EnqueueAsync(SqliteTransaction transaction, string kind, long userId, long now, CancellationToken cancellationToken)
-    {
-        await using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO outbox (kind, payload, attempts, next_attempt_at, parked, created)
-            VALUES ($kind, $payload, 0, $now, 0, $now);
-            """;
-        command.Parameters.AddWithValue("$kind", kind);
-        command.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(new OutboxPayload(userId)));
-        command.Parameters.AddWithValue("$now", now);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public static Task EnqueueAsync(SqliteTransaction transaction, string kind, long userId, long now, CancellationToken cancellationToken) =>
+        transaction.ExecuteAsync(
+            "INSERT INTO outbox (kind, payload, attempts, next_attempt_at, parked, created) VALUES ($kind, $payload, 0, $now, 0, $now);",
+            cancellationToken,
+            ("$kind", kind),
+            ("$payload", JsonSerializer.Serialize(new OutboxPayload(userId))),
+            ("$now", now));
 
     /// <summary>
     /// Claims up to <paramref name="count"/> due rows by moving their next attempt to <paramref name="claimUntil"/>,
@@ -43,15 +37,8 @@ internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time
     }
 
     /// <summary>Marks a row done in <paramref name="transaction"/>, together with whatever the job stored.</summary>
-    public static async Task MarkDoneAsync(SqliteTransaction transaction, long id, long now, CancellationToken cancellationToken)
-    {
-        await using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "UPDATE outbox SET done = $now, last_error = NULL WHERE id = $id;";
-        command.Parameters.AddWithValue("$now", now);
-        command.Parameters.AddWithValue("$id", id);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public static Task MarkDoneAsync(SqliteTransaction transaction, long id, long now, CancellationToken cancellationToken) =>
+        transaction.ExecuteAsync("UPDATE outbox SET done = $now, last_error = NULL WHERE id = $id;", cancellationToken, ("$now", now), ("$id", id));
 
     public async Task RecordFailureAsync(long id, int attempts, DateTimeOffset nextAttemptAt, bool parked, string error, CancellationToken cancellationToken)
     {

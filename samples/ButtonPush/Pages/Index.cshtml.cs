@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using ButtonPush.Data;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ButtonPush.Pages;
 

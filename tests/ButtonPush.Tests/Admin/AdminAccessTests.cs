@@ -35,17 +35,8 @@ public sealed class AdminAccessTests
     public async Task The_configured_admin_email_gets_the_admin_panel_and_can_log_back_in()
     {
         await using var app = new ButtonPushApp(configureServices: new FakeKeap().Register);
-        using (var first = AppClient.Create(app))
-        {
-            await first.SignUpAsync(ButtonPushApp.AdminEmail, password: "admin password 1");
-        }
-
         using var client = AppClient.Create(app);
-        using var login = await client.PostFormAsync("/login", "/login?returnUrl=%2Fadmin", new Dictionary<string, string>
-        {
-            ["Input.Email"] = ButtonPushApp.AdminEmail.ToUpperInvariant(),
-            ["Input.Password"] = "admin password 1",
-        });
+        using var login = await SignUpAdminThenLogInAsync(app, client, "/login?returnUrl=%2Fadmin", ButtonPushApp.AdminEmail.ToUpperInvariant(), "admin password 1");
         var html = await login.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
@@ -57,17 +48,8 @@ public sealed class AdminAccessTests
     public async Task A_wrong_password_does_not_sign_in()
     {
         await using var app = new ButtonPushApp(configureServices: new FakeKeap().Register);
-        using (var first = AppClient.Create(app))
-        {
-            await first.SignUpAsync(ButtonPushApp.AdminEmail, password: "admin password 1");
-        }
-
         using var client = AppClient.Create(app);
-        using var login = await client.PostFormAsync("/login", "/login", new Dictionary<string, string>
-        {
-            ["Input.Email"] = ButtonPushApp.AdminEmail,
-            ["Input.Password"] = "not the password",
-        });
+        using var login = await SignUpAdminThenLogInAsync(app, client, "/login", ButtonPushApp.AdminEmail, "not the password");
 
         Assert.Contains("Wrong email or password", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var admin = await client.Http.GetAsync(new Uri("/admin", UriKind.Relative));
@@ -99,5 +81,20 @@ public sealed class AdminAccessTests
 
         Assert.Contains("already signed up", html, StringComparison.Ordinal);
         Assert.Equal(1, await app.OutboxRowCountAsync());
+    }
+
+    /// <summary>Signs the admin up (password "admin password 1") in one browser, then logs in from <paramref name="client"/>.</summary>
+    private static async Task<HttpResponseMessage> SignUpAdminThenLogInAsync(ButtonPushApp app, AppClient client, string action, string email, string password)
+    {
+        using (var first = AppClient.Create(app))
+        {
+            await first.SignUpAsync(ButtonPushApp.AdminEmail, password: "admin password 1");
+        }
+
+        return await client.PostFormAsync("/login", action, new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        });
     }
 }

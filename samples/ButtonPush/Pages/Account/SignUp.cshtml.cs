@@ -2,8 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using ButtonPush.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ButtonPush.Pages.Account;
 

@@ -1,7 +1,5 @@
 using ButtonPush.Outbox;
 using Keap.ServiceAccount;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ButtonPush.Pages.Admin;
 

@@ -2,8 +2,6 @@ using System.Globalization;
 using ButtonPush.Integration;
 using ButtonPush.Outbox;
 using Keap.ServiceAccount;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ButtonPush.Pages.Admin;
 
