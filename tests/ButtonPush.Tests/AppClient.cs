@@ -10,7 +10,7 @@ public sealed partial class AppClient(HttpClient http) : IDisposable
     public HttpClient Http { get; } = http;
 
     public static AppClient Create(ButtonPushApp app, bool followRedirects = true) =>
-        new(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects, HandleCookies = true }));
+        new(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects, HandleCookies = true, BaseAddress = app.PublicBaseUrl }));
 
     public async Task<string> GetPageAsync(string path)
     {

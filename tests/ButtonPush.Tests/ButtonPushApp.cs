@@ -32,7 +32,12 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
         }
 
         this.configureServices = configureServices;
+        PublicBaseUrl = new Uri(this.settings.TryGetValue("ButtonPush:PublicBaseUrl", out var url) && url is not null ? url : "http://127.0.0.1:5080");
+        this.settings["ButtonPush:PublicBaseUrl"] = PublicBaseUrl.AbsoluteUri;
     }
+
+    /// <summary>The address the app believes it serves; test clients use it so cookies follow Keap's redirect back.</summary>
+    public Uri PublicBaseUrl { get; }
 
     public string DataFolder { get; }
 
