@@ -67,6 +67,16 @@ internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    /// <summary>Makes every waiting (not parked) row due now, for when what they waited for has arrived.</summary>
+    public async Task MakeWaitingRowsDueAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox SET next_attempt_at = $now WHERE done IS NULL AND parked = 0 AND next_attempt_at > $now;";
+        command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Rows not yet done (pending and parked), oldest first.</summary>
     public async Task<IReadOnlyList<OutboxItem>> ListOpenAsync(CancellationToken cancellationToken)
     {

@@ -70,7 +70,8 @@ internal sealed partial class OutboxWorker(
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             var attempts = item.Attempts + 1;
-            var parked = attempts >= settings.MaxAttempts || IsPermanent(ex);
+            // Waiting for the admin to connect is not a failure of the row: it never parks for that.
+            var parked = ex is not KeapAuthorizationException && (attempts >= settings.MaxAttempts || IsPermanent(ex));
             var next = time.GetUtcNow() + Backoff(attempts, settings);
             var error = Describe(ex);
             await store.RecordFailureAsync(item.Id, attempts, next, parked, error, cancellationToken);

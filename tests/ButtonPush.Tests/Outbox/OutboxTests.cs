@@ -69,20 +69,27 @@ public sealed class OutboxTests
     }
 
     [Fact]
-    public async Task Rows_wait_while_Keap_is_not_connected_and_go_once_it_is()
+    public async Task Rows_wait_unparked_while_Keap_is_not_connected_and_go_as_soon_as_the_admin_connects()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var keap = new FakeKeap { Connected = false };
-        await using var app = new ButtonPushApp(time, configureServices: keap.Register);
+        await using var app = new ButtonPushApp(time, new Dictionary<string, string?> { ["ButtonPush:Outbox:MaxAttempts"] = "2" }, keap.Register);
         using var client = AppClient.Create(app);
         await client.SignUpAsync(Email);
 
-        await Eventually.TrueAsync("the row has failed once", async () => (await app.OpenOutboxAsync()) is [{ Attempts: >= 1 }]);
-        Assert.Contains("Not connected", (await app.OpenOutboxAsync())[0].LastError, StringComparison.Ordinal);
+        await Eventually.TrueAsync("the row has failed more often than MaxAttempts", async () => (await app.OpenOutboxAsync()) is [{ Attempts: > 2 }], () => time.Advance(TimeSpan.FromMinutes(10)));
+        var waiting = Assert.Single(await app.OpenOutboxAsync());
+        Assert.False(waiting.Parked);
+        Assert.Contains("Not connected", waiting.LastError, StringComparison.Ordinal);
 
-        keap.Connected = true;
-        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0, () => time.Advance(TimeSpan.FromMinutes(1)));
-        Assert.Equal(1, keap.Upserts);
+        // The callback makes waiting rows due at once: no clock movement is needed for delivery.
+        using var admin = AppClient.Create(app);
+        await admin.SignUpAsync(ButtonPushApp.AdminEmail);
+        var callback = await admin.GetPageAsync("/admin/keap/callback?code=c&state=s1");
+        Assert.Contains("Connected to Keap", callback, StringComparison.Ordinal);
+
+        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
+        Assert.Equal(2, keap.Upserts);
     }
 
     [Fact]

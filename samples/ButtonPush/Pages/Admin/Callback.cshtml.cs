@@ -4,7 +4,7 @@ using Keap.ServiceAccount;
 namespace ButtonPush.Pages.Admin;
 
 /// <summary>Keap redirects the admin here after the consent page; the package checks the state and exchanges the code.</summary>
-internal sealed class CallbackModel(IKeapAuthorization authorization, OutboxSignal signal) : PageModel
+internal sealed class CallbackModel(IKeapAuthorization authorization, OutboxStore outbox, OutboxSignal signal) : PageModel
 {
     public KeapAuthorizationOutcome Outcome { get; private set; }
 
@@ -34,7 +34,8 @@ internal sealed class CallbackModel(IKeapAuthorization authorization, OutboxSign
 
         if (result.Succeeded)
         {
-            // Rows that waited for the connection can go now.
+            // Rows that waited for the connection go now rather than at the end of their backoff.
+            await outbox.MakeWaitingRowsDueAsync(cancellationToken);
             signal.Notify();
         }
         else

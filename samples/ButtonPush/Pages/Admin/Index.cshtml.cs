@@ -29,7 +29,16 @@ internal sealed class AdminModel(IKeapAuthorization authorization, OutboxStore o
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Status = await authorization.GetStatusAsync(cancellationToken);
+        try
+        {
+            Status = await authorization.GetStatusAsync(cancellationToken);
+        }
+        catch (TokenStoreException ex)
+        {
+            // A stored token that cannot be read (say, Data Protection keys lost) must not hide the panel that fixes it.
+            Status = new KeapConnectionStatus { State = KeapConnectionState.NeedsReauthorization, LastError = ex.Message };
+        }
+
         Outbox = await outbox.ListOpenAsync(cancellationToken);
     }
 
