@@ -14,9 +14,9 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
     public const string AdminEmail = "admin@buttonpush.test";
 
     private readonly Dictionary<string, string?> settings;
-    private readonly Action<IServiceCollection>? configureServices;
+    private readonly FakeKeap? fakeKeap;
 
-    public ButtonPushApp(FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    public ButtonPushApp(FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null, FakeKeap? fakeKeap = null)
     {
         Time = time;
         DataFolder = Path.Combine(Path.GetTempPath(), "buttonpush-tests", Guid.NewGuid().ToString("N"));
@@ -26,12 +26,19 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
             ["ButtonPush:AdminEmail"] = AdminEmail,
             ["Keap:ApiMaxRetryAttempts"] = "0",
         };
+        if (fakeKeap is not null)
+        {
+            // Real-Keap mode with made-up credentials; the fake replaces every client, so nothing leaves the process.
+            this.settings["Keap:ClientId"] = "fake-client";
+            this.settings["Keap:ClientSecret"] = "fake-secret";
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             this.settings[key] = value;
         }
 
-        this.configureServices = configureServices;
+        this.fakeKeap = fakeKeap;
         PublicBaseUrl = new Uri(this.settings.TryGetValue("ButtonPush:PublicBaseUrl", out var url) && url is not null ? url : "http://127.0.0.1:5080");
         this.settings["ButtonPush:PublicBaseUrl"] = PublicBaseUrl.AbsoluteUri;
     }
@@ -61,7 +68,7 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
                 services.AddSingleton<TimeProvider>(Time);
             }
 
-            configureServices?.Invoke(services);
+            fakeKeap?.Register(services);
         });
     }
 

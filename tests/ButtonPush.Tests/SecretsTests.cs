@@ -10,7 +10,7 @@ public sealed class SecretsTests
     public async Task Passwords_never_reach_the_logs_or_the_database_in_clear()
     {
         const string password = "p4ssw0rd-that-must-stay-secret";
-        await using var app = new ButtonPushApp(configureServices: new FakeKeap().Register);
+        await using var app = new ButtonPushApp(fakeKeap: new FakeKeap());
         using var client = AppClient.Create(app);
 
         await client.SignUpAsync("pat@buttonpush.test", password: password);
@@ -29,7 +29,7 @@ public sealed class SecretsTests
     [Fact]
     public async Task The_token_protector_encrypts_with_data_protection_and_round_trips()
     {
-        await using var app = new ButtonPushApp(configureServices: new FakeKeap().Register);
+        await using var app = new ButtonPushApp(fakeKeap: new FakeKeap());
         var protector = app.Services.GetRequiredService<ITokenProtector>();
 
         var protectedData = protector.Protect("{\"access_token\":\"secret-access\"}");

@@ -8,7 +8,7 @@ public sealed class AdminAccessTests
     [Fact]
     public async Task A_signed_in_user_who_is_not_the_admin_gets_403()
     {
-        await using var app = new ButtonPushApp(configureServices: new FakeKeap().Register);
+        await using var app = new ButtonPushApp(fakeKeap: new FakeKeap());
         using var signUp = AppClient.Create(app);
         await signUp.SignUpAsync("pat@buttonpush.test");
 
@@ -22,7 +22,7 @@ public sealed class AdminAccessTests
     [Fact]
     public async Task An_anonymous_visitor_is_sent_to_log_in()
     {
-        await using var app = new ButtonPushApp(configureServices: new FakeKeap().Register);
+        await using var app = new ButtonPushApp(fakeKeap: new FakeKeap());
         using var client = AppClient.Create(app, followRedirects: false);
 
         using var response = await client.Http.GetAsync(new Uri("/admin", UriKind.Relative));
@@ -34,7 +34,7 @@ public sealed class AdminAccessTests
     [Fact]
     public async Task The_configured_admin_email_gets_the_admin_panel_and_can_log_back_in()
     {
-        await using var app = new ButtonPushApp(configureServices: new FakeKeap().Register);
+        await using var app = new ButtonPushApp(fakeKeap: new FakeKeap());
         using var client = AppClient.Create(app);
         using var login = await SignUpAdminThenLogInAsync(app, client, "/login?returnUrl=%2Fadmin", ButtonPushApp.AdminEmail.ToUpperInvariant(), "admin password 1");
         var html = await login.Content.ReadAsStringAsync();
@@ -47,7 +47,7 @@ public sealed class AdminAccessTests
     [Fact]
     public async Task A_wrong_password_does_not_sign_in()
     {
-        await using var app = new ButtonPushApp(configureServices: new FakeKeap().Register);
+        await using var app = new ButtonPushApp(fakeKeap: new FakeKeap());
         using var client = AppClient.Create(app);
         using var login = await SignUpAdminThenLogInAsync(app, client, "/login", ButtonPushApp.AdminEmail, "not the password");
 
@@ -59,7 +59,7 @@ public sealed class AdminAccessTests
     [Fact]
     public async Task Forms_without_an_anti_forgery_token_are_rejected()
     {
-        await using var app = new ButtonPushApp(configureServices: new FakeKeap().Register);
+        await using var app = new ButtonPushApp(fakeKeap: new FakeKeap());
         using var client = AppClient.Create(app);
         await client.SignUpAsync("pat@buttonpush.test");
 
@@ -72,7 +72,7 @@ public sealed class AdminAccessTests
     [Fact]
     public async Task Signing_up_twice_with_one_email_is_refused()
     {
-        await using var app = new ButtonPushApp(configureServices: new FakeKeap().Register);
+        await using var app = new ButtonPushApp(fakeKeap: new FakeKeap());
         using var first = AppClient.Create(app);
         await first.SignUpAsync("pat@buttonpush.test");
         using var second = AppClient.Create(app);

@@ -12,7 +12,7 @@ public sealed class ButtonPushBrowserTests
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        await using var app = new ButtonPushApp(settings: new Dictionary<string, string?> { ["ButtonPush:PublicBaseUrl"] = baseUrl }, configureServices: new FakeKeap().Register);
+        await using var app = new ButtonPushApp(settings: new Dictionary<string, string?> { ["ButtonPush:PublicBaseUrl"] = baseUrl }, fakeKeap: new FakeKeap());
         app.UseKestrel(port);
         app.StartServer();
 

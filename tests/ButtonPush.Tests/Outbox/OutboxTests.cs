@@ -11,7 +11,7 @@ public sealed class OutboxTests
     public async Task Sign_up_upserts_the_contact_and_stores_its_id_on_the_user()
     {
         var keap = new FakeKeap();
-        await using var app = new ButtonPushApp(configureServices: keap.Register);
+        await using var app = new ButtonPushApp(fakeKeap: keap);
         using var client = AppClient.Create(app);
 
         await client.SignUpAsync(Email);
@@ -27,7 +27,7 @@ public sealed class OutboxTests
     public async Task First_press_applies_the_tag_and_later_presses_only_count()
     {
         var keap = new FakeKeap();
-        await using var app = new ButtonPushApp(configureServices: keap.Register);
+        await using var app = new ButtonPushApp(fakeKeap: keap);
         using var client = AppClient.Create(app);
         await client.SignUpAsync(Email);
 
@@ -49,7 +49,7 @@ public sealed class OutboxTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var keap = new FakeKeap { Down = true };
-        await using var app = new ButtonPushApp(time, configureServices: keap.Register);
+        await using var app = new ButtonPushApp(time, fakeKeap: keap);
         using var client = AppClient.Create(app);
         await client.SignUpAsync(Email);
         await client.PressAsync();
@@ -73,7 +73,7 @@ public sealed class OutboxTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var keap = new FakeKeap { Connected = false };
-        await using var app = new ButtonPushApp(time, new Dictionary<string, string?> { ["ButtonPush:Outbox:MaxAttempts"] = "2" }, keap.Register);
+        await using var app = new ButtonPushApp(time, new Dictionary<string, string?> { ["ButtonPush:Outbox:MaxAttempts"] = "2" }, fakeKeap: keap);
         using var client = AppClient.Create(app);
         await client.SignUpAsync(Email);
 
@@ -97,7 +97,7 @@ public sealed class OutboxTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var keap = new FakeKeap { Down = true };
-        await using var app = new ButtonPushApp(time, new Dictionary<string, string?> { ["ButtonPush:Outbox:MaxAttempts"] = "3" }, keap.Register);
+        await using var app = new ButtonPushApp(time, new Dictionary<string, string?> { ["ButtonPush:Outbox:MaxAttempts"] = "3" }, fakeKeap: keap);
         using var user = AppClient.Create(app);
         await user.SignUpAsync(Email);
 
