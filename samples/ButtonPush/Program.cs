@@ -24,10 +24,10 @@ builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSecti
 builder.Services.AddHostedService<OutboxWorker>();
 builder.Services.AddSingleton<IPasswordHasher<AppUser>, PasswordHasher<AppUser>>();
 
+builder.Services.AddSingleton<ITokenProtector, DataProtectionTokenProtector>();
 builder.Services.AddDataProtection()
     .SetApplicationName("ButtonPush")
     .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
-builder.Services.AddSingleton<ITokenProtector, DataProtectionTokenProtector>();
 
 var keap = KeapSetup.Configure(builder);
 builder.Services.AddSingleton(keap);
@@ -62,12 +62,12 @@ if (!app.Environment.IsDevelopment())
     app.UseHttpsRedirection();
 }
 
-app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapRazorPages();
 app.MapHealthChecks("/healthz");
+keap.MapEndpoints(app);
 
 app.Lifetime.ApplicationStarted.Register(() => keap.LogStart(app.Logger));
 

@@ -55,12 +55,33 @@ public sealed partial class AppClient(HttpClient http) : IDisposable
         return html;
     }
 
+    /// <summary>
+    /// Signs up the admin (this client), presses "Connect to Keap", answers the sandbox consent page and
+    /// returns the callback page's HTML.
+    /// </summary>
+    public async Task<string> ConnectAsAdminAsync(bool allow = true)
+    {
+        await SignUpAsync(ButtonPushApp.AdminEmail, "Ada Admin");
+        using var consent = await PostFormAsync("/admin", "/admin?handler=Connect");
+        var consentHtml = await consent.Content.ReadAsStringAsync();
+        Assert.True(consent.IsSuccessStatusCode, consentHtml);
+        var form = HiddenInput().Matches(consentHtml).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
+        Assert.True(form.Count > 0, $"No consent form: {consentHtml}");
+        form["decision"] = allow ? "allow" : "deny";
+        using var content = new FormUrlEncodedContent(form);
+        using var callback = await Http.PostAsync(consent.RequestMessage!.RequestUri, content);
+        return await callback.Content.ReadAsStringAsync();
+    }
+
     public static long PressCount(string html) => long.Parse(PressCountPattern().Match(html).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     public void Dispose() => Http.Dispose();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")]
+    private static partial Regex HiddenInput();
 
     [GeneratedRegex("id=\"count\">(\\d+)<")]
     private static partial Regex PressCountPattern();

@@ -20,4 +20,23 @@ internal static class AppData
         command.CommandText = "SELECT COUNT(*) FROM outbox;";
         return (long)(await command.ExecuteScalarAsync())!;
     }
+
+    /// <summary>Everything in the package's <c>system_settings</c> table, as one string.</summary>
+    public static async Task<string> SystemSettingsAsync(this ButtonPushApp app)
+    {
+        await using var connection = await app.Services.GetRequiredService<ButtonPushDatabase>().OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM system_settings;";
+        await using var reader = await command.ExecuteReaderAsync();
+        var text = new System.Text.StringBuilder();
+        while (await reader.ReadAsync())
+        {
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                text.Append(reader.IsDBNull(i) ? string.Empty : reader.GetValue(i)).Append('|');
+            }
+        }
+
+        return text.ToString();
+    }
 }

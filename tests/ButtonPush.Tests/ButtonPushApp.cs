@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using Keap.ServiceAccount.Sandbox;
 
 namespace ButtonPush.Tests;
 
@@ -52,6 +55,11 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
+    /// <summary>The embedded sandbox's contacts, tags and counters.</summary>
+    public KeapSandboxState Sandbox => Services.GetRequiredService<KeapSandboxState>();
+
+    public KeapSandboxFaults SandboxFaults => Services.GetRequiredService<KeapSandboxFaults>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -69,6 +77,15 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
             }
 
             fakeKeap?.Register(services);
+
+            // Under TestServer there is no socket: the package's HTTP clients reach the embedded sandbox in memory.
+            services.ConfigureAll<HttpClientFactoryOptions>(options => options.HttpMessageHandlerBuilderActions.Add(handlers =>
+            {
+                if (handlers.Services.GetRequiredService<IServer>() is TestServer server)
+                {
+                    handlers.PrimaryHandler = server.CreateHandler();
+                }
+            }));
         });
     }
 

@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using Keap.ServiceAccount;
+using Keap.ServiceAccount.Sandbox;
 
 namespace ButtonPush.Integration;
 
@@ -10,6 +12,9 @@ internal sealed partial class KeapSetup
 {
     /// <summary>Where the app serves the sandbox when it hosts it.</summary>
     public const string SandboxPath = "/keap-sandbox";
+
+    /// <summary>The client the app registers with its embedded sandbox.</summary>
+    public const string SandboxClientId = "buttonpush-sample";
 
     /// <summary>The OAuth callback path; register <c>{public base URL}/admin/keap/callback</c> as the Keap app's redirect URI.</summary>
     public const string CallbackPath = "/admin/keap/callback";
@@ -33,7 +38,21 @@ internal sealed partial class KeapSetup
 
         builder.Services.AddKeapServiceAccount(section);
         builder.Services.PostConfigure<KeapServiceAccountOptions>(options => options.RedirectUri ??= callback);
+        if (usesSandbox)
+        {
+            setup.UseEmbeddedSandbox(builder.Services, callback);
+        }
+
         return setup;
+    }
+
+    /// <summary>Serves the sandbox when the app hosts it.</summary>
+    public void MapEndpoints(WebApplication app)
+    {
+        if (UsesSandbox)
+        {
+            app.MapKeapSandbox(SandboxPath);
+        }
     }
 
     public void LogStart(ILogger logger)
@@ -46,6 +65,31 @@ internal sealed partial class KeapSetup
         {
             LogKeapMode(logger, PublicBaseUrl);
         }
+    }
+
+    /// <summary>
+    /// Hosts the sandbox in this app and points the package at it, as a client registered for this app's
+    /// callback only. The secret is made up per run, so nothing secret is seeded or committed.
+    /// </summary>
+    private void UseEmbeddedSandbox(IServiceCollection services, Uri callback)
+    {
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        services.AddKeapSandbox(options => options.Clients.Add(new KeapSandboxClient
+        {
+            ClientId = SandboxClientId,
+            ClientSecret = secret,
+            RedirectUris = { callback.AbsoluteUri },
+        }));
+        var sandbox = new Uri(PublicBaseUrl, SandboxPath.TrimStart('/') + "/");
+        services.PostConfigure<KeapServiceAccountOptions>(options =>
+        {
+            options.ClientId = SandboxClientId;
+            options.ClientSecret = secret;
+            options.RedirectUri = callback;
+            options.AuthorizeEndpoint = new Uri(sandbox, "app/oauth/authorize");
+            options.TokenEndpoint = new Uri(sandbox, "token");
+            options.ApiBaseAddress = new Uri(sandbox, "crm/");
+        });
     }
 
     /// <summary>

@@ -84,6 +84,9 @@ public sealed class KeapServiceAccountOptions
     /// <summary>How many times a failed, retryable API call is retried. Default 4.</summary>
     public int ApiMaxRetryAttempts { get; set; } = 4;
 
+    /// <summary>The first retry's delay before jitter; later retries back off exponentially. Default 1 second.</summary>
+    public TimeSpan ApiRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Whether the application uses a Service Account Key rather than OAuth.</summary>
     public bool UsesServiceAccountKey => !string.IsNullOrWhiteSpace(ServiceAccountKey);
 }

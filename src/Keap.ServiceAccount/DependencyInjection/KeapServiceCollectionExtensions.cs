@@ -1,4 +1,5 @@
 using Keap.ServiceAccount;
+using Keap.ServiceAccount.Http;
 using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,6 +44,7 @@ public static class KeapServiceCollectionExtensions
         services.AddOptions<KeapServiceAccountOptions>().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
+        services.AddKeapApiClients();
         return new KeapServiceAccountBuilder(services);
     }
 }

@@ -28,7 +28,7 @@ public sealed class KeapApiException : Exception
     {
     }
 
-    /// <summary>The HTTP status Keap answered with.</summary>
+    /// <summary>The HTTP status Keap answered with; 0 when no answer came (the cause is then the <see cref="Exception.InnerException"/>).</summary>
     public HttpStatusCode StatusCode { get; init; }
 
     /// <summary>Keap's error <c>code</c>, if the body had one.</summary>

@@ -1,0 +1,66 @@
+namespace Keap.ServiceAccount.Sandbox;
+
+/// <summary>How the Keap sandbox behaves: who may connect, token lifetimes, quotas and admin endpoints.</summary>
+public sealed class KeapSandboxOptions
+{
+    /// <summary>The OAuth clients (Keap apps) allowed to connect. Defaults to one client, <c>sandbox-client</c>.</summary>
+    public IList<KeapSandboxClient> Clients { get; } = [];
+
+    /// <summary>Service Account Keys accepted in the <c>X-Keap-API-Key</c> header.</summary>
+    public IList<string> ServiceAccountKeys { get; } = [];
+
+    /// <summary>The account name put in the token scope (<c>full|{Account}</c>).</summary>
+    public string Account { get; set; } = "sandbox.infusionsoft.com";
+
+    /// <summary>Lifetime of an access token (Keap: 24 hours).</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Lifetime of a refresh token (Keap: 45 days).</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(45);
+
+    /// <summary>Lifetime of an authorization code.</summary>
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>API requests allowed per UTC day, reported in the <c>x-keap-product-quota-*</c> headers. Generous by default.</summary>
+    public int QuotaPerDay { get; set; } = 1_000_000;
+
+    /// <summary>API requests allowed per minute, reported in the <c>x-keap-product-throttle-*</c> headers. Generous by default.</summary>
+    public int QuotaPerMinute { get; set; } = 100_000;
+
+    /// <summary>API requests allowed per second; <see langword="null"/> (the default) turns the per-second throttle off.</summary>
+    public int? ThrottlePerSecond { get; set; }
+
+    /// <summary>Whether <c>{prefix}/sandbox/...</c> admin endpoints (fault injection, reset) are served. Off by default.</summary>
+    public bool EnableAdminEndpoints { get; set; }
+
+    internal IEnumerable<KeapSandboxClient> EffectiveClients =>
+        Clients.Count > 0 ? Clients : [KeapSandboxClient.Default];
+}
+
+/// <summary>An OAuth client (Keap app) registered with the sandbox.</summary>
+public sealed class KeapSandboxClient
+{
+    internal static readonly KeapSandboxClient Default = new()
+    {
+        ClientId = "sandbox-client",
+        ClientSecret = "sandbox-secret",
+        AllowAnyRedirectUri = true,
+    };
+
+    /// <summary>The client id (Keap: the app's key).</summary>
+    public string ClientId { get; set; } = "";
+
+    /// <summary>The client secret.</summary>
+    public string ClientSecret { get; set; } = "";
+
+    /// <summary>Redirect URIs the consent page may send the user back to (exact match).</summary>
+    public IList<string> RedirectUris { get; } = [];
+
+    /// <summary>Accept any absolute redirect URI; handy for local development, never how Keap behaves.</summary>
+    public bool AllowAnyRedirectUri { get; set; }
+
+    internal bool Accepts(string? redirectUri) =>
+        redirectUri is not null
+        && (RedirectUris.Contains(redirectUri, StringComparer.Ordinal)
+            || (AllowAnyRedirectUri && Uri.TryCreate(redirectUri, UriKind.Absolute, out _)));
+}

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+
+namespace Keap.ServiceAccount.Sandbox;
+
+/// <summary>A contact as the sandbox holds it.</summary>
+/// <param name="Id">The contact id.</param>
+/// <param name="GivenName">The given name, if any.</param>
+/// <param name="FamilyName">The family name, if any.</param>
+/// <param name="EmailAddresses">The contact's email addresses.</param>
+/// <param name="CreateTime">When it was created (sandbox clock).</param>
+/// <param name="UpdateTime">When it was last changed (sandbox clock).</param>
+public sealed record KeapSandboxContact(
+    string Id, string? GivenName, string? FamilyName, IReadOnlyList<string> EmailAddresses,
+    DateTimeOffset CreateTime, DateTimeOffset UpdateTime);
+
+/// <summary>A tag as the sandbox holds it.</summary>
+/// <param name="Id">The tag id.</param>
+/// <param name="Name">The unique tag name.</param>
+/// <param name="Description">The description, if any.</param>
+public sealed record KeapSandboxTag(string Id, string Name, string? Description);
+
+/// <summary>
+/// The sandbox's in-memory data and counters. Thread-safe; every read returns a snapshot.
+/// </summary>
+public sealed class KeapSandboxState
+{
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<long, JsonObject> _contacts = [];
+    private readonly SortedDictionary<long, JsonObject> _tags = [];
+    private readonly Dictionary<long, Dictionary<long, DateTimeOffset>> _tagsByContact = [];
+    private readonly ConcurrentDictionary<string, long> _routeCounts = new(StringComparer.OrdinalIgnoreCase);
+    private long _nextId = 1;
+    private long _tokenRequests;
+    private long _codeExchanges;
+    private long _refreshes;
+    private long _invalidGrants;
+    private long _apiRequests;
+
+    internal Lock Gate => _gate;
+
+    internal SortedDictionary<long, JsonObject> ContactRecords => _contacts;
+
+    internal SortedDictionary<long, JsonObject> TagRecords => _tags;
+
+    internal Dictionary<long, Dictionary<long, DateTimeOffset>> TagsByContact => _tagsByContact;
+
+    /// <summary>Raised by <see cref="Reset"/> so token and quota bookkeeping start over too.</summary>
+    internal event Action? Resetting;
+
+    /// <summary>Requests to <c>/token</c>, whatever their outcome.</summary>
+    public long TokenRequests => Interlocked.Read(ref _tokenRequests);
+
+    /// <summary>Successful authorization-code exchanges.</summary>
+    public long AuthorizationCodeExchanges => Interlocked.Read(ref _codeExchanges);
+
+    /// <summary>Successful refreshes (each one rotated a refresh token).</summary>
+    public long Refreshes => Interlocked.Read(ref _refreshes);
+
+    /// <summary><c>invalid_grant</c> answers, including spent refresh tokens presented again.</summary>
+    public long InvalidGrants => Interlocked.Read(ref _invalidGrants);
+
+    /// <summary>Requests to the v2 API, whatever their outcome.</summary>
+    public long ApiRequests => Interlocked.Read(ref _apiRequests);
+
+    /// <summary>The contacts, ordered by id.</summary>
+    public IReadOnlyList<KeapSandboxContact> Contacts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _contacts.Values.Select(ToContact)];
+            }
+        }
+    }
+
+    /// <summary>The tags, ordered by id.</summary>
+    public IReadOnlyList<KeapSandboxTag> Tags
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _tags.Values.Select(t => new KeapSandboxTag(
+                    (string)t["id"]!, (string)t["name"]!, (string?)t["description"]))];
+            }
+        }
+    }
+
+    /// <summary>Requests to one API route. The key is <c>"{METHOD} rest/v2/{template}"</c> whether the
+    /// request came under <c>/crm/rest/v2</c> or <c>/rest/v2</c>, e.g. <c>"POST rest/v2/contacts"</c>,
+    /// <c>"GET rest/v2/contacts/{id}"</c>, <c>"POST rest/v2/tags/{id}/contacts:applyTags"</c>.</summary>
+    /// <param name="route">The route key.</param>
+    /// <returns>The count so far.</returns>
+    public long ApiRequestCount(string route) => _routeCounts.GetValueOrDefault(route);
+
+    /// <summary>The ids of the tags applied to a contact.</summary>
+    /// <param name="contactId">The contact id.</param>
+    /// <returns>The tag ids, empty when the contact has none or does not exist.</returns>
+    public IReadOnlyList<string> TagIdsOf(string contactId)
+    {
+        ArgumentNullException.ThrowIfNull(contactId);
+        lock (_gate)
+        {
+            return long.TryParse(contactId, out var id) && _tagsByContact.TryGetValue(id, out var tags)
+                ? [.. tags.Keys.Order().Select(Id)]
+                : [];
+        }
+    }
+
+    /// <summary>Forgets all contacts, tags, tokens, counters and quota usage.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _contacts.Clear();
+            _tags.Clear();
+            _tagsByContact.Clear();
+            _nextId = 1;
+        }
+
+        _routeCounts.Clear();
+        Interlocked.Exchange(ref _tokenRequests, 0);
+        Interlocked.Exchange(ref _codeExchanges, 0);
+        Interlocked.Exchange(ref _refreshes, 0);
+        Interlocked.Exchange(ref _invalidGrants, 0);
+        Interlocked.Exchange(ref _apiRequests, 0);
+        Resetting?.Invoke();
+    }
+
+    internal static string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <remarks>Call under <see cref="Gate"/>.</remarks>
+    internal long NextId() => _nextId++;
+
+    internal void CountTokenRequest() => Interlocked.Increment(ref _tokenRequests);
+
+    internal void CountCodeExchange() => Interlocked.Increment(ref _codeExchanges);
+
+    internal void CountRefresh() => Interlocked.Increment(ref _refreshes);
+
+    internal void CountInvalidGrant() => Interlocked.Increment(ref _invalidGrants);
+
+    internal void CountApiRequest(string route)
+    {
+        Interlocked.Increment(ref _apiRequests);
+        _routeCounts.AddOrUpdate(route, 1, (_, n) => n + 1);
+    }
+
+    private static KeapSandboxContact ToContact(JsonObject c) => new(
+        (string)c["id"]!,
+        (string?)c["given_name"],
+        (string?)c["family_name"],
+        [.. (c["email_addresses"] as JsonArray ?? []).Select(e => (string?)e?["email"]).OfType<string>()],
+        DateTimeOffset.Parse((string)c["create_time"]!, System.Globalization.CultureInfo.InvariantCulture),
+        DateTimeOffset.Parse((string)c["update_time"]!, System.Globalization.CultureInfo.InvariantCulture));
+}

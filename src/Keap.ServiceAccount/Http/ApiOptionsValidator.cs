@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+
+namespace Keap.ServiceAccount.Http;
+
+/// <summary>Validates the API settings at start-up; each message names the setting as it appears in configuration.</summary>
+internal sealed class ApiOptionsValidator : IValidateOptions<KeapServiceAccountOptions>
+{
+    private const string Section = KeapServiceAccountOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, KeapServiceAccountOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        var api = options.ApiBaseAddress;
+        if (api is null || !api.IsAbsoluteUri || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp) || !api.AbsolutePath.EndsWith('/'))
+        {
+            failures.Add($"{Section}:{nameof(options.ApiBaseAddress)} must be an absolute http(s) URI ending with '/' (got '{api}').");
+        }
+
+        RequirePositive(failures, nameof(options.ApiAttemptTimeout), options.ApiAttemptTimeout);
+        RequirePositive(failures, nameof(options.ApiTotalTimeout), options.ApiTotalTimeout);
+        RequirePositive(failures, nameof(options.ApiRetryBaseDelay), options.ApiRetryBaseDelay);
+        if (options.ApiAttemptTimeout > options.ApiTotalTimeout)
+        {
+            failures.Add($"{Section}:{nameof(options.ApiAttemptTimeout)} must not exceed {Section}:{nameof(options.ApiTotalTimeout)}.");
+        }
+
+        if (options.ApiMaxRetryAttempts is < 0 or > 10)
+        {
+            failures.Add($"{Section}:{nameof(options.ApiMaxRetryAttempts)} must be between 0 and 10.");
+        }
+
+        if (options.TagBatchSize is < 1 or > 1000)
+        {
+            failures.Add($"{Section}:{nameof(options.TagBatchSize)} must be between 1 and 1000.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void RequirePositive(List<string> failures, string option, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:{option} must be positive.");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Keap.ServiceAccount.Http;
+
+/// <summary>Turns a failed Keap response into a <see cref="KeapApiException"/>.</summary>
+internal static class KeapApiErrors
+{
+    // Keap's gateway and common proxies; the first present wins.
+    private static readonly string[] RequestIdHeaders = ["x-request-id", "x-keap-request-id", "x-correlation-id", "x-amzn-requestid"];
+
+    /// <summary>The Refit exception factory: <see langword="null"/> for a success, otherwise the mapped exception.</summary>
+    public static async ValueTask<Exception?> ExceptionFactoryAsync(HttpResponseMessage response) =>
+        response.IsSuccessStatusCode ? null : await CreateAsync(response, CancellationToken.None).ConfigureAwait(false);
+
+    /// <summary>
+    /// The Refit transport exception factory: a call that got no answer (connection failure, timeouts after the
+    /// retries) surfaces as a <see cref="KeapApiException"/> around the cause.
+    /// </summary>
+    public static Exception FromTransportFailure(HttpRequestMessage request, Exception exception, CancellationToken cancellationToken)
+    {
+        // The caller's own cancellation, and "connect to Keap first" from the token path, keep their own types.
+        if ((exception is OperationCanceledException && cancellationToken.IsCancellationRequested) || exception is KeapAuthorizationException)
+        {
+            return exception;
+        }
+
+        var method = request.Method.Method;
+        var path = request.RequestUri?.AbsolutePath;
+        return new KeapApiException($"{method} {path} got no answer from Keap: {exception.GetType().Name}", exception)
+        {
+            Method = method,
+            Path = path,
+        };
+    }
+
+    /// <summary>The Refit deserialization exception factory: a success body that is not the expected JSON.</summary>
+    public static ValueTask<Exception?> FromUnreadableBody(HttpResponseMessage response, Exception exception)
+    {
+        var request = response.RequestMessage;
+        return ValueTask.FromResult<Exception?>(new KeapApiException($"Keap answered {(int)response.StatusCode} to {request?.Method.Method} {request?.RequestUri?.AbsolutePath} with a body that could not be read.", exception)
+        {
+            StatusCode = response.StatusCode,
+            RequestId = FindRequestId(response.Headers),
+            Method = request?.Method.Method,
+            Path = request?.RequestUri?.AbsolutePath,
+        });
+    }
+
+    public static async Task<KeapApiException> CreateAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var error = TryParse(body);
+        var request = response.RequestMessage;
+        var method = request?.Method.Method;
+
+        // Only the path: the query can hold an email filter, and no header is ever copied.
+        var path = request?.RequestUri?.AbsolutePath;
+        var status = (int)response.StatusCode;
+        var summary = error?.Message ?? response.ReasonPhrase ?? "no details";
+        return new KeapApiException($"Keap answered {status} to {method} {path}: {summary}")
+        {
+            StatusCode = response.StatusCode,
+            ErrorCode = error?.Code,
+            ErrorMessage = error?.Message,
+            ErrorStatus = error?.Status,
+            Details = error?.Details?.Select(d => new KeapErrorDetail(d.Domain, d.Resource)).ToArray() ?? [],
+            RequestId = FindRequestId(response.Headers),
+            Method = method,
+            Path = path,
+        };
+    }
+
+    private static ErrorDto? TryParse(string body)
+    {
+        // Empty bodies and HTML pages from proxies carry no Keap error; keep the status alone.
+        if (!body.TrimStart().StartsWith('{'))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body, KeapJsonContext.Default.ErrorDto);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? FindRequestId(HttpResponseHeaders headers)
+    {
+        foreach (var name in RequestIdHeaders)
+        {
+            if (headers.TryGetValues(name, out var values))
+            {
+                return values.FirstOrDefault();
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,63 @@
+using Keap.ServiceAccount.Contacts;
+using Keap.ServiceAccount.Diagnostics;
+using Keap.ServiceAccount.Tags;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Refit;
+
+namespace Keap.ServiceAccount.Http;
+
+/// <summary>Registers the typed API clients and their HTTP pipeline.</summary>
+internal static class KeapApiServiceCollectionExtensions
+{
+    /// <summary>The name of the <see cref="HttpClient"/> every API call goes through.</summary>
+    public const string HttpClientName = "Keap.ServiceAccount.Api";
+
+    private static readonly RefitSettings RefitSettings = new()
+    {
+        ContentSerializer = new SystemTextJsonContentSerializer(KeapJsonContext.Default.Options),
+        ExceptionFactory = KeapApiErrors.ExceptionFactoryAsync,
+        TransportExceptionFactory = KeapApiErrors.FromTransportFailure,
+        DeserializationExceptionFactory = KeapApiErrors.FromUnreadableBody,
+    };
+
+    public static IServiceCollection AddKeapApiClients(this IServiceCollection services)
+    {
+        // A second AddKeapServiceAccount must not stack a second pipeline onto the same named client.
+        if (services.Any(d => d.ServiceType == typeof(KeapQuotaMonitor)))
+        {
+            return services;
+        }
+
+        services.AddMetrics();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeapServiceAccountOptions>, ApiOptionsValidator>());
+        services.TryAddSingleton<KeapQuotaMonitor>();
+        services.TryAddSingleton<IKeapQuotaMonitor>(sp => sp.GetRequiredService<KeapQuotaMonitor>());
+        services.TryAddSingleton<KeapApiMetrics>();
+        services.TryAddTransient<KeapQuotaHandler>();
+        services.TryAddTransient<KeapAuthorizationHandler>();
+
+        // Order matters: resilience outside, then pacing/quota per attempt, then auth so each attempt carries the current token.
+        var client = services.AddHttpClient(HttpClientName, (sp, http) =>
+        {
+            var options = sp.GetRequiredService<IOptions<KeapServiceAccountOptions>>().Value;
+            http.BaseAddress = options.ApiBaseAddress;
+
+            // The resilience pipeline owns the timeouts.
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        client.AddResilienceHandler(KeapResilience.PipelineName, (pipeline, context) =>
+            KeapResilience.Configure(pipeline, context.ServiceProvider, context.ServiceProvider.GetRequiredService<IOptions<KeapServiceAccountOptions>>().Value));
+        client.AddHttpMessageHandler<KeapQuotaHandler>();
+        client.AddHttpMessageHandler<KeapAuthorizationHandler>();
+
+        services.TryAddTransient(sp => RestService.For<IKeapContactsApi>(Create(sp), RefitSettings));
+        services.TryAddTransient(sp => RestService.For<IKeapTagsApi>(Create(sp), RefitSettings));
+        services.TryAddSingleton<IKeapContactsClient, KeapContactsClient>();
+        services.TryAddSingleton<IKeapTagsClient, KeapTagsClient>();
+        return services;
+    }
+
+    private static HttpClient Create(IServiceProvider services) => services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
+}
