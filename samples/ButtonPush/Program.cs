@@ -2,7 +2,6 @@ using System.Security.Claims;
 using ButtonPush.Data;
 using ButtonPush.Integration;
 using ButtonPush.Outbox;
-using Keap.ServiceAccount;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -24,7 +23,6 @@ builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSecti
 builder.Services.AddHostedService<OutboxWorker>();
 builder.Services.AddSingleton<IPasswordHasher<AppUser>, PasswordHasher<AppUser>>();
 
-builder.Services.AddSingleton<ITokenProtector, DataProtectionTokenProtector>();
 builder.Services.AddDataProtection()
     .SetApplicationName("ButtonPush")
     .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
@@ -49,7 +47,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin));
 builder.Services.AddRazorPages(options => options.Conventions.AuthorizeFolder("/Admin", Roles.AdminPolicy));
-builder.Services.AddHealthChecks();
+builder.Services.AddHealthChecks().AddKeapServiceAccount();
 
 var app = builder.Build();
 

@@ -36,7 +36,8 @@ internal sealed partial class KeapSetup
         var setup = new KeapSetup(usesSandbox, ResolvePublicBaseUrl(builder.Configuration["ButtonPush:PublicBaseUrl"], builder.Configuration["urls"]));
         var callback = new Uri(setup.PublicBaseUrl, CallbackPath);
 
-        builder.Services.AddKeapServiceAccount(section);
+        builder.Services.AddKeapServiceAccount(section)
+            .UseTokenProtector<DataProtectionTokenProtector>();
         builder.Services.PostConfigure<KeapServiceAccountOptions>(options => options.RedirectUri ??= callback);
         if (usesSandbox)
         {

@@ -44,6 +44,7 @@ public static class KeapServiceCollectionExtensions
         services.AddOptions<KeapServiceAccountOptions>().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
+        services.AddKeapTokenManagement();
         services.AddKeapApiClients();
         return new KeapServiceAccountBuilder(services);
     }

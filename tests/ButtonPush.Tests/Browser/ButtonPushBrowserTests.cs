@@ -12,7 +12,7 @@ public sealed class ButtonPushBrowserTests
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        await using var app = new ButtonPushApp(settings: new Dictionary<string, string?> { ["ButtonPush:PublicBaseUrl"] = baseUrl }, fakeKeap: new FakeKeap());
+        await using var app = new ButtonPushApp(settings: new Dictionary<string, string?> { ["ButtonPush:PublicBaseUrl"] = baseUrl });
         app.UseKestrel(port);
         app.StartServer();
 
@@ -30,6 +30,25 @@ public sealed class ButtonPushBrowserTests
         await user.ClickAsync("#press");
         await Assertions.Expect(user.Locator("#count")).ToHaveTextAsync("1");
 
+        // The admin signs up, connects to Keap through the consent page, and the outbox drains.
+        var admin = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseUrl });
+        await SignUpAsync(admin, ButtonPushApp.AdminEmail, "Ada Admin");
+        await admin.GotoAsync("/admin");
+        await admin.ClickAsync("#connect");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#outcome")).ToHaveAttributeAsync("data-outcome", "Connected");
+        await admin.GotoAsync("/admin");
+        await Assertions.Expect(admin.Locator("#state")).ToHaveTextAsync("Connected");
+
+        await Eventually.TrueAsync("the outbox is drained", async () =>
+        {
+            await admin.ReloadAsync();
+            return await admin.Locator("#outbox-summary").TextContentAsync() == "0 pending, 0 parked.";
+        });
+        var contactId = (await app.UserAsync("pat@buttonpush.test"))!.KeapContactId!;
+        var tag = Assert.Single(app.Sandbox.Tags, t => t.Name == "buttonpushed");
+        Assert.Equal([tag.Id], app.Sandbox.TagIdsOf(contactId));
+        Assert.Single(app.Sandbox.Contacts, c => c.EmailAddresses.Contains("pat@buttonpush.test"));
     }
 
     private static async Task SignUpAsync(IPage page, string email, string name)

@@ -50,6 +50,10 @@ internal sealed class ApiHarness : IDisposable
 
         var keap = services.AddKeapServiceAccount(o =>
         {
+            // The token options are validated too (the token path is faked here, but its settings must be complete).
+            o.ClientId = "client-id";
+            o.ClientSecret = "client-secret";
+            o.RedirectUri = new Uri("https://app.example/keap/callback");
             o.ApiBaseAddress = new Uri(server.Url + BasePath + "/");
             o.ApiRetryBaseDelay = TimeSpan.FromMilliseconds(1);
             configure?.Invoke(o);

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+
+namespace Keap.ServiceAccount.Diagnostics;
+
+/// <summary>Every transition of the token path. Messages carry states and reasons, never a token or secret.</summary>
+internal static partial class TokenLog
+{
+    [LoggerMessage(1000, LogLevel.Debug, "Token refresh started", EventName = "RefreshStarted")]
+    public static partial void RefreshStarted(ILogger logger);
+
+    [LoggerMessage(1001, LogLevel.Information, "Token refreshed; the new access token expires at {ExpiresAt:O}", EventName = "RefreshSucceeded")]
+    public static partial void RefreshSucceeded(ILogger logger, DateTimeOffset expiresAt);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Token refresh failed: {Reason}", EventName = "RefreshFailed")]
+    public static partial void RefreshFailed(ILogger logger, string reason);
+
+    [LoggerMessage(1003, LogLevel.Information, "Adopted the token stored by another instance (version {Version})", EventName = "TokenAdopted")]
+    public static partial void TokenAdopted(ILogger logger, long version);
+
+    [LoggerMessage(1004, LogLevel.Error, "Keap connection needs re-authorization: {Reason}", EventName = "NeedsReauthorization")]
+    public static partial void NeedsReauthorization(ILogger logger, string reason);
+
+    [LoggerMessage(1005, LogLevel.Debug, "Another instance holds the refresh lease; waiting for its token", EventName = "LeaseWait")]
+    public static partial void LeaseWait(ILogger logger);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Transient token endpoint failure ({Kind}), retrying the same refresh token in {Delay}", EventName = "RefreshRetry")]
+    public static partial void RefreshRetry(ILogger logger, string kind, TimeSpan delay);
+
+    [LoggerMessage(1007, LogLevel.Warning, "Could not store the refreshed token, retrying while the lease is held", EventName = "SaveRetry")]
+    public static partial void SaveRetry(ILogger logger, Exception exception);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Could not read the token store", EventName = "StoreReadFailed")]
+    public static partial void StoreReadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1009, LogLevel.Warning, "Could not release the refresh lease; it lapses by itself", EventName = "LeaseReleaseFailed")]
+    public static partial void LeaseReleaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1010, LogLevel.Information, "Keap authorization completed: {Outcome}", EventName = "AuthorizationCompleted")]
+    public static partial void AuthorizationCompleted(ILogger logger, KeapAuthorizationOutcome outcome);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Keap authorization rejected: {Outcome} ({Reason})", EventName = "AuthorizationRejected")]
+    public static partial void AuthorizationRejected(ILogger logger, KeapAuthorizationOutcome outcome, string reason);
+
+    [LoggerMessage(1012, LogLevel.Information, "Disconnected from Keap; the stored token was removed", EventName = "Disconnected")]
+    public static partial void Disconnected(ILogger logger);
+
+    [LoggerMessage(1020, LogLevel.Debug, "Next background token refresh planned at {DueAt:O}", EventName = "RefreshScheduled")]
+    public static partial void RefreshScheduled(ILogger logger, DateTimeOffset dueAt);
+
+    [LoggerMessage(1021, LogLevel.Warning, "Background token refresh failed; next attempt in {Delay}", EventName = "BackgroundRefreshBackoff")]
+    public static partial void BackgroundRefreshBackoff(ILogger logger, TimeSpan delay);
+
+    [LoggerMessage(1022, LogLevel.Error, "Background token refresh loop failed unexpectedly; next attempt in {Delay}", EventName = "BackgroundRefreshError")]
+    public static partial void BackgroundRefreshError(ILogger logger, Exception exception, TimeSpan delay);
+}

@@ -1,0 +1,129 @@
+using Keap.ServiceAccount.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Keap.ServiceAccount.Tokens;
+
+/// <summary>The administrator's connect / status / refresh / disconnect operations.</summary>
+internal sealed class KeapAuthorizationService(
+    KeapTokenManager manager,
+    ITokenStore store,
+    TokenEndpointClient endpoint,
+    AuthorizationStateProtector states,
+    IOptionsMonitor<KeapServiceAccountOptions> options,
+    ILogger<KeapAuthorizationService> logger) : IKeapAuthorization
+{
+    private const int MaxWriteAttempts = 5;
+
+    public Task<Uri> CreateAuthorizationUriAsync(CancellationToken cancellationToken = default)
+    {
+        var o = options.CurrentValue;
+        if (o.UsesServiceAccountKey || string.IsNullOrWhiteSpace(o.ClientId) || o.RedirectUri is null)
+        {
+            throw new InvalidOperationException("Keap:ClientId and Keap:RedirectUri are required to connect with OAuth.");
+        }
+
+        var query = string.Join(
+            '&',
+            $"client_id={Uri.EscapeDataString(o.ClientId)}",
+            $"redirect_uri={Uri.EscapeDataString(o.RedirectUri.AbsoluteUri)}",
+            "response_type=code",
+            "scope=full",
+            $"state={Uri.EscapeDataString(states.Create())}");
+        var builder = new UriBuilder(o.AuthorizeEndpoint) { Query = query };
+        return Task.FromResult(builder.Uri);
+    }
+
+    public async Task<KeapAuthorizationResult> CompleteAuthorizationAsync(KeapAuthorizationCallback callback, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var check = states.Consume(callback.State);
+        if (check != StateCheck.Valid)
+        {
+            var reason = check switch
+            {
+                StateCheck.Expired => "The authorization link expired. Start again from the admin page.",
+                StateCheck.Replayed => "This authorization response was already used. Start again from the admin page.",
+                _ => "The authorization response did not carry a valid state (missing, damaged or forged). Start again from the admin page.",
+            };
+            return await RejectAsync(KeapAuthorizationOutcome.InvalidState, reason, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!string.IsNullOrEmpty(callback.Error))
+        {
+            return string.Equals(callback.Error, "access_denied", StringComparison.Ordinal)
+                ? await RejectAsync(KeapAuthorizationOutcome.Denied, $"Access was denied on Keap's consent page: {callback.ErrorDescription ?? "no description"}.", cancellationToken).ConfigureAwait(false)
+                : await RejectAsync(KeapAuthorizationOutcome.Failed, $"Keap returned {callback.Error}: {callback.ErrorDescription ?? "no description"}.", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (string.IsNullOrWhiteSpace(callback.Code))
+        {
+            return await RejectAsync(KeapAuthorizationOutcome.Failed, "Keap's answer carried no authorization code.", cancellationToken).ConfigureAwait(false);
+        }
+
+        var result = await endpoint.ExchangeCodeAsync(callback.Code, cancellationToken).ConfigureAwait(false);
+        if (result.Token is null)
+        {
+            return await RejectAsync(KeapAuthorizationOutcome.Failed, $"The authorization code could not be exchanged: {result.Description}", cancellationToken).ConfigureAwait(false);
+        }
+
+        // Whatever was stored before (even a token another instance just refreshed) is replaced by the new grant.
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await store.GetAsync(cancellationToken).ConfigureAwait(false);
+            var saved = await store.TrySaveAsync(result.Token, current?.Version ?? StoredToken.NoVersion, cancellationToken).ConfigureAwait(false);
+            if (saved is not null)
+            {
+                manager.Adopt(saved);
+                TokenLog.AuthorizationCompleted(logger, KeapAuthorizationOutcome.Connected);
+                var status = await manager.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+                return new KeapAuthorizationResult(KeapAuthorizationOutcome.Connected, $"Connected to Keap account {saved.Token.Account ?? "(unknown)"}.", status);
+            }
+
+            if (attempt == MaxWriteAttempts)
+            {
+                return await RejectAsync(KeapAuthorizationOutcome.Failed, "The new token could not be stored: the store kept changing.", cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async Task DisconnectAsync(CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
+        {
+            var current = await store.GetAsync(cancellationToken).ConfigureAwait(false);
+            if (current is null || await store.TryDeleteAsync(current.Version, cancellationToken).ConfigureAwait(false))
+            {
+                manager.Forget();
+                TokenLog.Disconnected(logger);
+                return;
+            }
+        }
+
+        throw new TokenStoreException("The token could not be removed: the store kept changing.");
+    }
+
+    public async Task<KeapConnectionStatus> RefreshNowAsync(CancellationToken cancellationToken = default)
+    {
+        if (!options.CurrentValue.UsesServiceAccountKey)
+        {
+            var stored = await store.GetAsync(cancellationToken).ConfigureAwait(false);
+            if (stored is not null)
+            {
+                await manager.RefreshAsync(stored.Version).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return await manager.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<KeapConnectionStatus> GetStatusAsync(CancellationToken cancellationToken = default) => manager.GetStatusAsync(cancellationToken);
+
+    private async Task<KeapAuthorizationResult> RejectAsync(KeapAuthorizationOutcome outcome, string reason, CancellationToken cancellationToken)
+    {
+        TokenLog.AuthorizationRejected(logger, outcome, reason);
+        manager.RecordError(reason);
+        var status = await manager.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        return new KeapAuthorizationResult(outcome, reason, status);
+    }
+}

@@ -1,0 +1,134 @@
+using Keap.ServiceAccount.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Keap.ServiceAccount.Tests.Tokens;
+
+/// <summary>A real container with the package's registrations, a fake clock, captured logs and the fake token endpoint.</summary>
+public sealed class TokenTestHost : IDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private TokenTestHost(ServiceProvider provider, FakeTimeProvider clock, FakeTokenEndpoint endpoint)
+    {
+        Provider = provider;
+        Clock = clock;
+        Endpoint = endpoint;
+    }
+
+    public ServiceProvider Provider { get; }
+
+    /// <summary>Token requests on the wire; the fake clock must not race ahead of real I/O (it would fire the request timeout).</summary>
+    internal InFlightHandler InFlight { get; private init; } = new();
+
+    public FakeTimeProvider Clock { get; }
+
+    public FakeTokenEndpoint Endpoint { get; }
+
+    public ITokenStore Store => Provider.GetRequiredService<ITokenStore>();
+
+    internal KeapTokenManager Manager => Provider.GetRequiredService<KeapTokenManager>();
+
+    internal IAccessTokenProvider Tokens => Provider.GetRequiredService<IAccessTokenProvider>();
+
+    public IKeapAuthorization Authorization => Provider.GetRequiredService<IKeapAuthorization>();
+
+    public FakeLogCollector Logs => Provider.GetFakeLogCollector();
+
+    public static TokenTestHost Create(
+        FakeTokenEndpoint endpoint,
+        FakeTimeProvider? clock = null,
+        ITokenStore? store = null,
+        Action<KeapServiceAccountOptions>? configure = null,
+        Action<KeapServiceAccountBuilder>? build = null)
+    {
+        clock ??= new FakeTimeProvider(Start);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddFakeLogging(o => o.FilteredLevels.Clear());
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
+        var builder = services.AddKeapServiceAccount(o =>
+        {
+            o.ClientId = FakeTokenEndpoint.ClientId;
+            o.ClientSecret = FakeTokenEndpoint.ClientSecret;
+            o.RedirectUri = new Uri("https://app.example/keap/callback");
+            o.TokenEndpoint = endpoint.TokenUri;
+            configure?.Invoke(o);
+        });
+        if (store is not null)
+        {
+            builder.UseTokenStore(_ => store);
+        }
+
+        var inFlight = new InFlightHandler();
+        services.AddHttpClient(TokenEndpointClient.HttpClientName).AddHttpMessageHandler(() => new InFlightHandler.Counter(inFlight));
+        build?.Invoke(builder);
+        services.AddHealthChecks().AddKeapServiceAccount();
+        return new TokenTestHost(services.BuildServiceProvider(), clock, endpoint) { InFlight = inFlight };
+    }
+
+    /// <summary>Stores a token the fake endpoint knows, expiring <paramref name="expiresIn"/> from now.</summary>
+    public async Task<StoredToken> SeedAsync(TimeSpan expiresIn, TimeSpan? refreshTokenAge = null)
+    {
+        var (access, refresh) = Endpoint.Issue();
+        var now = Clock.GetUtcNow();
+        var token = new KeapToken(access, refresh, now + expiresIn, now - (refreshTokenAge ?? TimeSpan.Zero), FakeTokenEndpoint.Scope);
+        var current = await Store.GetAsync();
+        return (await Store.TrySaveAsync(token, current?.Version ?? StoredToken.NoVersion))!;
+    }
+
+    public Task<HealthReport> CheckHealthAsync() => Provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+    /// <summary>Moves the fake clock in steps until <paramref name="task"/> completes (backoffs and lease waits run on it).</summary>
+    public async Task<T> AdvanceUntilAsync<T>(Task<T> task, TimeSpan step)
+    {
+        await AdvanceUntilAsync(() => task.IsCompleted, step);
+        return await task;
+    }
+
+    public async Task AdvanceUntilAsync(Func<bool> done, TimeSpan step)
+    {
+        for (var i = 0; i < 20_000 && !done(); i++)
+        {
+            // A real, tiny pause lets the work queued by the clock run before the next step.
+            await Task.Delay(1);
+            if (InFlight.Count == 0)
+            {
+                Clock.Advance(step);
+            }
+        }
+    }
+
+    public string AllLogText() => string.Join('\n', Logs.GetSnapshot().Select(r => $"{r.Message} {r.Exception}"));
+
+    public void Dispose()
+    {
+        Provider.Dispose();
+    }
+}
+
+internal sealed class InFlightHandler
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public sealed class Counter(InFlightHandler owner) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref owner._count);
+            try
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref owner._count);
+            }
+        }
+    }
+}
