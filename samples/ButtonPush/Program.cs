@@ -27,7 +27,7 @@ builder.Services.AddDataProtection()
     .SetApplicationName("ButtonPush")
     .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
 
-var keap = KeapSetup.Configure(builder);
+var keap = KeapSetup.Configure(builder, database.DataSource);
 builder.Services.AddSingleton(keap);
 
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)

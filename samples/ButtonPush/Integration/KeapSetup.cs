@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using Keap.ServiceAccount;
 using Keap.ServiceAccount.Sandbox;
@@ -29,15 +30,17 @@ internal sealed partial class KeapSetup
 
     public Uri PublicBaseUrl { get; }
 
-    public static KeapSetup Configure(WebApplicationBuilder builder)
+    public static KeapSetup Configure(WebApplicationBuilder builder, DbDataSource dataSource)
     {
         var section = builder.Configuration.GetSection(KeapServiceAccountOptions.SectionName);
         var usesSandbox = string.IsNullOrWhiteSpace(section["ClientId"]) && string.IsNullOrWhiteSpace(section["ServiceAccountKey"]);
         var setup = new KeapSetup(usesSandbox, ResolvePublicBaseUrl(builder.Configuration["ButtonPush:PublicBaseUrl"], builder.Configuration["urls"]));
         var callback = new Uri(setup.PublicBaseUrl, CallbackPath);
 
+        // The token row shares the app's SQLite database, encrypted with Data Protection.
         builder.Services.AddKeapServiceAccount(section)
-            .UseTokenProtector<DataProtectionTokenProtector>();
+            .UseTokenProtector<DataProtectionTokenProtector>()
+            .UseSqlTokenStore(dataSource, options => options.TableName = "system_settings");
         builder.Services.PostConfigure<KeapServiceAccountOptions>(options => options.RedirectUri ??= callback);
         if (usesSandbox)
         {

@@ -116,7 +116,7 @@ public sealed class EmbeddedSandboxTests
     }
 
     [Fact]
-    public async Task The_token_never_appears_in_logs_or_pages()
+    public async Task The_token_never_appears_in_logs_pages_or_the_database_in_clear()
     {
         await using var app = new ButtonPushApp();
         using var admin = AppClient.Create(app);
@@ -133,12 +133,15 @@ public sealed class EmbeddedSandboxTests
         string[] secrets = [token.AccessToken, token.RefreshToken];
         var pages = string.Concat(await admin.GetPageAsync("/admin"), await user.GetPageAsync("/"), await admin.GetPageAsync("/healthz"));
         var logs = app.Logs.GetSnapshot();
+        var stored = await app.SystemSettingsAsync();
 
         Assert.NotEmpty(logs);
+        Assert.NotEmpty(stored);
         foreach (var secret in secrets)
         {
             Assert.DoesNotContain(logs, record => record.Message.Contains(secret, StringComparison.Ordinal) || (record.Exception?.ToString().Contains(secret, StringComparison.Ordinal) ?? false));
             Assert.DoesNotContain(secret, pages, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
         }
     }
 }
