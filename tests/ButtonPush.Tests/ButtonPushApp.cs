@@ -18,11 +18,13 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> settings;
     private readonly FakeKeap? fakeKeap;
+    private readonly bool ownsDataFolder;
 
-    public ButtonPushApp(FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null, FakeKeap? fakeKeap = null)
+    public ButtonPushApp(FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null, FakeKeap? fakeKeap = null, string? dataFolder = null)
     {
         Time = time;
-        DataFolder = Path.Combine(Path.GetTempPath(), "buttonpush-tests", Guid.NewGuid().ToString("N"));
+        ownsDataFolder = dataFolder is null;
+        DataFolder = dataFolder ?? NewDataFolder();
         this.settings = new Dictionary<string, string?>
         {
             ["ButtonPush:DataFolder"] = DataFolder,
@@ -50,6 +52,9 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
     public Uri PublicBaseUrl { get; }
 
     public string DataFolder { get; }
+
+    /// <summary>A fresh folder under the temp directory; whoever asks for it deletes it.</summary>
+    public static string NewDataFolder() => Path.Combine(Path.GetTempPath(), "buttonpush-tests", Guid.NewGuid().ToString("N"));
 
     public FakeTimeProvider? Time { get; }
 
@@ -93,6 +98,11 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!ownsDataFolder)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataFolder, recursive: true);

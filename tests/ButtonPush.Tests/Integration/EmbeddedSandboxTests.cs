@@ -144,4 +144,30 @@ public sealed class EmbeddedSandboxTests
             Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task The_connection_survives_a_restart_because_the_token_lives_encrypted_in_system_settings()
+    {
+        var dataFolder = ButtonPushApp.NewDataFolder();
+        try
+        {
+            await using (var first = new ButtonPushApp(dataFolder: dataFolder))
+            {
+                using var admin = AppClient.Create(first);
+                await admin.ConnectAsAdminAsync();
+            }
+
+            // A new app on the same data folder can only report Connected by decrypting the stored row
+            // with the persisted Data Protection keys.
+            await using var second = new ButtonPushApp(dataFolder: dataFolder);
+            var status = await second.Services.GetRequiredService<IKeapAuthorization>().GetStatusAsync();
+            Assert.Equal(KeapConnectionState.Connected, status.State);
+            Assert.Equal("sandbox.infusionsoft.com", status.Account);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dataFolder, recursive: true);
+        }
+    }
 }
