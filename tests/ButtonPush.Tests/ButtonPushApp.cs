@@ -83,6 +83,11 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
 
             fakeKeap?.Register(services);
 
+            if (settings.ContainsKey("Keap:ClientId"))
+            {
+                return;
+            }
+
             // Under TestServer there is no socket: the package's HTTP clients reach the embedded sandbox in memory.
             services.ConfigureAll<HttpClientFactoryOptions>(options => options.HttpMessageHandlerBuilderActions.Add(handlers =>
             {
