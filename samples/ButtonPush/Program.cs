@@ -19,7 +19,13 @@ builder.Services.AddSingleton<OutboxSignal>();
 builder.Services.AddSingleton<OutboxStore>();
 builder.Services.AddSingleton<UserStore>();
 builder.Services.AddScoped<OutboxJobs>();
-builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection("ButtonPush:Outbox"));
+builder.Services.AddOptions<OutboxOptions>()
+    .Bind(builder.Configuration.GetSection("ButtonPush:Outbox"))
+    .Validate(
+        o => o.MaxAttempts >= 1 && o.BatchSize >= 1 && o.BaseDelay > TimeSpan.Zero && o.MaxDelay >= o.BaseDelay
+            && o.ClaimDuration > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero,
+        "ButtonPush:Outbox needs MaxAttempts and BatchSize of at least 1, positive delays and MaxDelay >= BaseDelay.")
+    .ValidateOnStart();
 builder.Services.AddHostedService<OutboxWorker>();
 builder.Services.AddSingleton<IPasswordHasher<AppUser>, PasswordHasher<AppUser>>();
 
