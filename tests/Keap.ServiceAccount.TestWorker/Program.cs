@@ -1,7 +1,10 @@
 // Usage: --store file --path P --token-endpoint URI
+//        --store postgres|sqlite --connection CS [--table T] --token-endpoint URI
+//        Optional: --lease-seconds S (the refresh lease; the token request timeout becomes half of it).
 // Commands on stdin: "get N" runs N concurrent GetAccessTokenAsync calls, "reject N T" runs N concurrent
 // GetAccessTokenAfterRejectionAsync(T) calls (as after a 401); each prints "token <value>" or "error <state>" per call,
-// then "done". "exit" ends the process.
+// then "done". "hold-lease" takes the store's refresh lease without ever releasing it and prints "leased" (or "busy"),
+// to play a process that dies holding it. "exit" ends the process.
 using Keap.ServiceAccount;
 using Keap.ServiceAccount.Tokens;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +18,11 @@ var builder = services.AddKeapServiceAccount(o =>
     o.ClientSecret = arguments.GetValueOrDefault("client-secret", "client-secret");
     o.RedirectUri = new Uri("https://app.example/keap/callback");
     o.TokenEndpoint = new Uri(arguments["token-endpoint"]);
+    if (arguments.TryGetValue("lease-seconds", out var leaseSeconds))
+    {
+        o.RefreshLeaseDuration = TimeSpan.FromSeconds(int.Parse(leaseSeconds, System.Globalization.CultureInfo.InvariantCulture));
+        o.TokenRequestTimeout = o.RefreshLeaseDuration / 2;
+    }
 });
 UseStore(builder, arguments);
 
@@ -27,6 +35,14 @@ while (Console.ReadLine() is { } line)
     if (parts is ["exit"])
     {
         break;
+    }
+
+    if (parts is ["hold-lease"])
+    {
+        var duration = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeapServiceAccountOptions>>().Value.RefreshLeaseDuration;
+        var lease = await provider.GetRequiredService<ITokenStore>().TryAcquireLeaseAsync("test-worker-holding-the-lease", duration);
+        Console.WriteLine(lease is null ? "busy" : "leased");
+        continue;
     }
 
     if (parts is ["get" or "reject", var count, ..])
@@ -62,8 +78,16 @@ static void UseStore(KeapServiceAccountBuilder builder, Dictionary<string, strin
         case "file":
             builder.UseFileTokenStore(arguments["path"]);
             break;
+        case "postgres":
+            builder.UseSqlTokenStore(Npgsql.NpgsqlDataSource.Create(arguments["connection"]), o => o.TableName = arguments.GetValueOrDefault("table", SqlTokenStoreOptions.DefaultTableName));
+            break;
+        case "sqlite":
+            builder.UseSqlTokenStore(
+                Microsoft.Data.Sqlite.SqliteFactory.Instance.CreateDataSource(arguments["connection"]),
+                o => o.TableName = arguments.GetValueOrDefault("table", SqlTokenStoreOptions.DefaultTableName));
+            break;
         default:
-            throw new ArgumentException("--store must be one of: file");
+            throw new ArgumentException("--store must be one of: file, postgres, sqlite");
     }
 }
 

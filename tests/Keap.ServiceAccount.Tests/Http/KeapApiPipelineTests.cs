@@ -1,4 +1,5 @@
 using System.Net;
+using Keap.ServiceAccount.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
@@ -291,20 +292,6 @@ public sealed class KeapApiPipelineTests
         await api.Contacts.GetAsync("1");
 
         Assert.DoesNotContain(api.Logs.GetSnapshot(), r => r.Id.Id == 1103);
-    }
-
-    /// <summary>A network that drops every connection, counting the attempts.</summary>
-    private sealed class DroppingHandler : HttpMessageHandler
-    {
-        private int _attempts;
-
-        public int Attempts => _attempts;
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _attempts);
-            throw new HttpRequestException("connection reset");
-        }
     }
 
     private sealed class RecordingHandler(List<string?> seen) : DelegatingHandler

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Keap.ServiceAccount.Tests.Infrastructure;
 using Keap.ServiceAccount.Tokens.Stores;
 
 namespace Keap.ServiceAccount.Tests.Tokens;
@@ -20,8 +20,8 @@ public sealed class CrossProcessRefreshTests : IDisposable
     {
         var path = Path.Combine(_directory, "token.json");
         var store = new FileTokenStore(path, protector: null, TimeProvider.System);
-        await using var one = await Worker.StartAsync(path, _endpoint.TokenUri);
-        await using var two = await Worker.StartAsync(path, _endpoint.TokenUri);
+        await using var one = await StartWorkerAsync(path);
+        await using var two = await StartWorkerAsync(path);
 
         // First rotation: both find the stored token expired.
         var now = TimeProvider.System.GetUtcNow();
@@ -43,82 +43,12 @@ public sealed class CrossProcessRefreshTests : IDisposable
         Assert.Empty(_endpoint.SpentRefreshTokensSent);
     }
 
+    private Task<TestWorkerProcess> StartWorkerAsync(string path) =>
+        TestWorkerProcess.StartAsync("--store", "file", "--path", path, "--token-endpoint", _endpoint.TokenUri.AbsoluteUri);
+
     private static void AssertAllGot(List<string>[] results, string token)
     {
         Assert.All(results, r => Assert.Equal(25, r.Count));
         Assert.All(results.SelectMany(r => r), line => Assert.Equal($"token {token}", line));
-    }
-
-    private sealed class Worker : IAsyncDisposable
-    {
-        private readonly Process _process;
-
-        private Worker(Process process) => _process = process;
-
-        public static async Task<Worker> StartAsync(string path, Uri tokenEndpoint)
-        {
-            var info = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in new[] { WorkerDll(), "--store", "file", "--path", path, "--token-endpoint", tokenEndpoint.AbsoluteUri })
-            {
-                info.ArgumentList.Add(argument);
-            }
-
-            var worker = new Worker(Process.Start(info)!);
-            Assert.Equal("ready", await worker.ReadLineAsync());
-            return worker;
-        }
-
-        public Task<List<string>> GetAsync(int count) => RunAsync($"get {count}");
-
-        public Task<List<string>> RejectAsync(int count, string rejected) => RunAsync($"reject {count} {rejected}");
-
-        private async Task<List<string>> RunAsync(string command)
-        {
-            await _process.StandardInput.WriteLineAsync(command);
-            await _process.StandardInput.FlushAsync();
-            var lines = new List<string>();
-            while (await ReadLineAsync() is var line && line != "done")
-            {
-                lines.Add(line);
-            }
-
-            return lines;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                await _process.StandardInput.WriteLineAsync("exit");
-                await _process.StandardInput.FlushAsync();
-                using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await _process.WaitForExitAsync(exit.Token);
-            }
-
-            _process.Dispose();
-        }
-
-        private async Task<string> ReadLineAsync()
-        {
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            return await _process.StandardOutput.ReadLineAsync(limit.Token) ?? throw new InvalidOperationException("The worker process exited.");
-        }
-
-        // The worker is built next to this project (bin/<Configuration>/<TargetFramework>), not copied into its output.
-        private static string WorkerDll()
-        {
-            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var framework = output.Name;
-            var configuration = output.Parent!.Name;
-            var tests = output.Parent.Parent!.Parent!.Parent!.FullName;
-            var dll = Path.Combine(tests, "Keap.ServiceAccount.TestWorker", "bin", configuration, framework, "Keap.ServiceAccount.TestWorker.dll");
-            Assert.True(File.Exists(dll), $"Build the solution first: {dll} is missing.");
-            return dll;
-        }
     }
 }

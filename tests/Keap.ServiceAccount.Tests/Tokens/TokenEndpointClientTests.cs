@@ -1,4 +1,5 @@
 using System.Text;
+using Keap.ServiceAccount.Tests.Infrastructure;
 using Keap.ServiceAccount.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -62,17 +63,19 @@ public sealed class TokenEndpointClientTests : IDisposable
     }
 
     [Fact]
-    public async Task Reports_a_transport_error_when_nothing_listens()
+    public async Task Reports_a_transport_error_when_the_connection_drops()
     {
-        using var closed = new FakeTokenEndpoint();
-        var uri = closed.TokenUri;
-        closed.Dispose();
-        using var host = TokenTestHost.Create(_endpoint, configure: o => o.TokenEndpoint = uri);
+        var network = new DroppingHandler();
+        using var host = TokenTestHost.Create(
+            _endpoint,
+            build: b => b.Services.AddHttpClient(TokenEndpointClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => network));
 
         var result = await Client(host).RefreshAsync("SECRET-rt-x", CancellationToken.None);
 
         Assert.Equal(TokenEndpointError.Transport, result.Error);
         Assert.True(result.IsTransient);
+        Assert.Equal(1, network.Attempts);
+        Assert.DoesNotContain("SECRET", result.Description, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,113 @@
+using ButtonPush.Outbox;
+using Microsoft.Data.Sqlite;
+
+namespace ButtonPush.Data;
+
+/// <summary>Users and their presses. Every write that Keap must hear about adds its outbox row in the same transaction.</summary>
+internal sealed class UserStore(ButtonPushDatabase database, TimeProvider time, OutboxSignal signal)
+{
+    private const int SqliteConstraint = 19;
+
+    /// <summary>Creates the user and queues "upsert contact"; <see langword="null"/> when the email is taken.</summary>
+    public async Task<AppUser?> CreateAsync(string email, string name, string passwordHash, bool isAdmin, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        long id;
+        try
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO users (email, name, password_hash, is_admin, created) VALUES ($email, $name, $hash, $admin, $now)
+                RETURNING id;
+                """;
+            insert.Parameters.AddWithValue("$email", email);
+            insert.Parameters.AddWithValue("$name", name);
+            insert.Parameters.AddWithValue("$hash", passwordHash);
+            insert.Parameters.AddWithValue("$admin", isAdmin);
+            insert.Parameters.AddWithValue("$now", now);
+            id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+        {
+            return null;
+        }
+
+        await OutboxStore.EnqueueAsync(transaction, OutboxKinds.UpsertContact, id, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
+        return new AppUser(id, email, name, passwordHash, isAdmin, null);
+    }
+
+    public async Task<AppUser?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
+        await FindAsync("email = $key", email, cancellationToken);
+
+    public async Task<AppUser?> FindByIdAsync(long id, CancellationToken cancellationToken) =>
+        await FindAsync("id = $key", id, cancellationToken);
+
+    public static Task SetKeapContactIdAsync(SqliteTransaction transaction, long userId, string contactId, CancellationToken cancellationToken) =>
+        transaction.ExecuteAsync("UPDATE users SET keap_contact_id = $contact WHERE id = $id;", cancellationToken, ("$contact", contactId), ("$id", userId));
+
+    /// <summary>Records a press and returns the user's press count; the first press also queues the tag.</summary>
+    public async Task<long> PressAsync(long userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // BeginTransaction takes SQLite's write lock up front (BEGIN IMMEDIATE), so two concurrent
+        // presses cannot both see a count of one.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO presses (user_id, created) VALUES ($user, $now);
+            SELECT COUNT(*) FROM presses WHERE user_id = $user;
+            """;
+        command.Parameters.AddWithValue("$user", userId);
+        command.Parameters.AddWithValue("$now", now);
+        var count = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        if (count == 1)
+        {
+            await OutboxStore.EnqueueAsync(transaction, OutboxKinds.TagButtonPushed, userId, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (count == 1)
+        {
+            signal.Notify();
+        }
+
+        return count;
+    }
+
+    public async Task<long> CountPressesAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM presses WHERE user_id = $user;";
+        command.Parameters.AddWithValue("$user", userId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task<AppUser?> FindAsync(string condition, object key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT id, email, name, password_hash, is_admin, keap_contact_id FROM users WHERE {condition};";
+        command.Parameters.AddWithValue("$key", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new AppUser(
+            reader.GetInt64(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.GetBoolean(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5));
+    }
+}

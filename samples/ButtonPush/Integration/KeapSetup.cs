@@ -1,0 +1,119 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using Keap.ServiceAccount;
+using Keap.ServiceAccount.Sandbox;
+
+namespace ButtonPush.Integration;
+
+/// <summary>
+/// Wires the package: real Keap when <c>Keap:ClientId</c> or <c>Keap:ServiceAccountKey</c> is configured,
+/// otherwise the embedded sandbox, so the app runs offline with no setup.
+/// </summary>
+internal sealed partial class KeapSetup
+{
+    /// <summary>Where the app serves the sandbox when it hosts it.</summary>
+    public const string SandboxPath = "/keap-sandbox";
+
+    /// <summary>The client the app registers with its embedded sandbox.</summary>
+    public const string SandboxClientId = "buttonpush-sample";
+
+    /// <summary>The OAuth callback path; register <c>{public base URL}/admin/keap/callback</c> as the Keap app's redirect URI.</summary>
+    public const string CallbackPath = "/admin/keap/callback";
+
+    private KeapSetup(bool usesSandbox, Uri publicBaseUrl)
+    {
+        UsesSandbox = usesSandbox;
+        PublicBaseUrl = publicBaseUrl;
+    }
+
+    public bool UsesSandbox { get; }
+
+    public Uri PublicBaseUrl { get; }
+
+    public static KeapSetup Configure(WebApplicationBuilder builder, DbDataSource dataSource)
+    {
+        var section = builder.Configuration.GetSection(KeapServiceAccountOptions.SectionName);
+        var usesSandbox = string.IsNullOrWhiteSpace(section["ClientId"]) && string.IsNullOrWhiteSpace(section["ServiceAccountKey"]);
+        var setup = new KeapSetup(usesSandbox, ResolvePublicBaseUrl(builder.Configuration["ButtonPush:PublicBaseUrl"], builder.Configuration["urls"]));
+        var callback = new Uri(setup.PublicBaseUrl, CallbackPath);
+
+        // The token row shares the app's SQLite database, encrypted with Data Protection.
+        builder.Services.AddKeapServiceAccount(section)
+            .UseTokenProtector<DataProtectionTokenProtector>()
+            .UseSqlTokenStore(dataSource, options => options.TableName = "system_settings");
+        builder.Services.PostConfigure<KeapServiceAccountOptions>(options => options.RedirectUri ??= callback);
+        if (usesSandbox)
+        {
+            setup.UseEmbeddedSandbox(builder.Services, callback);
+        }
+
+        return setup;
+    }
+
+    /// <summary>Serves the sandbox when the app hosts it.</summary>
+    public void MapEndpoints(WebApplication app)
+    {
+        if (UsesSandbox)
+        {
+            app.MapKeapSandbox(SandboxPath);
+        }
+    }
+
+    public void LogStart(ILogger logger)
+    {
+        if (UsesSandbox)
+        {
+            LogSandboxMode(logger, PublicBaseUrl, new Uri(PublicBaseUrl, SandboxPath.TrimStart('/')));
+        }
+        else
+        {
+            LogKeapMode(logger, PublicBaseUrl);
+        }
+    }
+
+    /// <summary>
+    /// Hosts the sandbox in this app and points the package at it, as a client registered for this app's
+    /// callback only. The secret is made up per run, so nothing secret is seeded or committed.
+    /// </summary>
+    private void UseEmbeddedSandbox(IServiceCollection services, Uri callback)
+    {
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        services.AddKeapSandbox(options => options.Clients.Add(new KeapSandboxClient
+        {
+            ClientId = SandboxClientId,
+            ClientSecret = secret,
+            RedirectUris = { callback.AbsoluteUri },
+        }));
+        var sandbox = new Uri(PublicBaseUrl, SandboxPath.TrimStart('/') + "/");
+        services.PostConfigure<KeapServiceAccountOptions>(options =>
+        {
+            options.ClientId = SandboxClientId;
+            options.ClientSecret = secret;
+            options.RedirectUri = callback;
+            options.AuthorizeEndpoint = new Uri(sandbox, "app/oauth/authorize");
+            options.TokenEndpoint = new Uri(sandbox, "token");
+            options.ApiBaseAddress = new Uri(sandbox, "crm/");
+        });
+    }
+
+    /// <summary>
+    /// <c>ButtonPush:PublicBaseUrl</c>, else the first address the server is told to listen on
+    /// (<c>urls</c>, set by launchSettings.json), else the launch profile's default.
+    /// </summary>
+    private static Uri ResolvePublicBaseUrl(string? configured, string? urls)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            configured = urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        }
+
+        var url = string.IsNullOrWhiteSpace(configured) ? "http://127.0.0.1:5080" : configured;
+        return new Uri(url.EndsWith('/') ? url : url + "/");
+    }
+
+    [LoggerMessage(100, LogLevel.Information, "ButtonPush runs against the embedded Keap sandbox at {SandboxUrl} (no Keap:ClientId or Keap:ServiceAccountKey configured). Open {Url}")]
+    private static partial void LogSandboxMode(ILogger logger, Uri url, Uri sandboxUrl);
+
+    [LoggerMessage(101, LogLevel.Information, "ButtonPush runs against the configured Keap endpoints. Open {Url}")]
+    private static partial void LogKeapMode(ILogger logger, Uri url);
+}

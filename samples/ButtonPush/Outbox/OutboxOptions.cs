@@ -1,0 +1,23 @@
+namespace ButtonPush.Outbox;
+
+/// <summary>Outbox worker settings (configuration section <c>ButtonPush:Outbox</c>).</summary>
+internal sealed class OutboxOptions
+{
+    /// <summary>Failures after which a row is parked until an admin retries it.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The backoff after the first failure; it doubles with each further failure.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest backoff between two attempts.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a claimed row stays invisible to other claims; a crashed run is retried after it.</summary>
+    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the worker looks for due rows when nothing wakes it.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Rows claimed at a time.</summary>
+    public int BatchSize { get; set; } = 20;
+}

@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+using ButtonPush.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+
+namespace ButtonPush.Pages.Account;
+
+/// <summary>Creates the user (and, in the same transaction, the "upsert contact" outbox row), then signs them in.</summary>
+internal sealed class SignUpModel(UserStore users, IPasswordHasher<AppUser> hasher, IConfiguration configuration) : PageModel
+{
+    [BindProperty]
+    public SignUpInput Input { get; set; } = new();
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var email = Input.Email.Trim();
+        var adminEmail = configuration["ButtonPush:AdminEmail"];
+        var isAdmin = !string.IsNullOrWhiteSpace(adminEmail) && string.Equals(email, adminEmail.Trim(), StringComparison.OrdinalIgnoreCase);
+        // The hash does not depend on the user's ID, so it is computed before the row exists.
+        var hash = hasher.HashPassword(null!, Input.Password);
+        var user = await users.CreateAsync(email, Input.Name.Trim(), hash, isAdmin, cancellationToken);
+        if (user is null)
+        {
+            ModelState.AddModelError(string.Empty, "That email is already signed up. Log in instead.");
+            return Page();
+        }
+
+        await HttpContext.SignInAsync(Roles.Principal(user));
+        return LocalRedirect("/");
+    }
+
+    internal sealed class SignUpInput
+    {
+        [Required]
+        [EmailAddress]
+        [StringLength(254)]
+        public string Email { get; set; } = string.Empty;
+
+        [Required]
+        [StringLength(100)]
+        public string Name { get; set; } = string.Empty;
+
+        [Required]
+        [StringLength(200, MinimumLength = 8)]
+        [DataType(DataType.Password)]
+        public string Password { get; set; } = string.Empty;
+    }
+}

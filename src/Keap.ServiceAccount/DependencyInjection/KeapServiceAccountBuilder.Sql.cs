@@ -1,0 +1,45 @@
+using System.Data.Common;
+using Keap.ServiceAccount.Tokens.Stores.Sql;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Keap.ServiceAccount;
+
+public sealed partial class KeapServiceAccountBuilder
+{
+    /// <summary>
+    /// Stores the token in a SQL table reached through <paramref name="dataSource"/> (SQLite or PostgreSQL), so
+    /// several instances of the application share one token and only one of them refreshes it at a time.
+    /// An <see cref="ITokenProtector"/> registered in the container protects the stored token.
+    /// </summary>
+    /// <param name="dataSource">The database, for example an <c>NpgsqlDataSource</c>. The caller owns and disposes it.</param>
+    /// <param name="configure">Sets the table name and other <see cref="SqlTokenStoreOptions"/>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">An option is invalid (for example an unsafe table name).</exception>
+    public KeapServiceAccountBuilder UseSqlTokenStore(DbDataSource dataSource, Action<SqlTokenStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        return UseSqlTokenStore(_ => dataSource, configure);
+    }
+
+    /// <summary>
+    /// Stores the token in a SQL table reached through the data source <paramref name="dataSourceFactory"/> returns
+    /// (for example one registered in the container). See <see cref="UseSqlTokenStore(DbDataSource, Action{SqlTokenStoreOptions}?)"/>.
+    /// </summary>
+    /// <param name="dataSourceFactory">Returns the database; called once, when the store is first needed.</param>
+    /// <param name="configure">Sets the table name and other <see cref="SqlTokenStoreOptions"/>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">An option is invalid (for example an unsafe table name).</exception>
+    public KeapServiceAccountBuilder UseSqlTokenStore(Func<IServiceProvider, DbDataSource> dataSourceFactory, Action<SqlTokenStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSourceFactory);
+        var options = new SqlTokenStoreOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        var frozen = options.Copy();
+        return UseTokenStore(services => new SqlTokenStore(
+            dataSourceFactory(services),
+            frozen,
+            services.GetRequiredService<TimeProvider>(),
+            services.GetService<ITokenProtector>()));
+    }
+}

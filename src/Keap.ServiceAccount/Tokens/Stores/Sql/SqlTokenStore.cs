@@ -1,0 +1,290 @@
+using System.Data.Common;
+using System.Runtime.ExceptionServices;
+
+namespace Keap.ServiceAccount.Tokens.Stores.Sql;
+
+/// <summary>
+/// Keeps the token in one row of a settings-style table, shared by every instance of the application, over plain
+/// ADO.NET so any provider's <see cref="DbDataSource"/> works. The SQL is portable between SQLite and PostgreSQL.
+/// </summary>
+/// <remarks>
+/// The token row holds the (optionally protected) JSON of <see cref="TokenSerializer"/> and a version for
+/// compare-and-swap. A delete clears the value but keeps the row and bumps its version, so versions never repeat.
+/// The lease row holds the lease id, owner and expiry (Unix milliseconds from <see cref="TimeProvider"/>, so SQLite and
+/// PostgreSQL compare the same numbers) and counts grants in its version column.
+/// </remarks>
+internal sealed class SqlTokenStore : ITokenStore
+{
+    private readonly DbDataSource _dataSource;
+    private readonly SqlTokenStoreOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ITokenProtector? _protector;
+    private readonly string _source;
+    private readonly Lock _tableGate = new();
+    private Task? _tableCreation;
+
+    private readonly string _createTableSql;
+    private readonly string _selectTokenSql;
+    private readonly string _insertTokenSql;
+    private readonly string _replaceTokenSql;
+    private readonly string _refillTokenSql;
+    private readonly string _deleteTokenSql;
+    private readonly string _acquireLeaseSql;
+    private readonly string _releaseLeaseSql;
+
+    public SqlTokenStore(DbDataSource dataSource, SqlTokenStoreOptions options, TimeProvider timeProvider, ITokenProtector? protector)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        options.Validate();
+        _dataSource = dataSource;
+        _options = options;
+        _timeProvider = timeProvider;
+        _protector = protector;
+        _source = $"the SQL table {options.TableName}, row '{options.TokenKey}'";
+
+        // The table name is validated as a plain identifier above; everything else is a parameter.
+        var table = options.TableName;
+        _createTableSql = CreateTableScript(table);
+        _selectTokenSql = $"SELECT value, version FROM {table} WHERE name = @name";
+        _insertTokenSql = $"INSERT INTO {table} (name, value, version) VALUES (@name, @value, @next)";
+        _replaceTokenSql = $"UPDATE {table} SET value = @value, version = @next WHERE name = @name AND version = @expected AND value IS NOT NULL";
+        _refillTokenSql = $"UPDATE {table} SET value = @value, version = @next WHERE name = @name AND version = @expected AND value IS NULL";
+        _deleteTokenSql = $"UPDATE {table} SET value = NULL, version = @next WHERE name = @name AND version = @expected AND value IS NOT NULL";
+        _acquireLeaseSql =
+            $"INSERT INTO {table} AS held (name, value, version, owner, expires_at) VALUES (@name, @lease_id, 1, @owner, @expires_at) " +
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value, version = held.version + 1, owner = excluded.owner, expires_at = excluded.expires_at " +
+            "WHERE held.expires_at IS NULL OR held.expires_at <= @now";
+        _releaseLeaseSql = $"UPDATE {table} SET value = NULL, owner = NULL, expires_at = NULL WHERE name = @name AND value = @lease_id";
+    }
+
+    /// <summary>The table the store creates on demand; docs/sql-token-store.md shows the same script.</summary>
+    internal static string CreateTableScript(string table) =>
+        $"CREATE TABLE IF NOT EXISTS {table} (" +
+        "name VARCHAR(200) NOT NULL PRIMARY KEY, " +
+        "value TEXT NULL, " +
+        "version BIGINT NOT NULL, " +
+        "owner VARCHAR(200) NULL, " +
+        "expires_at BIGINT NULL)";
+
+    public ValueTask<StoredToken?> GetAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("read the token", async (connection, ct) =>
+        {
+            var row = await ReadTokenRowAsync(connection, ct).ConfigureAwait(false);
+            return row is { Value: { } value }
+                ? new StoredToken(TokenSerializer.Deserialize(value, _protector, _source), row.Version)
+                : null;
+        }, cancellationToken);
+
+    public ValueTask<StoredToken?> TrySaveAsync(KeapToken token, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        var value = TokenSerializer.Serialize(token, _protector);
+        return RunAsync("save the token", async (connection, ct) =>
+        {
+            if (expectedVersion != StoredToken.NoVersion)
+            {
+                return await UpdateTokenAsync(connection, value, expectedVersion, hasValue: true, ct).ConfigureAwait(false)
+                    ? new StoredToken(token, expectedVersion + 1)
+                    : null;
+            }
+
+            var row = await ReadTokenRowAsync(connection, ct).ConfigureAwait(false);
+            if (row is null)
+            {
+                return await TryInsertTokenAsync(connection, value, ct).ConfigureAwait(false) ? new StoredToken(token, 1) : null;
+            }
+
+            // A cleared row keeps its version so that the next token continues the sequence instead of restarting it.
+            return row.Value is null && await UpdateTokenAsync(connection, value, row.Version, hasValue: false, ct).ConfigureAwait(false)
+                ? new StoredToken(token, row.Version + 1)
+                : null;
+        }, cancellationToken);
+    }
+
+    public ValueTask<bool> TryDeleteAsync(long expectedVersion, CancellationToken cancellationToken = default) =>
+        RunAsync("delete the token", async (connection, ct) =>
+        {
+            return await ExecuteAsync(connection, _deleteTokenSql,
+                [("@name", _options.TokenKey), ("@expected", expectedVersion), ("@next", expectedVersion + 1)], ct).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+
+    public ValueTask<TokenLease?> TryAcquireLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        return RunAsync("take the refresh lease", async (connection, ct) =>
+        {
+            var now = _timeProvider.GetUtcNow();
+            var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((now + duration).ToUnixTimeMilliseconds());
+            var leaseId = Guid.NewGuid().ToString("N");
+
+            // One statement, so two instances can never both see the lease as free: insert it, or take it over once expired.
+            var taken = await ExecuteAsync(connection, _acquireLeaseSql,
+                [
+                    ("@name", _options.LeaseKey),
+                    ("@lease_id", leaseId),
+                    ("@owner", owner),
+                    ("@expires_at", expiresAt.ToUnixTimeMilliseconds()),
+                    ("@now", now.ToUnixTimeMilliseconds()),
+                ],
+                ct).ConfigureAwait(false);
+            return taken == 1
+                ? new TokenLease(owner, leaseId, expiresAt)
+                : null;
+        }, cancellationToken);
+    }
+
+    public async ValueTask ReleaseLeaseAsync(TokenLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        await RunAsync("release the refresh lease", async (connection, ct) =>
+        {
+            // Matching the lease id leaves a lease granted to someone else after this one expired alone.
+            return await ExecuteAsync(connection, _releaseLeaseSql, [("@name", _options.LeaseKey), ("@lease_id", lease.LeaseId)], ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<T> RunAsync<T>(string action, Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await work(connection, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (DbException ex)
+        {
+            // The provider's message is kept as the inner exception; connection strings (and passwords) are never quoted.
+            throw new TokenStoreException(
+                $"The SQL token store could not {action} in table {_options.TableName}: the database failed or could not be reached ({ex.GetType().Name}). Check that it is up and that the table exists.",
+                ex);
+        }
+    }
+
+    private Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.CreateTableIfMissing)
+        {
+            return Task.CompletedTask;
+        }
+
+        Task creation;
+        lock (_tableGate)
+        {
+            // One creation per store instance; a failed one (database down) is tried again by the next call.
+            if (_tableCreation is null || _tableCreation.IsFaulted || _tableCreation.IsCanceled)
+            {
+                _tableCreation = CreateTableAsync();
+            }
+
+            creation = _tableCreation;
+        }
+
+        return creation.WaitAsync(cancellationToken);
+    }
+
+    private async Task CreateTableAsync()
+    {
+        // Not tied to one caller's cancellation: every concurrent first caller waits on this one creation.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    await ExecuteAsync(connection, _createTableSql, [], CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
+            }
+            catch (DbException) when (attempt == 1)
+            {
+                // Two processes creating the table at once can both pass IF NOT EXISTS; PostgreSQL then rejects the
+                // second in its catalog. The retry finds the table.
+            }
+        }
+    }
+
+    private async Task<TokenRow?> ReadTokenRowAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var command = CreateCommand(connection, _selectTokenSql, [("@name", _options.TokenKey)]);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                return new TokenRow(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1));
+            }
+        }
+    }
+
+    private async Task<bool> UpdateTokenAsync(DbConnection connection, string value, long expectedVersion, bool hasValue, CancellationToken cancellationToken)
+    {
+        var updated = await ExecuteAsync(connection, hasValue ? _replaceTokenSql : _refillTokenSql,
+            [("@name", _options.TokenKey), ("@value", value), ("@expected", expectedVersion), ("@next", expectedVersion + 1)],
+            cancellationToken).ConfigureAwait(false);
+        return updated == 1;
+    }
+
+    private async Task<bool> TryInsertTokenAsync(DbConnection connection, string value, CancellationToken cancellationToken)
+    {
+        DbException? conflict;
+        try
+        {
+            await ExecuteAsync(connection, _insertTokenSql, [("@name", _options.TokenKey), ("@value", value), ("@next", 1L)], cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DbException ex)
+        {
+            conflict = ex;
+        }
+
+        // Providers report a duplicate key differently; the row appearing meanwhile is the portable sign that another writer won.
+        if (await ReadTokenRowAsync(connection, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return false;
+        }
+
+        ExceptionDispatchInfo.Throw(conflict);
+        return false;
+    }
+
+    private static async Task<int> ExecuteAsync(DbConnection connection, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    {
+        var command = CreateCommand(connection, sql, parameters);
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static DbCommand CreateCommand(DbConnection connection, string sql, (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Only the validated table name is interpolated; values are parameters.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    private sealed record TokenRow(string? Value, long Version);
+}

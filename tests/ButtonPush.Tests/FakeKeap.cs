@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Runtime.CompilerServices;
+using Keap.ServiceAccount;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ButtonPush.Tests;
+
+/// <summary>
+/// An in-memory Keap behind the package's public interfaces, for outbox tests that need exact control over
+/// failures. Counts every call and can be switched "down" (503) or "not connected".
+/// </summary>
+public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthorization
+{
+    private readonly ConcurrentDictionary<string, KeapContact> contactsByEmail = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> tagged = new();
+    private readonly ConcurrentDictionary<string, string> tagIds = new();
+    private int nextId = 100;
+    private int upserts;
+    private int applies;
+
+    public bool Down { get; set; }
+
+    public bool Connected { get; set; } = true;
+
+    public int Upserts => Volatile.Read(ref upserts);
+
+    public int Applies => Volatile.Read(ref applies);
+
+    public IReadOnlyCollection<KeapContact> Contacts => [.. contactsByEmail.Values];
+
+    public void Register(IServiceCollection services)
+    {
+        services.RemoveAll<IKeapContactsClient>();
+        services.RemoveAll<IKeapTagsClient>();
+        services.RemoveAll<IKeapAuthorization>();
+        services.AddSingleton<IKeapContactsClient>(this);
+        services.AddSingleton<IKeapTagsClient>(this);
+        services.AddSingleton<IKeapAuthorization>(this);
+    }
+
+    public bool HasTag(string contactId, string tagName) =>
+        tagIds.TryGetValue(tagName, out var tagId) && tagged.TryGetValue(tagId, out var contacts) && contacts.ContainsKey(contactId);
+
+    public Task<KeapContactUpsertResult> UpsertByEmailAsync(KeapContactInput contact, CancellationToken cancellationToken = default)
+    {
+        Gate();
+        Interlocked.Increment(ref upserts);
+        var created = false;
+        var stored = contactsByEmail.GetOrAdd(contact.Email!, email =>
+        {
+            created = true;
+            return new KeapContact { Id = Interlocked.Increment(ref nextId).ToString(System.Globalization.CultureInfo.InvariantCulture), Email = email, GivenName = contact.GivenName };
+        });
+        return Task.FromResult(new KeapContactUpsertResult(stored, created));
+    }
+
+    public Task<string> GetOrCreateIdAsync(string name, CancellationToken cancellationToken = default)
+    {
+        Gate();
+        return Task.FromResult(tagIds.GetOrAdd(name, _ => Interlocked.Increment(ref nextId).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    public Task ApplyAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default)
+    {
+        Gate();
+        Interlocked.Increment(ref applies);
+        var contacts = tagged.GetOrAdd(tagId, _ => new ConcurrentDictionary<string, bool>());
+        foreach (var id in contactIds)
+        {
+            contacts[id] = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<KeapConnectionStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(new KeapConnectionStatus { State = Connected ? KeapConnectionState.Connected : KeapConnectionState.NotConnected, Account = Connected ? "fake.infusionsoft.com" : null });
+
+    public Task<Uri> CreateAuthorizationUriAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(new Uri("https://keap.invalid/authorize?state=s1"));
+
+    public async Task<KeapAuthorizationResult> CompleteAuthorizationAsync(KeapAuthorizationCallback callback, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var outcome = callback.Error == "access_denied" ? KeapAuthorizationOutcome.Denied
+            : callback.State != "s1" ? KeapAuthorizationOutcome.InvalidState
+            : KeapAuthorizationOutcome.Connected;
+        Connected |= outcome == KeapAuthorizationOutcome.Connected;
+        return new KeapAuthorizationResult(outcome, outcome.ToString(), await GetStatusAsync(cancellationToken));
+    }
+
+    public Task DisconnectAsync(CancellationToken cancellationToken = default)
+    {
+        Connected = false;
+        return Task.CompletedTask;
+    }
+
+    public Task<KeapConnectionStatus> RefreshNowAsync(CancellationToken cancellationToken = default) => GetStatusAsync(cancellationToken);
+
+    public Task<KeapContact> CreateAsync(KeapContactInput contact, CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<KeapContact?> GetAsync(string contactId, CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<KeapContact?> FindByEmailAsync(string email, CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<KeapContact> UpdateAsync(string contactId, KeapContactInput changes, CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task DeleteAsync(string contactId, CancellationToken cancellationToken = default) => throw Unused();
+
+    IAsyncEnumerable<KeapContact> IKeapContactsClient.ListAllAsync(CancellationToken cancellationToken) => throw Unused();
+
+    IAsyncEnumerable<KeapTag> IKeapTagsClient.ListAllAsync(CancellationToken cancellationToken) => throw Unused();
+
+    public Task<KeapTag?> FindByNameAsync(string name, CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<KeapTag> CreateAsync(string name, string? description = null, CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task RemoveAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) => throw Unused();
+
+    public IAsyncEnumerable<KeapTag> ListForContactAsync(string contactId, CancellationToken cancellationToken = default) => throw Unused();
+
+    // The sample never calls these; failing loudly shows if that changes.
+    private static InvalidOperationException Unused([CallerMemberName] string member = "") => new($"The sample is not expected to call {member}.");
+
+    private void Gate()
+    {
+        if (!Connected)
+        {
+            throw new KeapAuthorizationException();
+        }
+
+        if (Down)
+        {
+            throw new KeapApiException("Keap is down.") { StatusCode = HttpStatusCode.ServiceUnavailable, ErrorMessage = "Service Unavailable" };
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace ButtonPush.Tests.Outbox;
+
+/// <summary>The durable path from a user action to Keap, against <see cref="FakeKeap"/> for exact failure control.</summary>
+public sealed class OutboxTests
+{
+    private const string Email = "pat@buttonpush.test";
+
+    [Fact]
+    public async Task Sign_up_upserts_the_contact_and_stores_its_id_on_the_user()
+    {
+        var keap = new FakeKeap();
+        await using var app = new ButtonPushApp(fakeKeap: keap);
+        using var client = AppClient.Create(app);
+
+        await client.SignUpAsync(Email);
+
+        await Eventually.TrueAsync("the contact ID is stored", async () => (await app.UserAsync(Email))?.KeapContactId is not null);
+        var contact = Assert.Single(keap.Contacts);
+        Assert.Equal(Email, contact.Email);
+        Assert.Equal(contact.Id, (await app.UserAsync(Email))!.KeapContactId);
+        Assert.Empty(await app.OpenOutboxAsync());
+    }
+
+    [Fact]
+    public async Task First_press_applies_the_tag_and_later_presses_only_count()
+    {
+        var keap = new FakeKeap();
+        await using var app = new ButtonPushApp(fakeKeap: keap);
+        using var client = AppClient.Create(app);
+        await client.SignUpAsync(Email);
+
+        Assert.Equal(1, AppClient.PressCount(await client.PressAsync()));
+        await Eventually.TrueAsync("the tag is applied", async () => (await app.UserAsync(Email))?.KeapContactId is { } id && keap.HasTag(id, "buttonpushed"));
+
+        Assert.Equal(2, AppClient.PressCount(await client.PressAsync()));
+        Assert.Equal(3, AppClient.PressCount(await client.PressAsync()));
+
+        // Only sign-up and the first press queued work: nothing else will ever reach Keap.
+        Assert.Equal(2, await app.OutboxRowCountAsync());
+        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
+        Assert.Equal(1, keap.Applies);
+        Assert.Equal(1, keap.Upserts);
+    }
+
+    [Fact]
+    public async Task While_Keap_is_down_rows_wait_and_after_recovery_are_delivered_exactly_once()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var keap = new FakeKeap { Down = true };
+        await using var app = new ButtonPushApp(time, fakeKeap: keap);
+        using var client = AppClient.Create(app);
+        await client.SignUpAsync(Email);
+        await client.PressAsync();
+
+        await Eventually.TrueAsync("both rows have failed once", async () => (await app.OpenOutboxAsync()) is { Count: 2 } rows && rows.All(row => row.Attempts >= 1));
+        var waiting = await app.OpenOutboxAsync();
+        Assert.All(waiting, row => Assert.False(row.Parked));
+        Assert.Contains("503", waiting[0].LastError, StringComparison.Ordinal);
+        Assert.Equal(0, keap.Upserts);
+
+        keap.Down = false;
+        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0, () => time.Advance(TimeSpan.FromMinutes(1)));
+
+        Assert.Equal(1, keap.Upserts);
+        Assert.Equal(1, keap.Applies);
+        Assert.True(keap.HasTag((await app.UserAsync(Email))!.KeapContactId!, "buttonpushed"));
+    }
+
+    [Fact]
+    public async Task Rows_wait_unparked_while_Keap_is_not_connected_and_go_as_soon_as_the_admin_connects()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var keap = new FakeKeap { Connected = false };
+        await using var app = new ButtonPushApp(time, new Dictionary<string, string?> { ["ButtonPush:Outbox:MaxAttempts"] = "2" }, fakeKeap: keap);
+        using var client = AppClient.Create(app);
+        await client.SignUpAsync(Email);
+
+        await Eventually.TrueAsync("the row has failed more often than MaxAttempts", async () => (await app.OpenOutboxAsync()) is [{ Attempts: > 2 }], () => time.Advance(TimeSpan.FromMinutes(10)));
+        var waiting = Assert.Single(await app.OpenOutboxAsync());
+        Assert.False(waiting.Parked);
+        Assert.Contains("Not connected", waiting.LastError, StringComparison.Ordinal);
+
+        // The callback makes waiting rows due at once: no clock movement is needed for delivery.
+        using var admin = AppClient.Create(app);
+        await admin.SignUpAsync(ButtonPushApp.AdminEmail);
+        var callback = await admin.GetPageAsync("/admin/keap/callback?code=c&state=s1");
+        Assert.Contains("Connected to Keap", callback, StringComparison.Ordinal);
+
+        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
+        Assert.Equal(2, keap.Upserts);
+    }
+
+    [Fact]
+    public async Task A_row_is_parked_after_the_configured_failures_and_an_admin_retry_delivers_it()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var keap = new FakeKeap { Down = true };
+        await using var app = new ButtonPushApp(time, new Dictionary<string, string?> { ["ButtonPush:Outbox:MaxAttempts"] = "3" }, fakeKeap: keap);
+        using var user = AppClient.Create(app);
+        await user.SignUpAsync(Email);
+
+        await Eventually.TrueAsync("the row is parked", async () => (await app.OpenOutboxAsync()) is [{ Parked: true }], () => time.Advance(TimeSpan.FromMinutes(1)));
+        var parked = Assert.Single(await app.OpenOutboxAsync());
+        Assert.Equal(3, parked.Attempts);
+
+        // Parked rows stay put however much time passes.
+        time.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(0, keap.Upserts);
+
+        keap.Down = false;
+        using var admin = AppClient.Create(app);
+        await admin.SignUpAsync(ButtonPushApp.AdminEmail);
+        var adminPage = await admin.GetPageAsync("/admin");
+        Assert.Contains("parked", adminPage, StringComparison.Ordinal);
+        using var retry = await admin.PostFormAsync("/admin", $"/admin?handler=Retry&id={parked.Id}");
+        Assert.True(retry.IsSuccessStatusCode);
+
+        await Eventually.TrueAsync("the parked row is delivered", async () => (await app.UserAsync(Email))?.KeapContactId is not null);
+        Assert.Equal(2, keap.Upserts); // the user's and the admin's sign-ups, once each
+    }
+}
