@@ -42,7 +42,9 @@ public static class KeapServiceCollectionExtensions
     private static KeapServiceAccountBuilder AddKeapServiceAccountCore(this IServiceCollection services)
     {
         services.AddOptions<KeapServiceAccountOptions>().ValidateOnStart();
+        // Shared by the token path and the API pipeline: the clock and the meter factory behind their metrics.
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
         services.AddKeapTokenManagement();
         services.AddKeapApiClients();

@@ -30,7 +30,6 @@ internal static class KeapApiServiceCollectionExtensions
             return services;
         }
 
-        services.AddMetrics();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeapServiceAccountOptions>, ApiOptionsValidator>());
         services.TryAddSingleton<KeapQuotaMonitor>();
         services.TryAddSingleton<IKeapQuotaMonitor>(sp => sp.GetRequiredService<KeapQuotaMonitor>());

@@ -10,7 +10,6 @@ internal static class TokenServiceCollectionExtensions
 {
     public static IServiceCollection AddKeapTokenManagement(this IServiceCollection services)
     {
-        services.AddMetrics();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Keap.ServiceAccount.KeapServiceAccountOptions>, TokenOptionsValidator>());
         services.AddHttpClient(TokenEndpointClient.HttpClientName, client =>
         {
