@@ -21,14 +21,36 @@ public sealed class KeapSandboxOptions
     /// <summary>Lifetime of an authorization code.</summary>
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>API requests allowed per UTC day, reported in the <c>x-keap-product-quota-*</c> headers. Generous by default.</summary>
-    public int QuotaPerDay { get; set; } = 1_000_000;
+    /// <summary>
+    /// The app's daily quota: requests allowed per UTC day, reported in the <c>x-keap-product-quota-*</c> headers
+    /// (Keap: 150,000 for an OAuth app, 30,000 for a Service Account Key). Generous by default.
+    /// </summary>
+    public int DailyQuota { get; set; } = 1_000_000;
 
-    /// <summary>API requests allowed per minute, reported in the <c>x-keap-product-throttle-*</c> headers. Generous by default.</summary>
-    public int QuotaPerMinute { get; set; } = 100_000;
+    /// <summary>
+    /// The app's throttle: requests allowed per minute, reported in the <c>x-keap-product-throttle-*</c> headers
+    /// (Keap: 1,500 for an OAuth app, 240 for a Service Account Key). Generous by default.
+    /// </summary>
+    public int ThrottlePerMinute { get; set; } = 100_000;
 
-    /// <summary>API requests allowed per second; <see langword="null"/> (the default) turns the per-second throttle off.</summary>
-    public int? ThrottlePerSecond { get; set; }
+    /// <summary>
+    /// The account's (tenant's) throttle: requests allowed per minute across every app, reported in the
+    /// <c>x-keap-tenant-throttle-*</c> headers (Keap: 10,000). Generous by default.
+    /// </summary>
+    public int TenantThrottlePerMinute { get; set; } = 100_000;
+
+    /// <summary>
+    /// The spike arrest: requests allowed per second (Keap: about 25 for an OAuth app, 10 for a Service Account Key).
+    /// Like Keap's, it is unmetered: only <c>x-keap-product-spike-limit</c> states the limit, no header counts down
+    /// before it refuses, and its 429 carries no quota headers. <see langword="null"/> (the default) turns it off.
+    /// </summary>
+    public int? SpikeArrestPerSecond { get; set; }
+
+    /// <summary>How <c>x-keap-product-quota-expiry-time</c> is written; Keap has been seen sending both. Default ISO 8601.</summary>
+    public KeapSandboxExpiryFormat QuotaExpiryFormat { get; set; } = KeapSandboxExpiryFormat.Iso8601;
+
+    /// <summary>Which of Keap's two 429 bodies refusals carry. Default the v2 JSON error body.</summary>
+    public KeapSandboxRefusalBody RefusalBody { get; set; } = KeapSandboxRefusalBody.V2Error;
 
     /// <summary>Whether <c>{prefix}/sandbox/...</c> admin endpoints (fault injection, reset) are served. Off by default.</summary>
     public bool EnableAdminEndpoints { get; set; }
@@ -63,4 +85,27 @@ public sealed class KeapSandboxClient
         redirectUri is not null
         && (RedirectUris.Contains(redirectUri, StringComparer.Ordinal)
             || (AllowAnyRedirectUri && Uri.TryCreate(redirectUri, UriKind.Absolute, out _)));
+}
+
+/// <summary>How the sandbox writes the quota expiry time.</summary>
+public enum KeapSandboxExpiryFormat
+{
+    /// <summary>ISO 8601 in UTC, e.g. <c>2026-03-02T00:00:00Z</c>.</summary>
+    Iso8601,
+
+    /// <summary>Unix time in milliseconds, e.g. <c>1772409600000</c>.</summary>
+    EpochMilliseconds,
+}
+
+/// <summary>The body of a 429; Keap sends either, depending on which layer refused.</summary>
+public enum KeapSandboxRefusalBody
+{
+    /// <summary><c>{"code":"429","message":"Quota Exceeded","status":"Request Throttled"}</c>.</summary>
+    V2Error,
+
+    /// <summary>
+    /// The gateway's <c>{"fault":{"faultstring":"…","detail":{"errorcode":"policies.ratelimit.QuotaViolation"}}}</c>
+    /// (<c>…SpikeArrestViolation</c> when the spike arrest refused).
+    /// </summary>
+    GatewayFault,
 }

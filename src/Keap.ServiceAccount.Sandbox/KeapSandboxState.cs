@@ -36,6 +36,8 @@ public sealed class KeapSandboxState
     private long _refreshes;
     private long _invalidGrants;
     private long _apiRequests;
+    private long _quotaRefusals;
+    private long _spikeArrests;
 
     internal Lock Gate => _gate;
 
@@ -62,6 +64,12 @@ public sealed class KeapSandboxState
 
     /// <summary>Requests to the v2 API, whatever their outcome.</summary>
     public long ApiRequests => Interlocked.Read(ref _apiRequests);
+
+    /// <summary>API requests refused with 429 because the daily quota or a per-minute throttle was spent.</summary>
+    public long QuotaRefusals => Interlocked.Read(ref _quotaRefusals);
+
+    /// <summary>API requests refused with 429 by the spike arrest (too many in one second).</summary>
+    public long SpikeArrests => Interlocked.Read(ref _spikeArrests);
 
     /// <summary>The contacts, ordered by id.</summary>
     public IReadOnlyList<KeapSandboxContact> Contacts
@@ -126,6 +134,8 @@ public sealed class KeapSandboxState
         Interlocked.Exchange(ref _refreshes, 0);
         Interlocked.Exchange(ref _invalidGrants, 0);
         Interlocked.Exchange(ref _apiRequests, 0);
+        Interlocked.Exchange(ref _quotaRefusals, 0);
+        Interlocked.Exchange(ref _spikeArrests, 0);
         Resetting?.Invoke();
     }
 
@@ -147,6 +157,9 @@ public sealed class KeapSandboxState
         Interlocked.Increment(ref _apiRequests);
         _routeCounts.AddOrUpdate(route, 1, (_, n) => n + 1);
     }
+
+    internal void CountRefusal(Api.SandboxAdmission admission) =>
+        Interlocked.Increment(ref admission == Api.SandboxAdmission.SpikeArrest ? ref _spikeArrests : ref _quotaRefusals);
 
     private static KeapSandboxContact ToContact(JsonObject c) => new(
         (string)c["id"]!,

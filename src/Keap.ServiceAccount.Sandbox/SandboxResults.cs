@@ -33,6 +33,30 @@ internal static class SandboxResults
             Json,
             statusCode: StatusCodes.Status429TooManyRequests);
 
+    /// <summary>A 429 in the chosen shape: the v2 error body, or the gateway's fault naming the policy that refused.</summary>
+    public static IResult Refusal(KeapSandboxOptions options, bool spikeArrest)
+    {
+        if (options.RefusalBody == KeapSandboxRefusalBody.V2Error)
+        {
+            return QuotaExceeded();
+        }
+
+        var (policy, text) = spikeArrest
+            ? ("SpikeArrestViolation", $"Spike arrest violation. Allowed rate : {options.SpikeArrestPerSecond}ps")
+            : ("QuotaViolation", "Rate limit quota violation. Quota limit exceeded.");
+        return Results.Json(
+            new JsonObject
+            {
+                ["fault"] = new JsonObject
+                {
+                    ["faultstring"] = text,
+                    ["detail"] = new JsonObject { ["errorcode"] = "policies.ratelimit." + policy },
+                },
+            },
+            Json,
+            statusCode: StatusCodes.Status429TooManyRequests);
+    }
+
     public static IResult OAuthError(int httpStatus, string error, string description) =>
         Results.Json(new JsonObject { ["error"] = error, ["error_description"] = description }, Json, statusCode: httpStatus);
 

@@ -48,9 +48,10 @@ internal static class ApiEndpoints
             return SandboxResults.KeapError(StatusCodes.Status401Unauthorized, "UNAUTHENTICATED", "Invalid or expired access token");
         }
 
-        if (!services.GetRequiredService<SandboxQuota>().TryAcquire(context.Response))
+        var admission = services.GetRequiredService<SandboxQuota>().TryAcquire(context.Response);
+        if (admission != SandboxAdmission.Allowed)
         {
-            return SandboxResults.QuotaExceeded();
+            return SandboxResults.Refusal(services.GetRequiredService<IOptions<KeapSandboxOptions>>().Value, admission == SandboxAdmission.SpikeArrest);
         }
 
         return await SandboxResults.PlayFaultAsync(context, services.GetRequiredService<KeapSandboxFaults>(), route).ConfigureAwait(false)
