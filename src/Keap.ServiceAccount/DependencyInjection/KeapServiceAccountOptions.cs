@@ -72,7 +72,10 @@ public sealed class KeapServiceAccountOptions
     /// <summary>How many contact ids one apply/remove-tag call carries. Default 100.</summary>
     public int TagBatchSize { get; set; } = 100;
 
-    /// <summary>Whether API calls slow down as Keap's quota or throttle headers approach zero, instead of waiting for a 429. Default on.</summary>
+    /// <summary>
+    /// Whether API calls slow down as Keap's headers say the daily quota is nearly spent (spreading what is left until
+    /// it resets) or a throttle is spent (waiting for its window), instead of running into 429s. Default on.
+    /// </summary>
     public bool QuotaPacing { get; set; } = true;
 
     /// <summary>The timeout of one API attempt. Default 30 seconds.</summary>
@@ -86,6 +89,12 @@ public sealed class KeapServiceAccountOptions
 
     /// <summary>The first retry's delay before jitter; later retries back off exponentially. Default 1 second.</summary>
     public TimeSpan ApiRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The client-side rate limit (section <c>Keap:RateLimit</c>): on by default, at Keap's documented limits for the
+    /// credential in use, queueing callers instead of letting Keap refuse them.
+    /// </summary>
+    public KeapRateLimitOptions RateLimit { get; } = new();
 
     /// <summary>Whether the application uses a Service Account Key rather than OAuth.</summary>
     public bool UsesServiceAccountKey => !string.IsNullOrWhiteSpace(ServiceAccountKey);

@@ -24,4 +24,20 @@ internal static partial class ApiLog
     [LoggerMessage(EventId = 1104, EventName = "ApiRetryNotSafe", Level = LogLevel.Warning,
         Message = "Not retrying {Method} {Path} after {Outcome}: the request may have been applied")]
     public static partial void RetryNotSafe(ILogger logger, string method, string? path, string outcome);
+
+    [LoggerMessage(EventId = 1105, EventName = "ApiRateNarrowed", Level = LogLevel.Information,
+        Message = "Keap refused a request (429): holding requests for {Hold} and narrowing the client rate to {Rate:F2} per second")]
+    public static partial void RateNarrowed(ILogger logger, double rate, TimeSpan hold);
+
+    [LoggerMessage(EventId = 1106, EventName = "ApiRateLimitQueueFull", Level = LogLevel.Warning,
+        Message = "A Keap call was not sent: the rate limit's waiting line is full (Keap:RateLimit:QueueLimit)")]
+    public static partial void RateLimitQueueFull(ILogger logger);
+
+    [LoggerMessage(EventId = 1107, EventName = "ApiCircuitOpened", Level = LogLevel.Warning,
+        Message = "Keap has been failing (5xx or no answer): calls are paused for {BreakDuration}")]
+    public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration);
+
+    [LoggerMessage(EventId = 1108, EventName = "ApiRateLimitPaused", Level = LogLevel.Warning,
+        Message = "A Keap call was not sent: Keap asked for a pause of {RetryAfter} (429 or spent quota), longer than a call may wait")]
+    public static partial void RateLimitPaused(ILogger logger, TimeSpan retryAfter);
 }

@@ -35,6 +35,27 @@ internal sealed class ApiOptionsValidator : IValidateOptions<KeapServiceAccountO
             failures.Add($"{Section}:{nameof(options.TagBatchSize)} must be between 1 and 1000.");
         }
 
+        var rate = options.RateLimit;
+        if (rate.RequestsPerSecond is { } perSecond && !(perSecond > 0 && double.IsFinite(perSecond)))
+        {
+            failures.Add($"{Section}:RateLimit:{nameof(rate.RequestsPerSecond)} must be positive.");
+        }
+
+        if (rate.RequestsPerMinute is < 1 || rate.AccountRequestsPerMinute < 1)
+        {
+            failures.Add($"{Section}:RateLimit:{nameof(rate.RequestsPerMinute)} and {nameof(rate.AccountRequestsPerMinute)} must be at least 1.");
+        }
+
+        if (!(rate.InstanceShare is > 0 and <= 1))
+        {
+            failures.Add($"{Section}:RateLimit:{nameof(rate.InstanceShare)} must be greater than 0 and at most 1 (got {rate.InstanceShare}).");
+        }
+
+        if (rate.QueueLimit < 0)
+        {
+            failures.Add($"{Section}:RateLimit:{nameof(rate.QueueLimit)} must not be negative.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 
 namespace Keap.ServiceAccount.Http;
 
@@ -27,11 +29,24 @@ internal static class KeapApiErrors
 
         var method = request.Method.Method;
         var path = request.RequestUri?.AbsolutePath;
-        return new KeapApiException($"{method} {path} got no answer from Keap: {exception.GetType().Name}", exception)
+        return exception switch
         {
-            Method = method,
-            Path = path,
+            BrokenCircuitException broken => NotSent(
+                $"{method} {path} was not sent: Keap has been failing (5xx or no answer), so calls are paused{For(broken.RetryAfter)} to let it recover.",
+                broken.RetryAfter),
+            RateLimiterRejectedException { RetryAfter: { } after } => NotSent(
+                $"{method} {path} was not sent: Keap refused calls (429) or its quota is spent, and asked for a pause of {after:c}, longer than a call may wait.",
+                after),
+            RateLimiterRejectedException => NotSent(
+                $"{method} {path} was not sent: too many calls are already waiting for their turn under Keap's rate limit (Keap:RateLimit:QueueLimit).",
+                null),
+            _ => new KeapApiException($"{method} {path} got no answer from Keap: {exception.GetType().Name}", exception) { Method = method, Path = path },
         };
+
+        KeapApiException NotSent(string message, TimeSpan? retryAfter) =>
+            new(message, exception) { Method = method, Path = path, RetryAfter = retryAfter, NotSent = true };
+
+        static string For(TimeSpan? pause) => pause is { } p ? $" for {p:c}" : string.Empty;
     }
 
     /// <summary>The Refit deserialization exception factory: a success body that is not the expected JSON.</summary>
@@ -57,13 +72,16 @@ internal static class KeapApiErrors
         // Only the path: the query can hold an email filter, and no header is ever copied.
         var path = request?.RequestUri?.AbsolutePath;
         var status = (int)response.StatusCode;
-        var summary = error?.Message ?? response.ReasonPhrase ?? "no details";
+        var fault = error?.Fault;
+        var message = error?.Message ?? fault?.FaultString;
+        var summary = message ?? response.ReasonPhrase ?? "no details";
         return new KeapApiException($"Keap answered {status} to {method} {path}: {summary}")
         {
             StatusCode = response.StatusCode,
-            ErrorCode = error?.Code,
-            ErrorMessage = error?.Message,
+            ErrorCode = error?.Code ?? fault?.Detail?.ErrorCode,
+            ErrorMessage = message,
             ErrorStatus = error?.Status,
+            RetryAfter = response.Headers.RetryAfter?.Delta,
             Details = error?.Details?.Select(d => new KeapErrorDetail(d.Domain, d.Resource)).ToArray() ?? [],
             RequestId = FindRequestId(response.Headers),
             Method = method,

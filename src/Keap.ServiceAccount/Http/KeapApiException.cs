@@ -31,10 +31,13 @@ public sealed class KeapApiException : Exception
     /// <summary>The HTTP status Keap answered with; 0 when no answer came (the cause is then the <see cref="Exception.InnerException"/>).</summary>
     public HttpStatusCode StatusCode { get; init; }
 
-    /// <summary>Keap's error <c>code</c>, if the body had one.</summary>
+    /// <summary>
+    /// Keap's error <c>code</c>, if the body had one; for the API gateway's <c>fault</c> body, its <c>errorcode</c>
+    /// (<c>policies.ratelimit.QuotaViolation</c> or <c>policies.ratelimit.SpikeArrestViolation</c> on a 429).
+    /// </summary>
     public string? ErrorCode { get; init; }
 
-    /// <summary>Keap's error <c>message</c>, if the body had one.</summary>
+    /// <summary>Keap's error <c>message</c> (or the gateway's <c>faultstring</c>), if the body had one.</summary>
     public string? ErrorMessage { get; init; }
 
     /// <summary>Keap's error <c>status</c> (for example <c>Request Throttled</c>), if the body had one.</summary>
@@ -51,4 +54,16 @@ public sealed class KeapApiException : Exception
 
     /// <summary>The path of the failed call (no query string, no host).</summary>
     public string? Path { get; init; }
+
+    /// <summary>
+    /// How long to wait before calling again, when known: Keap's <c>Retry-After</c> or quota reset on a 429, the pause
+    /// of the rate limiter after Keap refused calls, or the rest of the circuit breaker's pause after Keap kept failing.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>
+    /// Whether the request never reached Keap: the circuit breaker is pausing calls, or the client-side rate limit
+    /// refused it (waiting line full, or a pause longer than a call may wait). Such a call is always safe to repeat.
+    /// </summary>
+    public bool NotSent { get; init; }
 }

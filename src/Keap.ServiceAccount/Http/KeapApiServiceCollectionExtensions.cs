@@ -33,11 +33,12 @@ internal static class KeapApiServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeapServiceAccountOptions>, ApiOptionsValidator>());
         services.TryAddSingleton<KeapQuotaMonitor>();
         services.TryAddSingleton<IKeapQuotaMonitor>(sp => sp.GetRequiredService<KeapQuotaMonitor>());
+        services.TryAddSingleton<KeapRateLimiter>();
         services.TryAddSingleton<KeapApiMetrics>();
         services.TryAddTransient<KeapQuotaHandler>();
         services.TryAddTransient<KeapAuthorizationHandler>();
 
-        // Order matters: resilience outside, then pacing/quota per attempt, then auth so each attempt carries the current token.
+        // Order matters: resilience (with the rate limiter) outside, then the quota figures per attempt, then auth so each attempt carries the current token.
         var client = services.AddHttpClient(HttpClientName, (sp, http) =>
         {
             var options = sp.GetRequiredService<IOptions<KeapServiceAccountOptions>>().Value;

@@ -1,36 +1,22 @@
+using System.Net;
 using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Keap.ServiceAccount.Http;
 
 /// <summary>
-/// Per attempt: waits first when Keap's last quota figures say few requests are left (so the window is not exhausted
-/// into 429s), then records the figures and the request metric from the response.
+/// Per attempt, after the rate limiter let it through: records the request metric and Keap's quota figures from the
+/// response, and tells the limiter whether Keap refused (429: hold and narrow) or answered (widen).
 /// </summary>
 internal sealed class KeapQuotaHandler(
     KeapQuotaMonitor monitor,
+    KeapRateLimiter limiter,
     KeapApiMetrics metrics,
     TimeProvider time,
-    IOptionsMonitor<KeapServiceAccountOptions> options,
     ILogger<KeapQuotaHandler> logger) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var current = options.CurrentValue;
-        if (current.QuotaPacing)
-        {
-            // Capped below the attempt timeout so pacing never turns into a timed-out attempt.
-            var delay = monitor.PacingDelay(time.GetUtcNow());
-            var cap = current.ApiAttemptTimeout / 2;
-            delay = delay > cap ? cap : delay;
-            if (delay > TimeSpan.Zero)
-            {
-                ApiLog.PacingDelay(logger, delay, monitor.Current?.ThrottleAvailable, monitor.Current?.QuotaAvailable);
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         metrics.RequestCompleted(request.Method, response.StatusCode);
         if (!response.IsSuccessStatusCode)
@@ -38,15 +24,22 @@ internal sealed class KeapQuotaHandler(
             ApiLog.RequestFailed(logger, (int)response.StatusCode, request.Method.Method, request.RequestUri?.AbsolutePath);
         }
 
-        if (KeapQuotaHeaders.Read(response.Headers, time.GetUtcNow()) is { } snapshot)
+        var now = time.GetUtcNow();
+        var hasFigures = KeapQuotaHeaders.TryRead(response.Headers, now, out var figures);
+        if (hasFigures && monitor.Record(figures))
         {
-            // Warn once when the quota becomes low, not on every response after that.
-            var wasLow = KeapQuotaMonitor.IsQuotaLow(monitor.Current);
-            monitor.Record(snapshot);
-            if (!wasLow && KeapQuotaMonitor.IsQuotaLow(snapshot))
-            {
-                ApiLog.QuotaLow(logger, snapshot.QuotaAvailable ?? 0, snapshot.QuotaLimit ?? 0, snapshot.QuotaExpiresAt);
-            }
+            // Warned once when the quota becomes low, not on every response after that.
+            ApiLog.QuotaLow(logger, figures.Quota.Available ?? 0, figures.Quota.Limit ?? 0, figures.Quota.ExpiresAt);
+        }
+
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            // A bare 429 is the spike arrest (or a spent throttle, which the pacing then spreads out): hold for its window.
+            limiter.Refused(now, KeapQuotaHeaders.ServerDelay(response, now) ?? KeapRateLimiter.SpikeWindow);
+        }
+        else if (hasFigures)
+        {
+            limiter.Answered(now, figures);
         }
 
         return response;

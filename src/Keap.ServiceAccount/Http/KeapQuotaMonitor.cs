@@ -1,47 +1,84 @@
 namespace Keap.ServiceAccount.Http;
 
-/// <summary>Holds the latest quota figures and decides how long to pace the next request.</summary>
+/// <summary>Holds the latest quota figures and says how far apart requests must be while little is left.</summary>
 internal sealed class KeapQuotaMonitor : IKeapQuotaMonitor
 {
-    // Pacing starts when fewer than this share of the window's requests are left.
+    // Pacing on the daily quota starts when fewer than this share of its requests are left.
     private const double LowShare = 0.1;
 
-    private KeapQuotaSnapshot? _current;
+    private readonly Lock _gate = new();
+    private KeapQuotaFigures _figures;
+    private bool _hasFigures;
+    private KeapQuotaSnapshot? _snapshot;
 
-    public KeapQuotaSnapshot? Current => Volatile.Read(ref _current);
+    /// <inheritdoc/>
+    public KeapQuotaSnapshot? Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                // Made on demand: recording a response's figures allocates nothing.
+                return _hasFigures ? _snapshot ??= _figures.ToSnapshot() : null;
+            }
+        }
+    }
 
-    public void Record(KeapQuotaSnapshot snapshot) => Volatile.Write(ref _current, snapshot);
-
-    /// <summary>Whether <paramref name="snapshot"/> shows less than a tenth of the quota left.</summary>
-    public static bool IsQuotaLow(KeapQuotaSnapshot? snapshot) =>
-        snapshot is { QuotaLimit: > 0 and var limit, QuotaAvailable: { } left } && IsLow(limit, left);
+    /// <summary>Records the figures of a response; returns whether the daily quota has just become low.</summary>
+    public bool Record(in KeapQuotaFigures figures)
+    {
+        lock (_gate)
+        {
+            var wasLow = _hasFigures && IsLow(_figures.Quota);
+            _figures = figures;
+            _hasFigures = true;
+            _snapshot = null;
+            return !wasLow && IsLow(figures.Quota);
+        }
+    }
 
     /// <summary>
-    /// How long to wait before the next request so that the requests left are spread over what remains of the
-    /// window, when few are left; zero otherwise.
+    /// The least time between two requests while little is left: the daily quota's remaining requests spread until it
+    /// resets once less than a tenth is left, or a spent throttle's window waited out. Zero otherwise.
     /// </summary>
-    public TimeSpan PacingDelay(DateTimeOffset now)
+    /// <remarks>
+    /// A throttle only counts when spent: its headers carry no reset time, so spreading it early would slow every bulk
+    /// job near the end of each window, which the rate limiter already keeps under the throttle's limit.
+    /// </remarks>
+    public TimeSpan PacingInterval(DateTimeOffset now)
     {
-        if (Current is not { } s)
+        KeapQuotaFigures s;
+        lock (_gate)
         {
-            return TimeSpan.Zero;
+            if (!_hasFigures)
+            {
+                return TimeSpan.Zero;
+            }
+
+            s = _figures;
         }
 
-        var throttleEnd = s.ObservedAt + s.ThrottleWindow;
-        var throttle = Spread(s.ThrottleLimit, s.ThrottleAvailable, throttleEnd, now);
-        var quota = Spread(s.QuotaLimit, s.QuotaAvailable, s.QuotaExpiresAt, now);
-        return throttle > quota ? throttle : quota;
+        var quota = IsLow(s.Quota) ? Spread(s.Quota.Available!.Value, s.Quota.ExpiresAt, now) : TimeSpan.Zero;
+        var throttle = s.Throttle.IsSpent ? Spread(0, s.ObservedAt + s.Throttle.Length, now) : TimeSpan.Zero;
+        var tenant = s.TenantThrottle.IsSpent ? Spread(0, s.ObservedAt + s.TenantThrottle.Length, now) : TimeSpan.Zero;
+        return Max(quota, Max(throttle, tenant));
     }
 
-    private static TimeSpan Spread(long? limit, long? available, DateTimeOffset? windowEnd, DateTimeOffset now)
+    /// <summary>The latest figures, for the limiter and the metrics.</summary>
+    public bool TryGetFigures(out KeapQuotaFigures figures)
     {
-        if (limit is not > 0 || available is not { } left || windowEnd is not { } end || end <= now || !IsLow(limit.Value, left))
+        lock (_gate)
         {
-            return TimeSpan.Zero;
+            figures = _figures;
+            return _hasFigures;
         }
-
-        return (end - now) / (Math.Max(left, 0) + 1);
     }
 
-    private static bool IsLow(long limit, long available) => available < limit * LowShare;
+    private static bool IsLow(in KeapQuotaWindow window) =>
+        window is { Limit: > 0 and var limit, Available: { } left } && left < limit * LowShare;
+
+    private static TimeSpan Spread(long available, DateTimeOffset? windowEnd, DateTimeOffset now) =>
+        windowEnd is { } end && end > now ? (end - now) / (Math.Max(available, 0) + 1) : TimeSpan.Zero;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

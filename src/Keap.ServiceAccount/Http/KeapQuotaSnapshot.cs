@@ -1,8 +1,9 @@
 namespace Keap.ServiceAccount;
 
 /// <summary>
-/// Keap's quota and throttle figures from the latest API response (<c>x-keap-product-quota-*</c> and
-/// <c>x-keap-product-throttle-*</c>). A value is <see langword="null"/> when Keap did not send it.
+/// Keap's quota and throttle figures from the latest API response that carried them (<c>x-keap-product-quota-*</c>,
+/// <c>x-keap-product-throttle-*</c>, <c>x-keap-tenant-throttle-*</c>, <c>x-keap-product-spike-limit</c>). A value is
+/// <see langword="null"/> when Keap did not send it. Times are UTC.
 /// </summary>
 public sealed record KeapQuotaSnapshot
 {
@@ -32,6 +33,24 @@ public sealed record KeapQuotaSnapshot
 
     /// <summary>The throttle window's length (its interval times its time unit).</summary>
     public TimeSpan? ThrottleWindow { get; init; }
+
+    /// <summary>Requests the Keap account (all its apps together) may send in the tenant throttle window.</summary>
+    public long? TenantThrottleLimit { get; init; }
+
+    /// <summary>Requests left in the account's tenant throttle window.</summary>
+    public long? TenantThrottleAvailable { get; init; }
+
+    /// <summary>Requests used in the account's tenant throttle window.</summary>
+    public long? TenantThrottleUsed { get; init; }
+
+    /// <summary>The tenant throttle window's length (its interval times its time unit).</summary>
+    public TimeSpan? TenantThrottleWindow { get; init; }
+
+    /// <summary>
+    /// The spike arrest's rate in requests per second, from <c>x-keap-product-spike-limit</c> (<c>10ps</c> is 10). Keap
+    /// counts nothing down before the spike arrest refuses; this is only the limit.
+    /// </summary>
+    public double? SpikeLimitPerSecond { get; init; }
 
     /// <summary>When these figures were read.</summary>
     public DateTimeOffset ObservedAt { get; init; }

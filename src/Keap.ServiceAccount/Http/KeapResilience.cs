@@ -10,11 +10,14 @@ using Polly.Timeout;
 namespace Keap.ServiceAccount.Http;
 
 /// <summary>
-/// The resilience pipeline around every API attempt: total timeout → retry → circuit breaker → attempt timeout.
+/// The resilience pipeline around every API attempt: total timeout → retry → circuit breaker → rate limiter → attempt
+/// timeout. Waiting for a turn under the rate limit counts toward the total timeout, not the attempt's.
 /// </summary>
 /// <remarks>
 /// What is retried: 408, 429, 5xx, transport errors and attempt timeouts, for requests that are safe to repeat.
-/// A 429 is always safe (Keap refused it before doing anything). Anything else on a POST or PATCH is retried only
+/// A 429 is always safe (Keap refused it before doing anything) and does not use up the retries: it is repeated, after
+/// the pause Keap asked for, until the total timeout. The circuit breaker counts only 5xx and transport failures: a
+/// 429 says Keap is healthy and busy, never a reason to stop calling it. Anything else on a POST or PATCH is retried only
 /// for operations whose repetition changes nothing: the upsert by email (<c>duplicate_option</c>) and
 /// applyTags / removeTags. A plain contact or tag creation may have been applied before the failure, so it is
 /// surfaced instead (the tag get-or-create recovers by looking the tag up again).
@@ -28,6 +31,8 @@ internal static class KeapResilience
         var time = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeapResilience).FullName!);
 
+        var limiter = services.GetRequiredService<KeapRateLimiter>();
+
         pipeline.AddTimeout(new TimeoutStrategyOptions { Timeout = options.ApiTotalTimeout, Name = "total" });
 
         // Polly requires at least one attempt in a retry strategy; zero retries means no strategy.
@@ -35,12 +40,13 @@ internal static class KeapResilience
         {
             pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                MaxRetryAttempts = options.ApiMaxRetryAttempts,
+                // 429s are repeated until the total timeout; ShouldRetry counts the other failures against the option.
+                MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.ApiRetryBaseDelay,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context.GetRequestMessage(), options, time, logger)),
-                DelayGenerator = args => ValueTask.FromResult(ServerDelay(args.Outcome, time)),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.AttemptNumber, args.Context.GetRequestMessage(), options, time, logger)),
+                DelayGenerator = args => ValueTask.FromResult(RetryDelay(args.Outcome, options, time)),
                 OnRetry = args =>
                 {
                     var request = args.Context.GetRequestMessage();
@@ -52,9 +58,24 @@ internal static class KeapResilience
         }
 
         pipeline
-            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { Name = "breaker" })
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                Name = "breaker",
+                ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome)),
+                OnOpened = args =>
+                {
+                    ApiLog.CircuitOpened(logger, args.BreakDuration);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddRateLimiter(limiter)
             .AddTimeout(new TimeoutStrategyOptions { Timeout = options.ApiAttemptTimeout, Name = "attempt" });
     }
+
+    /// <summary>What the circuit breaker counts: Keap failing (5xx) or not answering, never a refusal such as a 429.</summary>
+    internal static bool IsFailure(Outcome<HttpResponseMessage> outcome) => outcome.Result is { } response
+        ? (int)response.StatusCode >= 500
+        : outcome.Exception is HttpRequestException or TimeoutRejectedException;
 
     /// <summary>Whether repeating <paramref name="request"/> cannot apply it twice.</summary>
     internal static bool IsSafeToRepeat(HttpRequestMessage? request)
@@ -76,7 +97,7 @@ internal static class KeapResilience
             || (uri?.Query.Contains("duplicate_option=", StringComparison.Ordinal) ?? false);
     }
 
-    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request, KeapServiceAccountOptions options, TimeProvider time, ILogger logger)
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, int attempt, HttpRequestMessage? request, KeapServiceAccountOptions options, TimeProvider time, ILogger logger)
     {
         if (outcome.Result is { } response)
         {
@@ -87,17 +108,20 @@ internal static class KeapResilience
             }
 
             // Waiting longer than the whole call may take is pointless: surface the answer now.
-            if (ServerDelay(outcome, time) >= options.ApiTotalTimeout)
+            if (KeapQuotaHeaders.ServerDelay(response, time.GetUtcNow()) >= options.ApiTotalTimeout)
             {
                 return false;
             }
 
-            // A 429 was refused before anything was applied, so even a plain create may repeat.
-            return response.StatusCode == HttpStatusCode.TooManyRequests || SafeOrLogged(request, outcome, logger);
+            // A 429 was refused before anything was applied, so even a plain create may repeat, and it spends no retry.
+            return response.StatusCode == HttpStatusCode.TooManyRequests
+                || (attempt < options.ApiMaxRetryAttempts && SafeOrLogged(request, outcome, logger));
         }
 
         // A transport error or attempt timeout may strike after Keap applied the request, like a 5xx.
-        return outcome.Exception is HttpRequestException or TimeoutRejectedException && SafeOrLogged(request, outcome, logger);
+        return outcome.Exception is HttpRequestException or TimeoutRejectedException
+            && attempt < options.ApiMaxRetryAttempts
+            && SafeOrLogged(request, outcome, logger);
     }
 
     private static bool SafeOrLogged(HttpRequestMessage? request, Outcome<HttpResponseMessage> outcome, ILogger logger)
@@ -114,27 +138,18 @@ internal static class KeapResilience
     }
 
     /// <summary>
-    /// The wait the server asked for: <c>Retry-After</c> on any response (Keap on 429, proxies on 503), else on a 429
-    /// the quota window's end when the quota is spent; <see langword="null"/> falls back to jittered backoff.
+    /// The wait before a retry: what the server asked for; else, for a 429, none here, because the rate limiter already
+    /// holds every attempt for the spike window and narrows the rate; <see langword="null"/> falls back to jittered backoff.
     /// </summary>
-    private static TimeSpan? ServerDelay(Outcome<HttpResponseMessage> outcome, TimeProvider time)
+    private static TimeSpan? RetryDelay(Outcome<HttpResponseMessage> outcome, KeapServiceAccountOptions options, TimeProvider time)
     {
         if (outcome.Result is not { } response)
         {
             return null;
         }
 
-        var now = time.GetUtcNow();
-        if (KeapQuotaHeaders.RetryAfter(response.Headers, now) is { } retryAfter)
-        {
-            return retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.Zero;
-        }
-
-        return response.StatusCode == HttpStatusCode.TooManyRequests
-            && KeapQuotaHeaders.Read(response.Headers, now) is { QuotaAvailable: <= 0, QuotaExpiresAt: { } expires }
-            && expires > now
-            ? expires - now
-            : null;
+        return KeapQuotaHeaders.ServerDelay(response, time.GetUtcNow())
+            ?? (response.StatusCode == HttpStatusCode.TooManyRequests && options.RateLimit.Enabled ? TimeSpan.Zero : null);
     }
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>

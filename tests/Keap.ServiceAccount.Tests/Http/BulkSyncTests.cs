@@ -1,0 +1,57 @@
+using Xunit.Abstractions;
+
+namespace Keap.ServiceAccount.Tests.Http;
+
+/// <summary>
+/// Bulk upserts from many workers against the sandbox at Keap's limits, on a fake clock: every call succeeds, the job
+/// runs close to the allowed rate and the sandbox refuses at most a handful of requests.
+/// </summary>
+public sealed class BulkSyncTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Sixteen_workers_upsert_400_contacts_at_the_oauth_limits_without_a_failure()
+    {
+        await using var run = await SandboxBulkRun.StartAsync(serviceAccountKey: false);
+
+        var result = await run.RunAsync(emails: 400, workersPerInstance: 16, step: TimeSpan.FromMilliseconds(10));
+        output.WriteLine(result.ToString());
+
+        Assert.True(result.Failures.Count == 0, result.ToString());
+        Assert.Equal(400, run.Sandbox.State.Contacts.Count);
+        Assert.True(result.Refusals <= 4, result.ToString());
+
+        // Allowed: 25 per second (spike arrest and 1,500 per minute agree).
+        Assert.InRange(result.Rate / 25, 0.9, 1.0);
+    }
+
+    [Fact]
+    public async Task Eight_workers_upsert_150_contacts_with_a_service_account_key_without_a_failure()
+    {
+        await using var run = await SandboxBulkRun.StartAsync(serviceAccountKey: true);
+
+        var result = await run.RunAsync(emails: 150, workersPerInstance: 8, step: TimeSpan.FromMilliseconds(10));
+        output.WriteLine(result.ToString());
+
+        Assert.True(result.Failures.Count == 0, result.ToString());
+        Assert.Equal(150, run.Sandbox.State.Contacts.Count);
+        Assert.True(result.Refusals <= 2, result.ToString());
+
+        // Allowed: 240 per minute, 4 per second, below the 10 per second spike arrest.
+        Assert.InRange(result.Rate / 4, 0.9, 1.0);
+    }
+
+    [Fact]
+    public async Task Two_instances_sharing_the_oauth_app_converge_without_a_failure()
+    {
+        await using var run = await SandboxBulkRun.StartAsync(serviceAccountKey: false, instances: 2);
+
+        var result = await run.RunAsync(emails: 300, workersPerInstance: 8, step: TimeSpan.FromMilliseconds(10));
+        output.WriteLine(result.ToString());
+
+        // Each instance starts at the whole allowance; the spike arrest's bare 429s narrow both until they fit.
+        Assert.True(result.Failures.Count == 0, result.ToString());
+        Assert.Equal(300, run.Sandbox.State.Contacts.Count);
+        Assert.True(result.Rate <= 25, result.ToString());
+        Assert.True(result.Refusals <= 30, result.ToString());
+    }
+}
