@@ -46,6 +46,12 @@ public sealed class KeapSandboxOptions
     /// </summary>
     public int? SpikeArrestPerSecond { get; set; }
 
+    /// <summary>
+    /// Whether answers state the spike arrest's rate in <c>x-keap-product-spike-limit</c> (e.g. <c>25ps</c>). Default on;
+    /// off, a client learns of the spike arrest only from its bare 429s.
+    /// </summary>
+    public bool AnnounceSpikeLimit { get; set; } = true;
+
     /// <summary>How <c>x-keap-product-quota-expiry-time</c> is written; Keap has been seen sending both. Default ISO 8601.</summary>
     public KeapSandboxExpiryFormat QuotaExpiryFormat { get; set; } = KeapSandboxExpiryFormat.Iso8601;
 

@@ -105,7 +105,7 @@ internal sealed class SandboxQuota
         headers["x-keap-tenant-throttle-interval"] = "1";
         headers["x-keap-tenant-throttle-available"] = Text(Math.Max(0, _options.TenantThrottlePerMinute - tenant.Used));
         headers["x-keap-tenant-throttle-used"] = Text(tenant.Used);
-        if (_options.SpikeArrestPerSecond is { } limit)
+        if (_options.SpikeArrestPerSecond is { } limit && _options.AnnounceSpikeLimit)
         {
             headers["x-keap-product-spike-limit"] = Text(limit) + "ps";
         }

@@ -222,7 +222,8 @@ internal sealed class KeapRateLimiter : RateLimiter
 
             try
             {
-                await Task.Delay(wait.Delay, _time, cancellationToken).ConfigureAwait(false);
+                // Task.Delay completes at once below a millisecond, which would spin: wait whole milliseconds.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.Delay.TotalMilliseconds)), _time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

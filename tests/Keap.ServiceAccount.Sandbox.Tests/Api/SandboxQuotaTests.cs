@@ -84,6 +84,21 @@ public sealed class SandboxQuotaTests
         Assert.Equal(0, host.Server.State.QuotaRefusals);
     }
 
+    [Fact]
+    public async Task The_spike_limit_can_go_unannounced()
+    {
+        await using var host = await StartAsync(o =>
+        {
+            o.SpikeArrestPerSecond = 1;
+            o.AnnounceSpikeLimit = false;
+        });
+        using var api = host.Api();
+
+        var response = await api.GetAsync("rest/v2/contacts");
+
+        Assert.Null(Header(response, "x-keap-product-spike-limit"));
+    }
+
     [Theory]
     [InlineData(true, "policies.ratelimit.SpikeArrestViolation")]
     [InlineData(false, "policies.ratelimit.QuotaViolation")]

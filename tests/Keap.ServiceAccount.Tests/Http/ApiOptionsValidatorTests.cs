@@ -18,6 +18,11 @@ public sealed class ApiOptionsValidatorTests
         { "Keap:TagBatchSize must be between 1 and 1000", o => o.TagBatchSize = 0 },
         { "Keap:TagBatchSize must be between 1 and 1000", o => o.TagBatchSize = 1001 },
         { "Keap:ApiRetryBaseDelay must be positive", o => o.ApiRetryBaseDelay = TimeSpan.Zero },
+        { "Keap:RateLimit:InstanceShare must be greater than 0 and at most 1", o => o.RateLimit.InstanceShare = 0 },
+        { "Keap:RateLimit:InstanceShare must be greater than 0 and at most 1", o => o.RateLimit.InstanceShare = 1.5 },
+        { "Keap:RateLimit:RequestsPerSecond must be positive", o => o.RateLimit.RequestsPerSecond = 0 },
+        { "Keap:RateLimit:RequestsPerMinute and AccountRequestsPerMinute must be at least 1", o => o.RateLimit.RequestsPerMinute = 0 },
+        { "Keap:RateLimit:QueueLimit must not be negative", o => o.RateLimit.QueueLimit = -1 },
     };
 
     [Theory]

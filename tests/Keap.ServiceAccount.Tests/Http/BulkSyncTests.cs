@@ -54,4 +54,30 @@ public sealed class BulkSyncTests(ITestOutputHelper output)
         Assert.True(result.Rate <= 25, result.ToString());
         Assert.True(result.Refusals <= 30, result.ToString());
     }
+
+    [Fact]
+    public async Task Bursts_refused_with_bare_429s_narrow_the_rate_and_never_open_the_circuit()
+    {
+        // The package believes it may send 50 per second; the spike arrest allows 5 and says nothing, not even its rate.
+        await using var run = await SandboxBulkRun.StartAsync(
+            serviceAccountKey: false,
+            sandboxOptions: o =>
+            {
+                o.SpikeArrestPerSecond = 5;
+                o.AnnounceSpikeLimit = false;
+            },
+            configure: o =>
+            {
+                o.RateLimit.RequestsPerSecond = 50;
+                o.RateLimit.RequestsPerMinute = 3000;
+            });
+
+        var result = await run.RunAsync(emails: 150, workersPerInstance: 16, step: TimeSpan.FromMilliseconds(10));
+        output.WriteLine(result.ToString());
+
+        Assert.True(result.Failures.Count == 0, result.ToString());
+        Assert.Equal(150, run.Sandbox.State.Contacts.Count);
+        Assert.True(run.Sandbox.State.SpikeArrests > 0, result.ToString());
+        Assert.True(result.Rate <= 5, result.ToString());
+    }
 }

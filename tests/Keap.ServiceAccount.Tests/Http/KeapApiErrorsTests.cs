@@ -36,6 +36,38 @@ public sealed class KeapApiErrorsTests : IDisposable
         Assert.DoesNotContain("secret-access-token", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("policies.ratelimit.QuotaViolation", "Rate limit quota violation. Quota limit exceeded.")]
+    [InlineData("policies.ratelimit.SpikeArrestViolation", "Spike arrest violation. Allowed rate : 25ps")]
+    public async Task The_gateways_429_body_is_read_into_the_exception(string errorCode, string faultString)
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(ApiHarness.Json(
+            $$$$"""{"fault":{"faultstring":"{{{{faultString}}}}","detail":{"errorcode":"{{{{errorCode}}}}"}}}""", 429));
+
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => _api.Contacts.GetAsync("1"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, error.StatusCode);
+        Assert.Equal(errorCode, error.ErrorCode);
+        Assert.Equal(faultString, error.ErrorMessage);
+        Assert.Contains(faultString, error.Message, StringComparison.Ordinal);
+        Assert.False(error.NotSent);
+    }
+
+    [Fact]
+    public async Task The_v2_429_body_is_read_into_the_exception_with_retry_after()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(ApiHarness
+            .Json("""{"code":"429","message":"Quota Exceeded","status":"Request Throttled"}""", 429)
+            .WithHeader("Retry-After", "7"));
+
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => _api.Contacts.GetAsync("1"));
+
+        Assert.Equal("429", error.ErrorCode);
+        Assert.Equal("Quota Exceeded", error.ErrorMessage);
+        Assert.Equal("Request Throttled", error.ErrorStatus);
+        Assert.Equal(TimeSpan.FromSeconds(7), error.RetryAfter);
+    }
+
     [Fact]
     public async Task An_empty_error_body_keeps_the_status()
     {

@@ -1,0 +1,169 @@
+using System.Net;
+using Keap.ServiceAccount.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Polly;
+using Polly.Timeout;
+using WireMock.RequestBuilders;
+
+namespace Keap.ServiceAccount.Tests.Http;
+
+public sealed class KeapRateLimiterTests
+{
+    private const string ContactsPath = ApiHarness.BasePath + "/rest/v2/contacts";
+    private const string ContactJson = """{"id":"1","given_name":"Ada"}""";
+    private const string BareRefusal = """{"code":"429","message":"Quota Exceeded","status":"Request Throttled"}""";
+
+    [Theory]
+    [InlineData(false, 1, 24.25)]
+    [InlineData(true, 1, 3.88)]
+    [InlineData(false, 0.25, 6.0625)]
+    public void The_allowed_rate_follows_keaps_limits_for_the_credential_and_the_instance_share(bool key, double share, double expected)
+    {
+        var options = new KeapServiceAccountOptions { ServiceAccountKey = key ? "KeapAK-x" : null };
+        options.RateLimit.InstanceShare = share;
+
+        Assert.Equal(expected, KeapRateLimiter.AllowedRate(options), precision: 6);
+    }
+
+    [Fact]
+    public async Task A_queued_call_can_be_cancelled_and_is_never_sent()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var api = ApiHarness.Start(LongTimeouts, time);
+        var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
+        RefuseOnceThenAnswer(api);
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/2").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
+
+        // The first call's bare 429 holds the limiter for the spike window; the second call queues behind it.
+        var first = api.Contacts.GetAsync("1");
+        await Eventually(() => limiter.WaitingUntil is not null);
+        using var cancel = new CancellationTokenSource();
+        var second = api.Contacts.GetAsync("2", cancel.Token);
+        await Eventually(() => limiter.QueuedCount == 1);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
+        Assert.Equal(0, limiter.QueuedCount);
+        await api.DriveAsync(first, TimeSpan.FromMilliseconds(250));
+        Assert.Equal(2, api.Requests.Count);
+        Assert.DoesNotContain(api.Requests, r => r.RequestMessage.Path.EndsWith("/2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_full_waiting_line_refuses_the_call_at_once_without_sending_it()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var api = ApiHarness.Start(
+            o =>
+            {
+                LongTimeouts(o);
+                o.RateLimit.QueueLimit = 0;
+            },
+            time);
+        var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
+        RefuseOnceThenAnswer(api);
+
+        var first = api.Contacts.GetAsync("1");
+        await Eventually(() => limiter.WaitingUntil is not null);
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.GetAsync("2"));
+
+        Assert.True(error.NotSent);
+        Assert.Null(error.RetryAfter);
+        Assert.Contains("Keap:RateLimit:QueueLimit", error.Message, StringComparison.Ordinal);
+        await api.DriveAsync(first, TimeSpan.FromMilliseconds(250));
+        Assert.Equal(2, api.Requests.Count);
+        Assert.Contains(api.Logs.GetSnapshot(), r => r.Id.Id == 1106);
+    }
+
+    [Fact]
+    public async Task After_keap_asks_for_a_long_pause_calls_fail_at_once_without_being_sent()
+    {
+        using var api = ApiHarness.Start();
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet())
+            .RespondWith(ApiHarness.Json(BareRefusal, 429).WithHeader("Retry-After", "86400"));
+
+        var refused = await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.GetAsync("1"));
+        var paused = await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.GetAsync("2"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromDays(1), refused.RetryAfter);
+        Assert.True(paused.NotSent);
+        Assert.InRange(paused.RetryAfter!.Value, TimeSpan.FromHours(23), TimeSpan.FromDays(1));
+        Assert.Contains("was not sent", paused.Message, StringComparison.Ordinal);
+        Assert.Single(api.Requests);
+        Assert.Contains(api.Logs.GetSnapshot(), r => r.Id.Id == 1108);
+    }
+
+    [Fact]
+    public async Task A_spike_limit_header_lower_than_the_default_narrows_the_rate()
+    {
+        using var api = ApiHarness.Start(o => o.ServiceAccountKey = "KeapAK-key");
+        var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet())
+            .RespondWith(ApiHarness.Json(ContactJson).WithHeader("x-keap-product-spike-limit", "2ps"));
+
+        await api.Contacts.GetAsync("1");
+
+        Assert.Equal(2 * KeapRateLimiter.Utilization, limiter.CurrentRate, precision: 6);
+    }
+
+    [Theory]
+    [InlineData(429, false)]
+    [InlineData(400, false)]
+    [InlineData(408, false)]
+    [InlineData(500, true)]
+    [InlineData(503, true)]
+    public void The_circuit_breaker_counts_5xx_and_never_a_429(int status, bool counted)
+    {
+        using var response = new HttpResponseMessage((HttpStatusCode)status);
+
+        Assert.Equal(counted, KeapResilience.IsFailure(Outcome.FromResult(response)));
+        Assert.True(KeapResilience.IsFailure(Outcome.FromException<HttpResponseMessage>(new HttpRequestException("reset"))));
+        Assert.True(KeapResilience.IsFailure(Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException())));
+    }
+
+    [Fact]
+    public async Task Keap_failing_opens_the_circuit_and_later_calls_fail_without_being_sent()
+    {
+        using var api = ApiHarness.Start();
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet())
+            .RespondWith(ApiHarness.Json("""{"code":"503","message":"Unavailable"}""", 503));
+
+        KeapApiException? paused = null;
+        for (var i = 0; i < 40 && paused is null; i++)
+        {
+            var error = await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.GetAsync("1"));
+            paused = error.NotSent ? error : null;
+        }
+
+        Assert.NotNull(paused);
+        Assert.Contains("Keap has been failing", paused.Message, StringComparison.Ordinal);
+        Assert.NotNull(paused.RetryAfter);
+        Assert.Contains(api.Logs.GetSnapshot(), r => r.Id.Id == 1107);
+    }
+
+    private static void RefuseOnceThenAnswer(ApiHarness api)
+    {
+        var request = Request.Create().WithPath(ContactsPath + "/1").UsingGet();
+        api.Server.Given(request).AtPriority(2).InScenario("refuse-once").WillSetStateTo("answered").RespondWith(ApiHarness.Json(BareRefusal, 429));
+        api.Server.Given(request).AtPriority(1).InScenario("refuse-once").WhenStateIs("answered").RespondWith(ApiHarness.Json(ContactJson));
+    }
+
+    private static void LongTimeouts(KeapServiceAccountOptions options)
+    {
+        options.ApiAttemptTimeout = TimeSpan.FromDays(1);
+        options.ApiTotalTimeout = TimeSpan.FromDays(1);
+    }
+
+    /// <summary>Waits (real time, bounded) for a condition another task brings about.</summary>
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (var i = 0; i < 2_000 && !condition(); i++)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.True(condition());
+    }
+}
