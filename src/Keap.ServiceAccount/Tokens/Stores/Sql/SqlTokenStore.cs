@@ -22,6 +22,7 @@ internal sealed class SqlTokenStore : ITokenStore
     private readonly TimeProvider _timeProvider;
     private readonly ITokenProtector? _protector;
     private readonly string _source;
+    private readonly SqlDialect _dialect;
     private readonly Lock _tableGate = new();
     private Task? _tableReady;
 
@@ -51,11 +52,11 @@ internal sealed class SqlTokenStore : ITokenStore
         _timeProvider = timeProvider;
         _protector = protector;
         _source = $"the SQL table {options.TableName}, row '{options.TokenKey}'";
-        Dialect = SqlDialect.For(dataSource);
+        _dialect = SqlDialect.For(dataSource);
 
         // The table name is validated as a plain identifier above; everything else is a parameter.
         var table = options.TableName;
-        _createTableSql = Dialect.CreateTableScript(table);
+        _createTableSql = _dialect.CreateTableScript(table);
         _selectColumnsSql = $"SELECT * FROM {table} WHERE 1 = 0";
         _selectTokenSql = $"SELECT value, version FROM {table} WHERE name = @name";
         _rowExistsSql = $"SELECT COUNT(*) FROM {table} WHERE name = @name";
@@ -63,7 +64,7 @@ internal sealed class SqlTokenStore : ITokenStore
         _replaceTokenSql = $"UPDATE {table} SET value = @value, version = @next WHERE name = @name AND version = @expected AND value IS NOT NULL";
         _refillTokenSql = $"UPDATE {table} SET value = @value, version = @next WHERE name = @name AND version = @expected AND value IS NULL";
         _deleteTokenSql = $"UPDATE {table} SET value = NULL, version = @next WHERE name = @name AND version = @expected AND value IS NOT NULL";
-        _upsertLeaseSql = Dialect.HasConditionalUpsert
+        _upsertLeaseSql = _dialect.HasConditionalUpsert
             ? $"INSERT INTO {table} AS held (name, value, version, owner, expires_at) VALUES (@name, @lease_id, 1, @owner, @expires_at) " +
               "ON CONFLICT (name) DO UPDATE SET value = excluded.value, version = held.version + 1, owner = excluded.owner, expires_at = excluded.expires_at " +
               "WHERE held.expires_at IS NULL OR held.expires_at <= @now"
@@ -74,9 +75,6 @@ internal sealed class SqlTokenStore : ITokenStore
         _insertLeaseSql = $"INSERT INTO {table} (name, value, version, owner, expires_at) VALUES (@name, @lease_id, 1, @owner, @expires_at)";
         _releaseLeaseSql = $"UPDATE {table} SET value = NULL, owner = NULL, expires_at = NULL WHERE name = @name AND value = @lease_id";
     }
-
-    /// <summary>The database family the data source's provider speaks.</summary>
-    internal SqlDialect Dialect { get; }
 
     /// <summary>
     /// Creates the table if allowed and checks its columns, as the first use would; the start-up check calls it so
@@ -263,7 +261,7 @@ internal sealed class SqlTokenStore : ITokenStore
                 {
                     throw new TokenStoreException(
                         $"The SQL token store cannot use the existing table {_options.TableName}: {string.Join("; ", problems)}. " +
-                        $"Create it with the {Dialect.Name} script in docs/sql-token-store.md, or set {nameof(SqlTokenStoreOptions)}.{nameof(SqlTokenStoreOptions.TableName)} to a table of the store's own.");
+                        $"Create it with the {_dialect.Name} script in docs/sql-token-store.md, or set {nameof(SqlTokenStoreOptions)}.{nameof(SqlTokenStoreOptions.TableName)} to a table of the store's own.");
                 }
             }
         }
