@@ -6,13 +6,13 @@ namespace Keap.ServiceAccount.Tests.Infrastructure;
 internal static class LocalServer
 {
     /// <summary>
-    /// <see langword="null"/> (run) when <paramref name="variable"/> is set, since CI then promised the server and its tests
-    /// must fail when it is down; otherwise probes <paramref name="host"/>:<paramref name="port"/> once and returns why the
-    /// tests are skipped when nothing answers.
+    /// <see langword="null"/> (run) when <paramref name="variable"/> is set or <c>CI=true</c>, since the server was then
+    /// promised and its tests must fail when it is down; otherwise probes <paramref name="host"/>:<paramref name="port"/>
+    /// once and returns why the tests are skipped when nothing answers.
     /// </summary>
     public static string? ProbeSkipReason(string server, string variable, string host, int port)
     {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)) || Environment.GetEnvironmentVariable("CI") == "true")
         {
             return null;
         }
