@@ -3,8 +3,9 @@ using System.Net;
 namespace Keap.ServiceAccount;
 
 /// <summary>
-/// Keap answered an API call with an error. Carries Keap's own code, message and details, and the request's
-/// method, path and request id for support; never a token.
+/// An API call failed: Keap answered with an error, answered with a body that could not be read, or did not answer at
+/// all. Carries Keap's own code, message and details, and the request's method, path and request id for support;
+/// never a token. The properties are set by the package and read-only for everyone else.
 /// </summary>
 public sealed class KeapApiException : Exception
 {
@@ -28,42 +29,57 @@ public sealed class KeapApiException : Exception
     {
     }
 
-    /// <summary>The HTTP status Keap answered with; 0 when no answer came (the cause is then the <see cref="Exception.InnerException"/>).</summary>
-    public HttpStatusCode StatusCode { get; init; }
+    /// <summary>
+    /// Creates the exception for a failure with an HTTP status and no further details from Keap, for example in a test
+    /// double of <see cref="IKeapContactsClient"/>.
+    /// </summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="statusCode">The HTTP status of the failed call.</param>
+    public KeapApiException(string message, HttpStatusCode statusCode)
+        : base(message)
+    {
+        StatusCode = statusCode;
+    }
+
+    /// <summary>
+    /// The HTTP status Keap answered with. When no answer came (connection refused or dropped, every attempt timed out)
+    /// it is <c>(HttpStatusCode)0</c>, which names no status, and the cause is the <see cref="Exception.InnerException"/>.
+    /// </summary>
+    public HttpStatusCode StatusCode { get; internal init; }
 
     /// <summary>
     /// Keap's error <c>code</c>, if the body had one; for the API gateway's <c>fault</c> body, its <c>errorcode</c>
     /// (<c>policies.ratelimit.QuotaViolation</c> or <c>policies.ratelimit.SpikeArrestViolation</c> on a 429).
     /// </summary>
-    public string? ErrorCode { get; init; }
+    public string? ErrorCode { get; internal init; }
 
     /// <summary>Keap's error <c>message</c> (or the gateway's <c>faultstring</c>), if the body had one.</summary>
-    public string? ErrorMessage { get; init; }
+    public string? ErrorMessage { get; internal init; }
 
     /// <summary>Keap's error <c>status</c> (for example <c>Request Throttled</c>), if the body had one.</summary>
-    public string? ErrorStatus { get; init; }
+    public string? ErrorStatus { get; internal init; }
 
     /// <summary>Keap's error <c>details</c> (domain and resource of each), empty if none.</summary>
-    public IReadOnlyList<KeapErrorDetail> Details { get; init; } = [];
+    public IReadOnlyList<KeapErrorDetail> Details { get; internal init; } = [];
 
     /// <summary>The request id Keap or a proxy returned, if any, to quote to support.</summary>
-    public string? RequestId { get; init; }
+    public string? RequestId { get; internal init; }
 
     /// <summary>The HTTP method of the failed call.</summary>
-    public string? Method { get; init; }
+    public string? Method { get; internal init; }
 
     /// <summary>The path of the failed call (no query string, no host).</summary>
-    public string? Path { get; init; }
+    public string? Path { get; internal init; }
 
     /// <summary>
     /// How long to wait before calling again, when known: Keap's <c>Retry-After</c> or quota reset on a 429, the pause
     /// of the rate limiter after Keap refused calls, or the rest of the circuit breaker's pause after Keap kept failing.
     /// </summary>
-    public TimeSpan? RetryAfter { get; init; }
+    public TimeSpan? RetryAfter { get; internal init; }
 
     /// <summary>
     /// Whether the request never reached Keap: the circuit breaker is pausing calls, or the client-side rate limit
     /// refused it (waiting line full, or a pause longer than a call may wait). Such a call is always safe to repeat.
     /// </summary>
-    public bool NotSent { get; init; }
+    public bool NotSent { get; internal init; }
 }

@@ -41,7 +41,7 @@ internal sealed class SandboxBulkRun : IAsyncDisposable
         var sandbox = await KeapSandboxServer.StartAsync(
             o =>
             {
-                o.Clients.Add(new KeapSandboxClient { ClientId = ClientId, ClientSecret = "bulk-secret", AllowAnyRedirectUri = true });
+                o.Apps.Add(new KeapSandboxApp { ClientId = ClientId, ClientSecret = "bulk-secret", AllowAnyRedirectUri = true });
                 o.ServiceAccountKeys.Add(ApiKey);
 
                 // Keap's documented limits: OAuth app 25/s spike, 1,500/min; Service Account Key 10/s, 240/min.
