@@ -47,6 +47,7 @@ internal static class KeapApiServiceCollectionExtensions
             // The resilience pipeline owns the timeouts.
             http.Timeout = Timeout.InfiniteTimeSpan;
         });
+        client.RemoveAllLoggers();
         client.AddResilienceHandler(KeapResilience.PipelineName, (pipeline, context) =>
             KeapResilience.Configure(pipeline, context.ServiceProvider, context.ServiceProvider.GetRequiredService<IOptions<KeapServiceAccountOptions>>().Value));
         client.AddHttpMessageHandler<KeapQuotaHandler>();

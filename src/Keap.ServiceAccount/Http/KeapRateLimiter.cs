@@ -49,6 +49,7 @@ internal sealed class KeapRateLimiter : RateLimiter
     private long _lastGrant;
     private long _heldUntil;
     private long _waitingUntil;
+    private int _inLine;
     private long _lastChange;
     private long _granted;
     private long _refused;
@@ -184,28 +185,43 @@ internal sealed class KeapRateLimiter : RateLimiter
     }
 
     /// <inheritdoc/>
-    protected override RateLimitLease AttemptAcquireCore(int permitCount)
-    {
-        using var turn = _line.AttemptAcquire(1);
-        if (!turn.IsAcquired)
-        {
-            return Refuse(null);
-        }
-
-        return TryTake(out var wait, out var refusal) ? Granted() : refusal ?? Refuse(wait);
-    }
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
+        TryTake(alone: true, out var wait, out var refusal) ? Granted() : refusal ?? Refuse(wait);
 
     /// <inheritdoc/>
-    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+        // Nobody waiting and the slot has come: the common case takes it without allocating.
+        TryTake(alone: true, out _, out var refusal)
+            ? ValueTask.FromResult<RateLimitLease>(Granted())
+            : refusal is not null ? ValueTask.FromResult<RateLimitLease>(refusal) : WaitInLineAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    private async ValueTask<RateLimitLease> WaitInLineAsync(CancellationToken cancellationToken)
     {
-        using var turn = await _line.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        if (!turn.IsAcquired)
+        lock (_gate)
         {
-            return Refuse(null);
+            _inLine++;
         }
 
+        try
+        {
+            using var turn = await _line.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+            return turn.IsAcquired ? await WaitForSlotAsync(cancellationToken).ConfigureAwait(false) : Refuse(null);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _inLine--;
+            }
+        }
+    }
+
+    /// <summary>As the head of the line: waits until the next slot has come, then takes it.</summary>
+    private async ValueTask<RateLimitLease> WaitForSlotAsync(CancellationToken cancellationToken)
+    {
         var paced = false;
-        while (!TryTake(out var wait, out var refusal))
+        while (!TryTake(alone: false, out var wait, out var refusal))
         {
             if (refusal is not null)
             {
@@ -267,7 +283,10 @@ internal sealed class KeapRateLimiter : RateLimiter
     }
 
     /// <summary>Takes the next slot if it has come; otherwise says how long to wait, or refuses a wait longer than a call may take.</summary>
-    private bool TryTake(out Wait wait, out RateLimitLease? refusal)
+    /// <param name="alone">Take it only when nobody waits in line, so that a newcomer never overtakes the line.</param>
+    /// <param name="wait">How long until the slot comes, when it has not.</param>
+    /// <param name="refusal">A refusal when the wait is longer than a call may take.</param>
+    private bool TryTake(bool alone, out Wait wait, out RateLimitLease? refusal)
     {
         refusal = null;
         var now = _time.GetUtcNow();
@@ -280,6 +299,13 @@ internal sealed class KeapRateLimiter : RateLimiter
             var bySchedule = _next - tolerance;
             var byPacing = pacing > 0 ? _lastGrant + pacing : 0;
             var earliest = Math.Max(Math.Max(bySchedule, byPacing), _heldUntil);
+            if (alone && (_inLine > 0 || earliest > at))
+            {
+                wait = new Wait(TimeSpan.FromTicks(Math.Max(earliest - at, 0)), WaitReason.Schedule);
+                refusal = earliest - at > _maxWait ? Refuse(wait.Delay) : null;
+                return false;
+            }
+
             if (earliest <= at)
             {
                 _next = Math.Max(_next, at) + interval;
