@@ -10,6 +10,9 @@ internal static class KeapServices
     private const string ClientId = "sandbox-client";
     private const string ClientSecret = "sandbox-secret";
 
+    /// <summary>A Service Account Key the benchmarks register with the sandbox.</summary>
+    public const string ServiceAccountKey = "KeapAK-benchmark-key";
+
     public static ServiceProvider Build(Uri apiBaseAddress, Uri tokenEndpoint, TimeProvider? time = null, Action<KeapServiceAccountOptions>? configure = null)
     {
         var services = new ServiceCollection();
