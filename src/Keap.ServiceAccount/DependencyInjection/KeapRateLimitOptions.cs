@@ -29,7 +29,11 @@ public sealed class KeapRateLimitOptions
     /// <summary>Keap's per-minute throttle for one Keap account, across every app and key.</summary>
     public const int DefaultAccountRequestsPerMinute = 10_000;
 
-    /// <summary>Whether API attempts are rate limited on the client. Default on; turn it off only behind another limiter.</summary>
+    /// <summary>
+    /// Whether API attempts are spaced at these limits and narrowed after a 429. Default on; turn it off only behind
+    /// another limiter. Off, the pauses Keap asks for (<c>Retry-After</c>, a spent quota) and
+    /// <see cref="KeapServiceAccountOptions.QuotaPacing"/> still hold calls.
+    /// </summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>

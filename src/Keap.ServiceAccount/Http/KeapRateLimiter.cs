@@ -16,7 +16,8 @@ namespace Keap.ServiceAccount.Http;
 /// The schedule is a cell-rate algorithm on the <see cref="TimeProvider"/> (testable with a fake clock): an attempt may
 /// start once the previous one's slot plus the interval, less half an interval of tolerance, has come. Half an
 /// interval absorbs timer lateness without ever letting a one-second window see more than the rate allows. The
-/// waiting line is a <see cref="ConcurrencyLimiter"/> of one: its holder waits for the next slot, the others queue.
+/// waiting line is a <see cref="ConcurrencyLimiter"/> of one: its holder waits for the next slot, the others queue; a
+/// newcomer takes a slot that has come at once (without allocating) only while nobody is in line.
 /// </remarks>
 internal sealed class KeapRateLimiter : RateLimiter
 {
