@@ -38,6 +38,9 @@ internal sealed class TokenOptionsValidator : IValidateOptions<KeapServiceAccoun
         RequirePositive(failures, options.RefreshLeaseDuration, nameof(options.RefreshLeaseDuration));
         RequirePositive(failures, options.TokenRequestTimeout, nameof(options.TokenRequestTimeout));
         RequirePositive(failures, options.AuthorizationStateLifetime, nameof(options.AuthorizationStateLifetime));
+        RequirePositive(failures, options.MinRefreshInterval, nameof(options.MinRefreshInterval));
+        RequirePositive(failures, options.StoreCheckInterval, nameof(options.StoreCheckInterval));
+        RequirePositive(failures, options.ShutdownSaveBudget, nameof(options.ShutdownSaveBudget));
 
         if (options.HardRefreshWindow >= options.SoftRefreshWindow)
         {
@@ -48,6 +51,17 @@ internal sealed class TokenOptionsValidator : IValidateOptions<KeapServiceAccoun
         if (options.SoftRefreshWindow >= TimeSpan.FromHours(24))
         {
             failures.Add($"{Prefix}{nameof(options.SoftRefreshWindow)} ({options.SoftRefreshWindow}) must be shorter than the 24-hour access token lifetime.");
+        }
+
+        // The soft window shrinks for short lifetimes, but never below the hard window plus the minimum interval.
+        if (options.MinRefreshInterval + options.SoftRefreshWindow >= TimeSpan.FromHours(24))
+        {
+            failures.Add($"{Prefix}{nameof(options.MinRefreshInterval)} ({options.MinRefreshInterval}) plus {Prefix}{nameof(options.SoftRefreshWindow)} ({options.SoftRefreshWindow}) must fit in Keap's 24-hour access token lifetime.");
+        }
+
+        if (options.HardRefreshWindow * 2 > options.SoftRefreshWindow)
+        {
+            failures.Add($"{Prefix}{nameof(options.HardRefreshWindow)} ({options.HardRefreshWindow}) must be at most half of {Prefix}{nameof(options.SoftRefreshWindow)} ({options.SoftRefreshWindow}), so callers are not made to wait for most of the window.");
         }
 
         if (options.RefreshLeaseDuration <= options.TokenRequestTimeout)

@@ -1,0 +1,646 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Keap.ServiceAccount.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+
+namespace Keap.ServiceAccount.Tokens;
+
+/// <summary>
+/// Renews the token so that a single-use refresh token is spent at most once: one refresh task per process, a store
+/// lease across processes, a compare-and-swap save, refusals recorded in the store. Once a refresh token is on the
+/// wire, neither the call nor the save that follows is cancelled by the application stopping.
+/// </summary>
+internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
+{
+    private const int MaxEndpointAttempts = 4;
+    private static readonly TimeSpan MaxEndpointRetryDelay = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaxSaveRetryDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxPendingSaveDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FailurePause = TimeSpan.FromSeconds(30);
+
+    private readonly GuardedTokenStore _store;
+    private readonly TokenEndpointClient _endpoint;
+    private readonly TokenCache _cache;
+    private readonly ConnectionStatusTracker _status;
+    private readonly IOptionsMonitor<KeapServiceAccountOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RefreshCoordinator> _logger;
+    private readonly TokenTelemetry _telemetry;
+    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly Lock _gate = new();
+
+    // Stopping cancels what comes before a refresh token is sent (store reads, lease waits, retry pauses); the save
+    // budget, armed only when stopping starts, bounds what comes after.
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _saveBudget;
+
+    private Task<RefreshOutcome>? _running;
+    private long? _runningForce;
+    private volatile LocalRefusal? _localRefusal;
+    private volatile PendingSave? _pending;
+    private long _pausedUntil;
+
+    public RefreshCoordinator(
+        GuardedTokenStore store,
+        TokenEndpointClient endpoint,
+        TokenCache cache,
+        ConnectionStatusTracker status,
+        IOptionsMonitor<KeapServiceAccountOptions> options,
+        TimeProvider timeProvider,
+        IMeterFactory meterFactory,
+        ILogger<RefreshCoordinator> logger)
+    {
+        _store = store;
+        _endpoint = endpoint;
+        _cache = cache;
+        _status = status;
+        _options = options;
+        _time = timeProvider;
+        _logger = logger;
+        _saveBudget = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        _telemetry = new TokenTelemetry(meterFactory, () => cache.Current is { } c ? (c.Stored.Token.AccessTokenExpiresAt - timeProvider.GetUtcNow()).TotalSeconds : null);
+    }
+
+    /// <summary>Signalled whenever the token this process serves changes version (refresh, adoption, refusal).</summary>
+    public event Action? TokenChanged;
+
+    /// <summary>Whether background refreshes pause after a failure, so Keap and the store are not hammered.</summary>
+    public bool IsPaused(DateTimeOffset now) => now.UtcTicks < Volatile.Read(ref _pausedUntil);
+
+    /// <summary>The refusal this process could not record in the store, for the version it concerns.</summary>
+    public string? LocalRefusalFor(long version) => _localRefusal is { } r && r.Version == version ? r.Reason : null;
+
+    /// <summary>Whether a token Keap issued waits in memory for the store.</summary>
+    public bool HasPendingSave => _pending is not null;
+
+    /// <summary>
+    /// Runs or joins the refresh. With <paramref name="forceVersion"/>, the refresh is forced while the stored version
+    /// is still that one, and a joined refresh that was not forced counts only if it moved past that version.
+    /// </summary>
+    public async Task<RefreshOutcome> RefreshAsync(long? forceVersion)
+    {
+        var (task, forcedAt) = StartOrJoin(forceVersion);
+        var outcome = await task.ConfigureAwait(false);
+        if (forceVersion is null || forcedAt == forceVersion
+            || (outcome.Token is { } token && token.Version != forceVersion)
+            || outcome.State is KeapConnectionState.NeedsReauthorization or KeapConnectionState.NotConnected)
+        {
+            return outcome;
+        }
+
+        return await StartOrJoin(forceVersion).Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Tells the listeners that the token changed outside a refresh (connect, disconnect).</summary>
+    public void NotifyChanged() => TokenChanged?.Invoke();
+
+    /// <summary>Forgets a refusal or pending token after this process connected or disconnected.</summary>
+    public void Reset()
+    {
+        _localRefusal = null;
+        _pending = null;
+        Volatile.Write(ref _pausedUntil, 0);
+    }
+
+    /// <summary>
+    /// Stops starting anything new and waits, at most <see cref="KeapServiceAccountOptions.TokenRequestTimeout"/> plus
+    /// <see cref="KeapServiceAccountOptions.ShutdownSaveBudget"/>, for a refresh token on the wire to be answered and stored.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Task? running;
+        lock (_gate)
+        {
+            running = _running;
+            if (!_stopping.IsCancellationRequested)
+            {
+                _stopping.Cancel();
+            }
+        }
+
+        if (running is { IsCompleted: false })
+        {
+            // Read only when something runs: options that never validated mean nothing ever ran.
+            var o = _options.CurrentValue;
+            var limit = o.TokenRequestTimeout + o.ShutdownSaveBudget;
+            _saveBudget.CancelAfter(limit);
+            TokenLog.StopWaitsForRefresh(_logger, limit);
+            try
+            {
+                await running.WaitAsync(limit, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                // The host's own shutdown timeout won, or the budget ran out: nothing more can be done in time.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (!_stopping.IsCancellationRequested)
+            {
+                _stopping.Cancel();
+            }
+
+            // Disposed only once nothing runs: a refresh still on the wire keeps using the tokens until it ends.
+            if (_running is null or { IsCompleted: true })
+            {
+                _stopping.Dispose();
+                _saveBudget.Dispose();
+            }
+        }
+    }
+
+    private (Task<RefreshOutcome> Task, long? ForcedAt) StartOrJoin(long? forceVersion)
+    {
+        lock (_gate)
+        {
+            if (_running is { IsCompleted: false } running)
+            {
+                return (running, _runningForce);
+            }
+
+            // Not tied to any caller: a cancelled caller must not abandon a refresh token mid-flight.
+            _runningForce = forceVersion;
+            _running = Task.Run(() => RunAsync(forceVersion), CancellationToken.None);
+            return (_running, forceVersion);
+        }
+    }
+
+    private async Task<RefreshOutcome> RunAsync(long? forceVersion)
+    {
+        using var activity = TokenTelemetry.ActivitySource.StartActivity("keap.token.refresh");
+        var started = _time.GetTimestamp();
+        var before = _cache.Current?.Stored.Version;
+        RefreshOutcome outcome;
+        try
+        {
+            outcome = await RefreshCoreAsync(forceVersion, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (TokenStoreException ex)
+        {
+            TokenLog.StoreFailed(_logger, ex);
+            outcome = RefreshOutcome.Failed(KeapConnectionState.StoreUnavailable, ex.Message);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            outcome = RefreshOutcome.Failed(KeapConnectionState.RefreshFailing, "The application is stopping; no refresh was started.");
+        }
+
+        Record(outcome, _time.GetElapsedTime(started), activity);
+        if (_cache.Current?.Stored.Version != before || outcome.Kind == RefreshKind.Refreshed)
+        {
+            TokenChanged?.Invoke();
+        }
+
+        return outcome;
+    }
+
+    private void Record(RefreshOutcome outcome, TimeSpan duration, Activity? activity)
+    {
+        activity?.SetTag("keap.token.refresh.result", outcome.Kind.ToString());
+        switch (outcome.Kind)
+        {
+            case RefreshKind.Refreshed:
+                _telemetry.Refreshed(duration);
+                _status.Refreshed();
+                TokenLog.RefreshSucceeded(_logger, outcome.Token!.Token.AccessTokenExpiresAt);
+                break;
+            case RefreshKind.KeptInMemory:
+                _telemetry.Refreshed(duration);
+                _status.Refreshed();
+                _status.Failed(KeapConnectionState.StoreUnavailable, outcome.Error!);
+                break;
+            case RefreshKind.Adopted:
+                _status.Recovered();
+                break;
+            case RefreshKind.Failed:
+                activity?.SetStatus(ActivityStatusCode.Error, outcome.Error);
+                _telemetry.Failed(outcome.State.ToString(), duration);
+                Volatile.Write(ref _pausedUntil, (_time.GetUtcNow() + FailurePause).UtcTicks);
+                switch (outcome.State)
+                {
+                    case KeapConnectionState.NeedsReauthorization:
+                        _status.Recovered();
+                        TokenLog.NeedsReauthorization(_logger, outcome.Error!);
+                        break;
+                    case KeapConnectionState.NotConnected:
+                        _status.Recovered();
+                        TokenLog.RefreshFailed(_logger, outcome.Error!);
+                        break;
+                    default:
+                        _status.Failed(outcome.State, outcome.Error!);
+                        TokenLog.RefreshFailed(_logger, outcome.Error!);
+                        break;
+                }
+
+                break;
+        }
+    }
+
+    private async Task<RefreshOutcome> RefreshCoreAsync(long? forceVersion, CancellationToken stopping)
+    {
+        var o = _options.CurrentValue;
+        var current = await _store.GetAsync(stopping).ConfigureAwait(false);
+        if (Settled(current, forceVersion) is { } settled)
+        {
+            return settled;
+        }
+
+        TokenLog.RefreshStarted(_logger);
+        var lease = await AcquireLeaseAsync(current!, forceVersion, o, stopping).ConfigureAwait(false);
+        if (lease.Adopted is { } adopted)
+        {
+            return Adopted(adopted);
+        }
+
+        try
+        {
+            // Another process may have rotated between our read and the lease: only its token counts now.
+            current = await _store.GetAsync(stopping).ConfigureAwait(false);
+            if (Settled(current, forceVersion) is { } settledUnderLease)
+            {
+                return settledUnderLease;
+            }
+
+            // From here the refresh token is on the wire: stopping no longer cancels the call or the save.
+            var (result, earlierFailure) = await CallEndpointAsync(current!.Token.RefreshToken, lease.Lease!, o).ConfigureAwait(false);
+            if (result.Token is { } fresh)
+            {
+                return await SaveAsync(fresh, current, lease.Lease!).ConfigureAwait(false);
+            }
+
+            if (result.Error == TokenEndpointError.InvalidGrant)
+            {
+                var reread = await _store.GetAsync(_saveBudget.Token).ConfigureAwait(false);
+                if (reread is not null && reread.Version != current.Version)
+                {
+                    return Adopted(reread);
+                }
+
+                // After a lost reply, Keap most likely rotated on the first attempt and the retry found the token spent.
+                var cause = earlierFailure is null ? string.Empty : $" after an earlier attempt failed without a usable reply ({earlierFailure}), so Keap probably rotated the token on that attempt";
+                return await RefusedAsync(current, $"Keap refused the stored refresh token ({result.Description}){cause}. An administrator has to connect again.").ConfigureAwait(false);
+            }
+
+            var kind = result.IsTransient ? "Keap's token endpoint kept failing" : "Keap refused the refresh";
+            return RefreshOutcome.Failed(KeapConnectionState.RefreshFailing, $"{kind}: {result.Description}");
+        }
+        finally
+        {
+            await ReleaseAsync(lease.Lease!).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The outcome when <paramref name="current"/> needs no call to Keap (nothing stored, refused, pending, not due); <see langword="null"/> to refresh.</summary>
+    private RefreshOutcome? Settled(StoredToken? current, long? forceVersion)
+    {
+        if (current is null)
+        {
+            _cache.Clear();
+            _pending = null;
+            return RefreshOutcome.Failed(KeapConnectionState.NotConnected, "No Keap token is stored: an administrator has to connect the application to Keap.");
+        }
+
+        if (_pending is { } pending)
+        {
+            // The store still holds the token this process already rotated: serve the new one until it is stored.
+            if (string.Equals(current.Token.RefreshToken, pending.SpentRefreshToken, StringComparison.Ordinal))
+            {
+                return new RefreshOutcome(RefreshKind.Adopted, _cache.Current?.Stored, KeapConnectionState.Connected, null);
+            }
+
+            _pending = null;
+        }
+
+        if (current.Refusal is not null || LocalRefusalFor(current.Version) is not null || !NeedsRefresh(current, forceVersion))
+        {
+            return Adopted(current);
+        }
+
+        return null;
+    }
+
+    private bool NeedsRefresh(StoredToken stored, long? forceVersion) =>
+        forceVersion == stored.Version || _time.GetUtcNow() >= _cache.Plan(stored.Token).DueAt;
+
+    private async Task<LeaseAttempt> AcquireLeaseAsync(StoredToken seen, long? forceVersion, KeapServiceAccountOptions o, CancellationToken stopping)
+    {
+        var giveUpAt = _time.GetUtcNow() + (2 * o.RefreshLeaseDuration);
+        var waited = false;
+        var pipeline = new ResiliencePipelineBuilder<LeaseAttempt> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<LeaseAttempt>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Lease: null, Adopted: null } && _time.GetUtcNow() < giveUpAt),
+                MaxRetryAttempts = int.MaxValue,
+                Delay = TimeSpan.FromMilliseconds(200),
+                MaxDelay = TimeSpan.FromSeconds(5),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
+                OnRetry = _ =>
+                {
+                    if (!waited)
+                    {
+                        TokenLog.LeaseWait(_logger);
+                    }
+
+                    waited = true;
+                    return default;
+                },
+            })
+            .Build();
+        var attempt = await pipeline.ExecuteAsync(
+            async ct =>
+            {
+                if (waited)
+                {
+                    // The holder may have finished (or recorded a refusal): its result ends the wait without the lease.
+                    var now = await _store.GetAsync(ct).ConfigureAwait(false);
+                    if (now is not null && now.Version != seen.Version && (now.Refusal is not null || !NeedsRefresh(now, forceVersion)))
+                    {
+                        return new LeaseAttempt(null, now);
+                    }
+                }
+
+                return new LeaseAttempt(await _store.TryAcquireLeaseAsync(_owner, o.RefreshLeaseDuration, ct).ConfigureAwait(false), null);
+            },
+            stopping).ConfigureAwait(false);
+        return attempt is { Lease: null, Adopted: null }
+            ? throw new TokenStoreException("Another instance held the refresh lease for too long without storing a new token.")
+            : attempt;
+    }
+
+    private async Task<(TokenEndpointResult Result, string? EarlierFailure)> CallEndpointAsync(string refreshToken, TokenLease lease, KeapServiceAccountOptions o)
+    {
+        string? earlierFailure = null;
+        var pipeline = new ResiliencePipelineBuilder<TokenEndpointResult> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<TokenEndpointResult>
+            {
+                // Retrying the same refresh token is right only when the reply may have been lost; stop while the lease still covers a full attempt.
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Result is { IsTransient: true } && _time.GetUtcNow() + MaxEndpointRetryDelay + o.TokenRequestTimeout < lease.ExpiresAt),
+                MaxRetryAttempts = MaxEndpointAttempts - 1,
+                Delay = TimeSpan.FromSeconds(1),
+                MaxDelay = MaxEndpointRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
+                OnRetry = args =>
+                {
+                    earlierFailure = args.Outcome.Result!.Description;
+                    TokenLog.RefreshRetry(_logger, args.Outcome.Result.Error.ToString(), args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
+        try
+        {
+            // Each call has its own TokenRequestTimeout and ignores stopping; stopping only ends the pauses between retries.
+            var result = await pipeline.ExecuteAsync(
+                async _ => await _endpoint.RefreshAsync(refreshToken, CancellationToken.None).ConfigureAwait(false),
+                _stopping.Token).ConfigureAwait(false);
+            return (result, earlierFailure);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return (TokenEndpointResult.Failure(TokenEndpointError.Transport, $"The application stopped before the retry ({earlierFailure})."), earlierFailure);
+        }
+    }
+
+    private async Task<RefreshOutcome> SaveAsync(KeapToken fresh, StoredToken current, TokenLease lease)
+    {
+        var pipeline = new ResiliencePipelineBuilder<StoredToken?> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<StoredToken?>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is TokenStoreException && _time.GetUtcNow() + MaxSaveRetryDelay < lease.ExpiresAt),
+                MaxRetryAttempts = int.MaxValue,
+                Delay = TimeSpan.FromMilliseconds(250),
+                MaxDelay = MaxSaveRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
+                OnRetry = args =>
+                {
+                    TokenLog.SaveRetry(_logger, args.Outcome.Exception!);
+                    return default;
+                },
+            })
+            .Build();
+        try
+        {
+            var saved = await pipeline.ExecuteAsync(
+                async ct => await _store.TrySaveAsync(fresh, current.Version, ct).ConfigureAwait(false),
+                _saveBudget.Token).ConfigureAwait(false);
+            if (saved is not null)
+            {
+                _localRefusal = null;
+                _cache.Set(saved);
+                return new RefreshOutcome(RefreshKind.Refreshed, saved, KeapConnectionState.Connected, null);
+            }
+
+            // Someone wrote while we held the lease (ours lapsed): a newer token of record wins; a rewrite of the token
+            // we rotated (a refusal recorded by a peer that presented it after us) does not.
+            var winner = await _store.GetAsync(_saveBudget.Token).ConfigureAwait(false);
+            if (winner is not null && string.Equals(winner.Token.RefreshToken, current.Token.RefreshToken, StringComparison.Ordinal))
+            {
+                return KeepInMemory(fresh, current, winner.Version, new TokenStoreException("A peer rewrote the rotated token while this save was late."));
+            }
+
+            return winner is not null
+                ? Adopted(winner)
+                : RefreshOutcome.Failed(KeapConnectionState.NotConnected, "The application was disconnected from Keap while refreshing.");
+        }
+        catch (Exception ex) when (ex is TokenStoreException || (ex is OperationCanceledException && _saveBudget.IsCancellationRequested))
+        {
+            return KeepInMemory(fresh, current, current.Version, ex);
+        }
+    }
+
+    /// <summary>
+    /// Keap issued <paramref name="fresh"/> but the store did not take it: serve it from memory and keep trying the
+    /// compare-and-swap against <paramref name="expectedVersion"/> (the fence) until it lands or a newer token appears.
+    /// </summary>
+    private RefreshOutcome KeepInMemory(KeapToken fresh, StoredToken current, long expectedVersion, Exception cause)
+    {
+        TokenLog.SavePending(_logger, cause);
+        var pending = new PendingSave(fresh, current.Token.RefreshToken, expectedVersion);
+        _pending = pending;
+        var served = _cache.Set(new StoredToken(fresh, current.Version), pending: true).Stored;
+        _ = Task.Run(() => SavePendingAsync(pending), CancellationToken.None);
+        return new RefreshOutcome(
+            RefreshKind.KeptInMemory,
+            served,
+            KeapConnectionState.StoreUnavailable,
+            $"The new token from Keap is kept in memory until the token store accepts it ({cause.Message}).");
+    }
+
+    private async Task SavePendingAsync(PendingSave pending)
+    {
+        var pipeline = new ResiliencePipelineBuilder<bool> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<bool>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is TokenStoreException || args.Outcome.Result is false),
+                MaxRetryAttempts = int.MaxValue,
+                Delay = TimeSpan.FromSeconds(1),
+                MaxDelay = MaxPendingSaveDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .Build();
+        try
+        {
+            await pipeline.ExecuteAsync(async ct => await TrySavePendingAsync(pending, ct).ConfigureAwait(false), _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopping: the token is lost with the process, which the crash table in the README describes.
+        }
+    }
+
+    /// <returns><see langword="true"/> when done (stored, or superseded); <see langword="false"/> to try again.</returns>
+    private async Task<bool> TrySavePendingAsync(PendingSave pending, CancellationToken cancellationToken)
+    {
+        if (_pending != pending)
+        {
+            return true;
+        }
+
+        var saved = await _store.TrySaveAsync(pending.Token, pending.ExpectedVersion, cancellationToken).ConfigureAwait(false);
+        if (saved is not null)
+        {
+            _pending = null;
+            _localRefusal = null;
+            _cache.Set(saved);
+            _status.Refreshed();
+            TokenLog.PendingSaved(_logger, saved.Version);
+            TokenChanged?.Invoke();
+            return true;
+        }
+
+        var now = await _store.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (now is not null && string.Equals(now.Token.RefreshToken, pending.SpentRefreshToken, StringComparison.Ordinal))
+        {
+            // Still the token this process rotated, rewritten (a peer recorded its refusal): fence on the new version.
+            pending.ExpectedVersion = now.Version;
+            return false;
+        }
+
+        // A newer token (a reconnect) or a disconnect: that is the token of record now.
+        _pending = null;
+        if (now is null)
+        {
+            _cache.Clear();
+        }
+        else
+        {
+            Adopted(now);
+        }
+
+        TokenChanged?.Invoke();
+        return true;
+    }
+
+    private async Task<RefreshOutcome> RefusedAsync(StoredToken current, string reason)
+    {
+        try
+        {
+            var marked = await _store.TryMarkRefusedAsync(current.Version, reason, _saveBudget.Token).ConfigureAwait(false);
+            if (marked is not null)
+            {
+                return Adopted(marked);
+            }
+
+            var reread = await _store.GetAsync(_saveBudget.Token).ConfigureAwait(false);
+            return reread is null
+                ? RefreshOutcome.Failed(KeapConnectionState.NotConnected, "The application was disconnected from Keap while refreshing.")
+                : Adopted(reread);
+        }
+        catch (Exception ex) when (ex is TokenStoreException or OperationCanceledException)
+        {
+            // The store is down: at least this process never presents that refresh token again.
+            TokenLog.RefusalNotRecorded(_logger, ex);
+            _localRefusal = new LocalRefusal(current.Version, reason);
+            return Adopted(current);
+        }
+    }
+
+    private async Task ReleaseAsync(TokenLease lease)
+    {
+        try
+        {
+            await _store.ReleaseLeaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TokenStoreException ex)
+        {
+            // The lease expires by itself; a failed release only delays the next refresh.
+            TokenLog.LeaseReleaseFailed(_logger, ex);
+        }
+    }
+
+    private RefreshOutcome Adopted(StoredToken stored)
+    {
+        if (_localRefusal is { } local && local.Version != stored.Version)
+        {
+            _localRefusal = null;
+        }
+
+        var previous = _cache.Current;
+        _cache.Set(stored);
+        if (previous is not null && previous.Stored.Version != stored.Version)
+        {
+            TokenLog.TokenAdopted(_logger, stored.Version);
+        }
+
+        var refusal = stored.Refusal ?? LocalRefusalFor(stored.Version);
+        return refusal is not null
+            ? RefreshOutcome.Failed(KeapConnectionState.NeedsReauthorization, refusal)
+            : new RefreshOutcome(RefreshKind.Adopted, stored, KeapConnectionState.Connected, null);
+    }
+
+    private sealed record LeaseAttempt(TokenLease? Lease, StoredToken? Adopted);
+
+    private sealed record LocalRefusal(long Version, string Reason);
+
+    /// <summary>A token Keap issued that the store has not accepted yet, and the fence its save expects.</summary>
+    private sealed class PendingSave(KeapToken token, string spentRefreshToken, long expectedVersion)
+    {
+        public KeapToken Token { get; } = token;
+
+        public string SpentRefreshToken { get; } = spentRefreshToken;
+
+        public long ExpectedVersion { get; set; } = expectedVersion;
+    }
+}
+
+/// <summary>What a refresh did.</summary>
+internal enum RefreshKind
+{
+    /// <summary>This process called Keap and stored a new token.</summary>
+    Refreshed,
+
+    /// <summary>This process called Keap; the new token is served from memory until the store accepts it.</summary>
+    KeptInMemory,
+
+    /// <summary>No call was needed: the stored token (possibly rotated by another process) is current.</summary>
+    Adopted,
+
+    /// <summary>No usable new token; <see cref="RefreshOutcome.Error"/> says why.</summary>
+    Failed,
+}
+
+/// <summary>The result of one shared refresh, seen by every caller that joined it.</summary>
+internal sealed record RefreshOutcome(RefreshKind Kind, StoredToken? Token, KeapConnectionState State, string? Error)
+{
+    public static RefreshOutcome Failed(KeapConnectionState state, string error) =>
+        new(RefreshKind.Failed, null, state, error);
+}
