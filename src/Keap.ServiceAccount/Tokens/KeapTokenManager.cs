@@ -149,7 +149,7 @@ internal sealed class KeapTokenManager(
             AccessTokenExpiresAt = token?.AccessTokenExpiresAt,
             NextRefreshAt = state is KeapConnectionState.NeedsReauthorization || token is null
                 ? null
-                : ReferenceEquals(cache.Current?.Stored.Token, token) ? NextRefreshAt : cache.Plan(token).DueAt,
+                : cache.Current is { } c && string.Equals(c.AccessToken, token.AccessToken, StringComparison.Ordinal) ? NextRefreshAt : cache.Plan(token).DueAt,
             RefreshTokenIssuedAt = token?.RefreshTokenIssuedAt,
             RefreshTokenAge = token is null ? null : now - token.RefreshTokenIssuedAt,
             RefreshTokenDaysLeft = left is { } l ? Math.Max(0, (int)l.TotalDays) : null,

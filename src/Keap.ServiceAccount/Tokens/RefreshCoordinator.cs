@@ -229,7 +229,6 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
             case RefreshKind.Failed:
                 activity?.SetStatus(ActivityStatusCode.Error, outcome.Error);
                 _telemetry.Failed(outcome.State.ToString(), duration);
-                Volatile.Write(ref _pausedUntil, (_time.GetUtcNow() + FailurePause).UtcTicks);
                 switch (outcome.State)
                 {
                     case KeapConnectionState.NeedsReauthorization:
@@ -241,6 +240,8 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
                         TokenLog.RefreshFailed(_logger, outcome.Error!);
                         break;
                     default:
+                        // Callers in the soft window trigger background refreshes; after a transient failure they pause so Keap and the store are not hammered.
+                        Volatile.Write(ref _pausedUntil, (_time.GetUtcNow() + FailurePause).UtcTicks);
                         _status.Failed(outcome.State, outcome.Error!);
                         TokenLog.RefreshFailed(_logger, outcome.Error!);
                         break;
@@ -334,7 +335,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     }
 
     private bool NeedsRefresh(StoredToken stored, long? forceVersion) =>
-        forceVersion == stored.Version || _time.GetUtcNow() >= _cache.Plan(stored.Token).DueAt;
+        forceVersion == stored.Version || _time.GetUtcNow() >= _cache.DueAt(stored);
 
     private async Task<LeaseAttempt> AcquireLeaseAsync(StoredToken seen, long? forceVersion, KeapServiceAccountOptions o, CancellationToken stopping)
     {

@@ -42,6 +42,19 @@ internal sealed class TokenCache(IOptionsMonitor<KeapServiceAccountOptions> opti
         return new RefreshPlan(softAt < keepAlive ? softAt : keepAlive, hardAt, soft);
     }
 
+    /// <summary>
+    /// When this instance refreshes <paramref name="stored"/> unless forced: its own jittered start of the soft window
+    /// when it serves that version already, otherwise the plan's due time.
+    /// </summary>
+    public DateTimeOffset DueAt(StoredToken stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return _current is { Pending: false } c && c.Stored.Version == stored.Version
+            && string.Equals(c.AccessToken, stored.Token.AccessToken, StringComparison.Ordinal)
+            ? c.SoftAt
+            : Plan(stored.Token).DueAt;
+    }
+
     /// <summary>Serves <paramref name="stored"/> from now on; <paramref name="pending"/> marks a token Keap issued that the store has not accepted yet.</summary>
     public CachedToken Set(StoredToken stored, bool pending = false)
     {

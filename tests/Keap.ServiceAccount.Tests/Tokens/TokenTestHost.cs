@@ -95,9 +95,9 @@ public sealed class TokenTestHost : IDisposable
         return await task;
     }
 
-    public async Task AdvanceUntilAsync(Func<bool> done, TimeSpan step)
+    public async Task AdvanceUntilAsync(Func<bool> done, TimeSpan step, int steps = 20_000)
     {
-        for (var i = 0; i < 20_000 && !done(); i++)
+        for (var i = 0; i < steps && !done(); i++)
         {
             // A real, tiny pause lets the work queued by the clock run before the next step.
             await Task.Delay(1);
