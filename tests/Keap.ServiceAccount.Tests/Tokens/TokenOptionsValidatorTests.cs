@@ -43,6 +43,27 @@ public sealed class TokenOptionsValidatorTests
     }
 
     [Fact]
+    public async Task Names_the_windows_that_cannot_fit_in_Keaps_token_lifetime()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddKeapServiceAccount(o =>
+        {
+            o.ServiceAccountKey = "KeapAK-SECRET";
+            o.SoftRefreshWindow = TimeSpan.FromHours(20);
+            o.HardRefreshWindow = TimeSpan.FromHours(11);
+            o.MinRefreshInterval = TimeSpan.FromHours(5);
+            o.StoreCheckInterval = TimeSpan.Zero;
+        });
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Keap:MinRefreshInterval (05:00:00) plus Keap:SoftRefreshWindow (20:00:00) must fit", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Keap:HardRefreshWindow (11:00:00) must be at most half of Keap:SoftRefreshWindow", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Keap:StoreCheckInterval must be positive", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Starts_with_a_service_account_key_alone()
     {
         var builder = Host.CreateApplicationBuilder();
