@@ -194,7 +194,9 @@ public sealed class TokenPathSurvivalTests : IDisposable
     {
         using var host = TokenTestHost.Create(_endpoint);
         await host.SeedAsync(TimeSpan.FromSeconds(-1));
-        for (var i = 0; i < 4; i++)
+
+        // Enough failures for every attempt a caller's wait may include.
+        for (var i = 0; i < 8; i++)
         {
             _endpoint.EnqueueStatus(503, "<html>Service Unavailable</html>", "text/html");
         }
