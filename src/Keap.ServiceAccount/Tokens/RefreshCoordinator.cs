@@ -37,6 +37,11 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _saveBudget;
 
+    // Kept apart from their sources: a call after disposal sees "stopping", not an ObjectDisposedException.
+    private readonly CancellationToken _stoppingToken;
+    private readonly CancellationToken _saveBudgetToken;
+    private bool _disposed;
+
     private Task<RefreshOutcome>? _running;
     private long? _runningForce;
     private volatile LocalRefusal? _localRefusal;
@@ -61,6 +66,8 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         _time = timeProvider;
         _logger = logger;
         _saveBudget = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        _stoppingToken = _stopping.Token;
+        _saveBudgetToken = _saveBudget.Token;
         _telemetry = new TokenTelemetry(meterFactory, () => cache.Current is { } c ? (c.Stored.Token.AccessTokenExpiresAt - timeProvider.GetUtcNow()).TotalSeconds : null);
     }
 
@@ -114,11 +121,13 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         Task? running;
         lock (_gate)
         {
-            running = _running;
-            if (!_stopping.IsCancellationRequested)
+            if (_disposed)
             {
-                _stopping.Cancel();
+                return;
             }
+
+            running = _running;
+            _stopping.Cancel();
         }
 
         if (running is { IsCompleted: false })
@@ -126,7 +135,14 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
             // Read only when something runs: options that never validated mean nothing ever ran.
             var o = _options.CurrentValue;
             var limit = o.TokenRequestTimeout + o.ShutdownSaveBudget;
-            _saveBudget.CancelAfter(limit);
+            lock (_gate)
+            {
+                if (!_disposed)
+                {
+                    _saveBudget.CancelAfter(limit);
+                }
+            }
+
             TokenLog.StopWaitsForRefresh(_logger, limit);
             try
             {
@@ -149,17 +165,17 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     {
         lock (_gate)
         {
-            if (!_stopping.IsCancellationRequested)
+            if (_disposed)
             {
-                _stopping.Cancel();
+                return;
             }
 
-            // Disposed only once nothing runs: a refresh still on the wire keeps using the tokens until it ends.
-            if (_running is null or { IsCompleted: true })
-            {
-                _stopping.Dispose();
-                _saveBudget.Dispose();
-            }
+            _disposed = true;
+            _stopping.Cancel();
+
+            // A refresh still on the wire (a synchronous dispose does not wait) keeps its copies of the tokens.
+            _stopping.Dispose();
+            _saveBudget.Dispose();
         }
     }
 
@@ -187,14 +203,14 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         RefreshOutcome outcome;
         try
         {
-            outcome = await RefreshCoreAsync(forceVersion, _stopping.Token).ConfigureAwait(false);
+            outcome = await RefreshCoreAsync(forceVersion, _stoppingToken).ConfigureAwait(false);
         }
         catch (TokenStoreException ex)
         {
             TokenLog.StoreFailed(_logger, ex);
             outcome = RefreshOutcome.Failed(KeapConnectionState.StoreUnavailable, ex.Message);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stoppingToken.IsCancellationRequested)
         {
             outcome = RefreshOutcome.Failed(KeapConnectionState.RefreshFailing, "The application is stopping; no refresh was started.");
         }
@@ -285,7 +301,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 
             if (result.Error == TokenEndpointError.InvalidGrant)
             {
-                var reread = await _store.GetAsync(_saveBudget.Token).ConfigureAwait(false);
+                var reread = await _store.GetAsync(_saveBudgetToken).ConfigureAwait(false);
                 if (reread is not null && reread.Version != current.Version)
                 {
                     return Adopted(reread);
@@ -410,10 +426,10 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
             // Each call has its own TokenRequestTimeout and ignores stopping; stopping only ends the pauses between retries.
             var result = await pipeline.ExecuteAsync(
                 async _ => await _endpoint.RefreshAsync(refreshToken, CancellationToken.None).ConfigureAwait(false),
-                _stopping.Token).ConfigureAwait(false);
+                _stoppingToken).ConfigureAwait(false);
             return (result, earlierFailure);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stoppingToken.IsCancellationRequested)
         {
             return (TokenEndpointResult.Failure(TokenEndpointError.Transport, $"The application stopped before the retry ({earlierFailure})."), earlierFailure);
         }
@@ -441,7 +457,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         {
             var saved = await pipeline.ExecuteAsync(
                 async ct => await _store.TrySaveAsync(fresh, current.Version, ct).ConfigureAwait(false),
-                _saveBudget.Token).ConfigureAwait(false);
+                _saveBudgetToken).ConfigureAwait(false);
             if (saved is not null)
             {
                 _localRefusal = null;
@@ -451,7 +467,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 
             // Someone wrote while we held the lease (ours lapsed): a newer token of record wins; a rewrite of the token
             // we rotated (a refusal recorded by a peer that presented it after us) does not.
-            var winner = await _store.GetAsync(_saveBudget.Token).ConfigureAwait(false);
+            var winner = await _store.GetAsync(_saveBudgetToken).ConfigureAwait(false);
             if (winner is not null && string.Equals(winner.Token.RefreshToken, current.Token.RefreshToken, StringComparison.Ordinal))
             {
                 return KeepInMemory(fresh, current, winner.Version, new TokenStoreException("A peer rewrote the rotated token while this save was late."));
@@ -461,7 +477,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
                 ? Adopted(winner)
                 : RefreshOutcome.Failed(KeapConnectionState.NotConnected, "The application was disconnected from Keap while refreshing.");
         }
-        catch (Exception ex) when (ex is TokenStoreException || (ex is OperationCanceledException && _saveBudget.IsCancellationRequested))
+        catch (Exception ex) when (ex is TokenStoreException || (ex is OperationCanceledException && _saveBudgetToken.IsCancellationRequested))
         {
             return KeepInMemory(fresh, current, current.Version, ex);
         }
@@ -500,9 +516,9 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
             .Build();
         try
         {
-            await pipeline.ExecuteAsync(async ct => await TrySavePendingAsync(pending, ct).ConfigureAwait(false), _stopping.Token).ConfigureAwait(false);
+            await pipeline.ExecuteAsync(async ct => await TrySavePendingAsync(pending, ct).ConfigureAwait(false), _stoppingToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stoppingToken.IsCancellationRequested)
         {
             // Stopping: the token is lost with the process, which the crash table in the README describes.
         }
@@ -555,13 +571,13 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     {
         try
         {
-            var marked = await _store.TryMarkRefusedAsync(current.Version, reason, _saveBudget.Token).ConfigureAwait(false);
+            var marked = await _store.TryMarkRefusedAsync(current.Version, reason, _saveBudgetToken).ConfigureAwait(false);
             if (marked is not null)
             {
                 return Adopted(marked);
             }
 
-            var reread = await _store.GetAsync(_saveBudget.Token).ConfigureAwait(false);
+            var reread = await _store.GetAsync(_saveBudgetToken).ConfigureAwait(false);
             return reread is null
                 ? RefreshOutcome.Failed(KeapConnectionState.NotConnected, "The application was disconnected from Keap while refreshing.")
                 : Adopted(reread);

@@ -64,7 +64,8 @@ internal sealed class TokenCache(IOptionsMonitor<KeapServiceAccountOptions> opti
         var previous = _current;
         CachedToken next;
         if (previous is not null && previous.Stored.Version == stored.Version && previous.Pending == pending
-            && ReferenceEquals(previous.Stored.Token, stored.Token) && previous.Stored.Refusal == stored.Refusal)
+            && string.Equals(previous.AccessToken, stored.Token.AccessToken, StringComparison.Ordinal)
+            && string.Equals(previous.Stored.Refusal, stored.Refusal, StringComparison.Ordinal))
         {
             // The same token checked again: keep its jittered plan, move only the next check.
             next = previous with { CheckAt = checkAt, FastUntil = Min(previous.SoftAt, checkAt) };

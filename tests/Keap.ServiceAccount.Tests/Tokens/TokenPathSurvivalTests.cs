@@ -147,6 +147,20 @@ public sealed class TokenPathSurvivalTests : IDisposable
     }
 
     [Fact]
+    public async Task Answers_a_call_after_disposal_with_a_transient_error_not_an_ObjectDisposedException()
+    {
+        var host = TokenTestHost.Create(_endpoint);
+        await host.SeedAsync(TimeSpan.FromSeconds(-1));
+        var tokens = host.Tokens;
+        host.Dispose();
+
+        var error = await Assert.ThrowsAsync<KeapAuthorizationException>(() => tokens.GetAccessTokenAsync(CancellationToken.None).AsTask());
+
+        Assert.True(error.IsTransient);
+        Assert.Equal(0, _endpoint.RefreshCalls);
+    }
+
+    [Fact]
     public async Task Reports_a_store_outage_as_store_unavailable_never_as_not_connected()
     {
         var clock = new FakeTimeProvider(TokenTestHost.Start);
