@@ -43,6 +43,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private bool _disposed;
 
     private Task<RefreshOutcome>? _running;
+    private Task? _pendingSave;
     private long? _runningForce;
     private volatile LocalRefusal? _localRefusal;
     private volatile PendingSave? _pending;
@@ -118,7 +119,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        Task? running;
+        Task running;
         lock (_gate)
         {
             if (_disposed)
@@ -126,11 +127,12 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
                 return;
             }
 
-            running = _running;
+            // A token kept in memory gets its last chance to be stored, within the same budget.
+            running = Task.WhenAll(_running ?? Task.CompletedTask, _pendingSave ?? Task.CompletedTask);
             _stopping.Cancel();
         }
 
-        if (running is { IsCompleted: false })
+        if (!running.IsCompleted)
         {
             // Read only when something runs: options that never validated mean nothing ever ran.
             var o = _options.CurrentValue;
@@ -493,7 +495,11 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         var pending = new PendingSave(fresh, current.Token.RefreshToken, expectedVersion);
         _pending = pending;
         var served = _cache.Set(new StoredToken(fresh, current.Version), pending: true).Stored;
-        _ = Task.Run(() => SavePendingAsync(pending), CancellationToken.None);
+        lock (_gate)
+        {
+            _pendingSave = Task.Run(() => SavePendingAsync(pending), CancellationToken.None);
+        }
+
         return new RefreshOutcome(
             RefreshKind.KeptInMemory,
             served,
@@ -516,11 +522,12 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
             .Build();
         try
         {
-            await pipeline.ExecuteAsync(async ct => await TrySavePendingAsync(pending, ct).ConfigureAwait(false), _stoppingToken).ConfigureAwait(false);
+            // Bounded only by the save budget, armed when stopping starts: until then it tries for as long as it takes.
+            await pipeline.ExecuteAsync(async ct => await TrySavePendingAsync(pending, ct).ConfigureAwait(false), _saveBudgetToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (_saveBudgetToken.IsCancellationRequested)
         {
-            // Stopping: the token is lost with the process, which the crash table in the README describes.
+            // Stopped with the store still down: the token is lost with the process, as the README's crash table says.
         }
     }
 
