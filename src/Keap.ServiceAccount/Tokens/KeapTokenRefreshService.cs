@@ -2,6 +2,8 @@ using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace Keap.ServiceAccount.Tokens;
 
@@ -34,39 +36,43 @@ internal sealed class KeapTokenRefreshService(
             return;
         }
 
+        // Keap or the store failing: try again ever more patiently (30 s to 15 min) instead of at the planned time.
+        var rounds = new ResiliencePipelineBuilder<RefreshOutcome> { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions<RefreshOutcome>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex
+                    ? ex is not OperationCanceledException
+                    : args.Outcome.Result is { Kind: RefreshKind.Failed, State: KeapConnectionState.RefreshFailing or KeapConnectionState.StoreUnavailable }),
+                MaxRetryAttempts = int.MaxValue,
+                Delay = FirstBackoff,
+                MaxDelay = MaxBackoff,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                OnRetry = args =>
+                {
+                    if (args.Outcome.Exception is { } ex)
+                    {
+                        TokenLog.BackgroundRefreshError(logger, ex, args.RetryDelay);
+                    }
+                    else
+                    {
+                        TokenLog.BackgroundRefreshBackoff(logger, args.RetryDelay);
+                    }
+
+                    return default;
+                },
+            })
+            .Build();
         var changed = new SemaphoreSlim(0);
         void OnChanged() => changed.Release();
         manager.TokenChanged += OnChanged;
         try
         {
-            var backoff = FirstBackoff;
             while (!stoppingToken.IsCancellationRequested)
             {
-                TimeSpan wait;
-                try
-                {
-                    // Refreshes when due, otherwise only reads the store: another instance's change is adopted here too.
-                    var outcome = await manager.RefreshAsync(forceVersion: null).WaitAsync(stoppingToken).ConfigureAwait(false);
-                    if (outcome.State is KeapConnectionState.RefreshFailing or KeapConnectionState.StoreUnavailable && outcome.Kind == RefreshKind.Failed)
-                    {
-                        TokenLog.BackgroundRefreshBackoff(logger, backoff);
-                        wait = backoff;
-                        backoff = Min(backoff * 2, MaxBackoff);
-                    }
-                    else
-                    {
-                        backoff = FirstBackoff;
-                        wait = Plan();
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    TokenLog.BackgroundRefreshError(logger, ex, backoff);
-                    wait = backoff;
-                    backoff = Min(backoff * 2, MaxBackoff);
-                }
-
-                await WaitAsync(changed, wait, stoppingToken).ConfigureAwait(false);
+                // Refreshes when due, otherwise only reads the store: another instance's change is adopted here too.
+                await rounds.ExecuteAsync(async ct => await manager.RefreshAsync(forceVersion: null).WaitAsync(ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+                await WaitAsync(changed, Plan(), stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
