@@ -20,7 +20,10 @@ public interface IKeapAuthorization
     /// </summary>
     /// <param name="callback">The callback's query parameters (<c>code</c>, <c>state</c>, or <c>error</c> and <c>error_description</c>).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>What happened; never throws for a bad, replayed or expired state or a denial.</returns>
+    /// <returns>
+    /// What happened; never throws for a bad, replayed or expired state or a denial. A rejection is this result only:
+    /// the connection's status and health stay as they were.
+    /// </returns>
     Task<KeapAuthorizationResult> CompleteAuthorizationAsync(KeapAuthorizationCallback callback, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -42,6 +45,6 @@ public interface IKeapAuthorization
 
     /// <summary>Reports how the connection stands.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The status.</returns>
+    /// <returns>The status; a store that cannot be read is <see cref="KeapConnectionState.StoreUnavailable"/>, not an exception.</returns>
     Task<KeapConnectionStatus> GetStatusAsync(CancellationToken cancellationToken = default);
 }

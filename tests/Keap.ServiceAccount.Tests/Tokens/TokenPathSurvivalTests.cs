@@ -183,6 +183,23 @@ public sealed class TokenPathSurvivalTests : IDisposable
     }
 
     [Fact]
+    public async Task Is_degraded_not_unhealthy_while_the_store_is_down_and_the_token_in_memory_is_still_valid()
+    {
+        var clock = new FakeTimeProvider(TokenTestHost.Start);
+        var store = new ScriptedTokenStore(new InMemoryTokenStore(clock));
+        using var host = TokenTestHost.Create(_endpoint, clock, store);
+        await host.SeedAsync(TimeSpan.FromHours(24));
+        Assert.Equal("SECRET-at-1", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
+        store.Before = op => throw new TokenStoreException("The SQL token store could not read the token: the database failed.");
+
+        var health = (await host.CheckHealthAsync()).Entries["keap"];
+
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.Contains("store is unavailable", health.Description, StringComparison.Ordinal);
+        Assert.Equal("SECRET-at-1", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Leaves_status_and_health_alone_when_an_authorization_callback_is_forged_replayed_or_denied()
     {
         using var host = TokenTestHost.Create(_endpoint);
