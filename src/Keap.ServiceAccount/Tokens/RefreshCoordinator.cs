@@ -81,9 +81,6 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     /// <summary>The refusal this process could not record in the store, for the version it concerns.</summary>
     public string? LocalRefusalFor(long version) => _localRefusal is { } r && r.Version == version ? r.Reason : null;
 
-    /// <summary>Whether a token Keap issued waits in memory for the store.</summary>
-    public bool HasPendingSave => _pending is not null;
-
     /// <summary>
     /// Runs or joins the refresh. With <paramref name="forceVersion"/>, the refresh is forced while the stored version
     /// is still that one, and a joined refresh that was not forced counts only if it moved past that version.
