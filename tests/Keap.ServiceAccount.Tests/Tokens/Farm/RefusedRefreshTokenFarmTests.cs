@@ -68,5 +68,5 @@ public sealed class RefusedRefreshTokenFarmTests : IDisposable
     }
 
     private Task<TestWorkerProcess> StartWorkerAsync(string path) =>
-        TestWorkerProcess.StartAsync("--store", "file", "--path", path, "--token-endpoint", _endpoint.TokenUri.AbsoluteUri, "--lease-seconds", "6");
+        TestWorkerProcess.StartAsync("--store", "file", "--path", path, "--token-endpoint", _endpoint.TokenUri.AbsoluteUri, "--lease-seconds", "8");
 }
