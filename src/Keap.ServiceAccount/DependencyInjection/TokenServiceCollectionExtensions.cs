@@ -19,6 +19,7 @@ internal static class TokenServiceCollectionExtensions
         services.TryAddSingleton(sp => new GuardedTokenStore(sp.GetRequiredService<Keap.ServiceAccount.ITokenStore>()));
         services.TryAddSingleton<TokenCache>();
         services.TryAddSingleton<ConnectionStatusTracker>();
+        services.TryAddSingleton<PendingTokenSave>();
         services.TryAddSingleton<RefreshCoordinator>();
         services.TryAddSingleton<KeapTokenManager>();
         services.TryAddSingleton<IAccessTokenProvider>(sp => sp.GetRequiredService<KeapTokenManager>());

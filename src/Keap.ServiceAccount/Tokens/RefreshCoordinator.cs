@@ -18,7 +18,6 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private const int MaxEndpointAttempts = 4;
     private static readonly TimeSpan MaxEndpointRetryDelay = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxSaveRetryDelay = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan MaxPendingSaveDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FailurePause = TimeSpan.FromSeconds(30);
 
     private readonly GuardedTokenStore _store;
@@ -42,11 +41,10 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private readonly CancellationToken _saveBudgetToken;
     private bool _disposed;
 
+    private readonly PendingTokenSave _pendingSave;
     private Task<RefreshOutcome>? _running;
-    private Task? _pendingSave;
     private long? _runningForce;
     private volatile LocalRefusal? _localRefusal;
-    private volatile PendingSave? _pending;
     private long _pausedUntil;
 
     public RefreshCoordinator(
@@ -54,6 +52,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         TokenEndpointClient endpoint,
         TokenCache cache,
         ConnectionStatusTracker status,
+        PendingTokenSave pendingSave,
         IOptionsMonitor<KeapServiceAccountOptions> options,
         TimeProvider timeProvider,
         IMeterFactory meterFactory,
@@ -63,6 +62,8 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         _endpoint = endpoint;
         _cache = cache;
         _status = status;
+        _pendingSave = pendingSave;
+        _pendingSave.Settled += OnPendingSettled;
         _options = options;
         _time = timeProvider;
         _logger = logger;
@@ -106,7 +107,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     public void Reset()
     {
         _localRefusal = null;
-        _pending = null;
+        _pendingSave.Clear();
         Volatile.Write(ref _pausedUntil, 0);
     }
 
@@ -125,7 +126,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
             }
 
             // A token kept in memory gets its last chance to be stored, within the same budget.
-            running = Task.WhenAll(_running ?? Task.CompletedTask, _pendingSave ?? Task.CompletedTask);
+            running = Task.WhenAll(_running ?? Task.CompletedTask, _pendingSave.Saving);
             _stopping.Cancel();
         }
 
@@ -326,19 +327,19 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         if (current is null)
         {
             _cache.Clear();
-            _pending = null;
+            _pendingSave.Clear();
             return RefreshOutcome.Failed(KeapConnectionState.NotConnected, "No Keap token is stored: an administrator has to connect the application to Keap.");
         }
 
-        if (_pending is { } pending)
+        if (_pendingSave.SpentRefreshToken is { } spent)
         {
             // The store still holds the token this process already rotated: serve the new one until it is stored.
-            if (string.Equals(current.Token.RefreshToken, pending.SpentRefreshToken, StringComparison.Ordinal))
+            if (string.Equals(current.Token.RefreshToken, spent, StringComparison.Ordinal))
             {
                 return new RefreshOutcome(RefreshKind.Adopted, _cache.Current?.Stored, KeapConnectionState.Connected, null);
             }
 
-            _pending = null;
+            _pendingSave.Clear();
         }
 
         if (current.Refusal is not null || LocalRefusalFor(current.Version) is not null || !NeedsRefresh(current, forceVersion))
@@ -482,21 +483,11 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>
-    /// Keap issued <paramref name="fresh"/> but the store did not take it: serve it from memory and keep trying the
-    /// compare-and-swap against <paramref name="expectedVersion"/> (the fence) until it lands or a newer token appears.
-    /// </summary>
+    /// <summary>Keap issued <paramref name="fresh"/> but the store did not take it: serve it from memory, save it later.</summary>
     private RefreshOutcome KeepInMemory(KeapToken fresh, StoredToken current, long expectedVersion, Exception cause)
     {
         TokenLog.SavePending(_logger, cause);
-        var pending = new PendingSave(fresh, current.Token.RefreshToken, expectedVersion);
-        _pending = pending;
-        var served = _cache.Set(new StoredToken(fresh, current.Version), pending: true).Stored;
-        lock (_gate)
-        {
-            _pendingSave = Task.Run(() => SavePendingAsync(pending), CancellationToken.None);
-        }
-
+        var served = _pendingSave.Keep(fresh, current, expectedVersion, _saveBudgetToken);
         return new RefreshOutcome(
             RefreshKind.KeptInMemory,
             served,
@@ -504,61 +495,15 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
             $"The new token from Keap is kept in memory until the token store accepts it ({cause.Message}).");
     }
 
-    private async Task SavePendingAsync(PendingSave pending)
+    /// <summary>The token kept in memory was stored, or a newer one (or none) found instead: that is the token of record.</summary>
+    private void OnPendingSettled(StoredToken? now, bool saved)
     {
-        var pipeline = new ResiliencePipelineBuilder<bool> { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions<bool>
-            {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is TokenStoreException || args.Outcome.Result is false),
-                MaxRetryAttempts = int.MaxValue,
-                Delay = TimeSpan.FromSeconds(1),
-                MaxDelay = MaxPendingSaveDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-            })
-            .Build();
-        try
+        if (saved)
         {
-            // Bounded only by the save budget, armed when stopping starts: until then it tries for as long as it takes.
-            await pipeline.ExecuteAsync(async ct => await TrySavePendingAsync(pending, ct).ConfigureAwait(false), _saveBudgetToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_saveBudgetToken.IsCancellationRequested)
-        {
-            // Stopped with the store still down: the token is lost with the process, as the README's crash table says.
-        }
-    }
-
-    /// <returns><see langword="true"/> when done (stored, or superseded); <see langword="false"/> to try again.</returns>
-    private async Task<bool> TrySavePendingAsync(PendingSave pending, CancellationToken cancellationToken)
-    {
-        if (_pending != pending)
-        {
-            return true;
-        }
-
-        var saved = await _store.TrySaveAsync(pending.Token, pending.ExpectedVersion, cancellationToken).ConfigureAwait(false);
-        if (saved is not null)
-        {
-            _pending = null;
             _localRefusal = null;
-            _cache.Set(saved);
-            _status.Refreshed();
-            TokenLog.PendingSaved(_logger, saved.Version);
-            TokenChanged?.Invoke();
-            return true;
+            _cache.Set(now!);
         }
-
-        var now = await _store.GetAsync(cancellationToken).ConfigureAwait(false);
-        if (now is not null && string.Equals(now.Token.RefreshToken, pending.SpentRefreshToken, StringComparison.Ordinal))
-        {
-            // Still the token this process rotated, rewritten (a peer recorded its refusal): fence on the new version.
-            pending.ExpectedVersion = now.Version;
-            return false;
-        }
-
-        // A newer token (a reconnect) or a disconnect: that is the token of record now.
-        _pending = null;
-        if (now is null)
+        else if (now is null)
         {
             _cache.Clear();
         }
@@ -568,7 +513,6 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         }
 
         TokenChanged?.Invoke();
-        return true;
     }
 
     private async Task<RefreshOutcome> RefusedAsync(StoredToken current, string reason)
@@ -631,37 +575,4 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private sealed record LeaseAttempt(TokenLease? Lease, StoredToken? Adopted);
 
     private sealed record LocalRefusal(long Version, string Reason);
-
-    /// <summary>A token Keap issued that the store has not accepted yet, and the fence its save expects.</summary>
-    private sealed class PendingSave(KeapToken token, string spentRefreshToken, long expectedVersion)
-    {
-        public KeapToken Token { get; } = token;
-
-        public string SpentRefreshToken { get; } = spentRefreshToken;
-
-        public long ExpectedVersion { get; set; } = expectedVersion;
-    }
-}
-
-/// <summary>What a refresh did.</summary>
-internal enum RefreshKind
-{
-    /// <summary>This process called Keap and stored a new token.</summary>
-    Refreshed,
-
-    /// <summary>This process called Keap; the new token is served from memory until the store accepts it.</summary>
-    KeptInMemory,
-
-    /// <summary>No call was needed: the stored token (possibly rotated by another process) is current.</summary>
-    Adopted,
-
-    /// <summary>No usable new token; <see cref="RefreshOutcome.Error"/> says why.</summary>
-    Failed,
-}
-
-/// <summary>The result of one shared refresh, seen by every caller that joined it.</summary>
-internal sealed record RefreshOutcome(RefreshKind Kind, StoredToken? Token, KeapConnectionState State, string? Error)
-{
-    public static RefreshOutcome Failed(KeapConnectionState state, string error) =>
-        new(RefreshKind.Failed, null, state, error);
 }

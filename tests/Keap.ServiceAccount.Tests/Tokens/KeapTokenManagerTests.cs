@@ -1,3 +1,4 @@
+using Keap.ServiceAccount.Tokens;
 using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -193,7 +194,8 @@ public sealed class KeapTokenManagerTests : IDisposable
 
         // The store comes back: the compare-and-swap against the version it replaced (the fence) lands.
         store.Failing = false;
-        await host.AdvanceUntilAsync(() => store.Inner.GetAsync().AsTask().Result!.Version != seeded.Version, TimeSpan.FromSeconds(5));
+        var cache = host.Provider.GetRequiredService<TokenCache>();
+        await host.AdvanceUntilAsync(() => cache.Current is { Pending: false }, TimeSpan.FromSeconds(5));
         var stored = await store.GetAsync();
         Assert.Equal("SECRET-at-2", stored!.Token.AccessToken);
         Assert.Equal(KeapConnectionState.Connected, (await host.Authorization.GetStatusAsync()).State);
