@@ -3,8 +3,6 @@ using System.Diagnostics.Metrics;
 using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.Retry;
 
 namespace Keap.ServiceAccount.Tokens;
 
@@ -15,9 +13,6 @@ namespace Keap.ServiceAccount.Tokens;
 /// </summary>
 internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 {
-    private const int MaxEndpointAttempts = 4;
-    private static readonly TimeSpan MaxEndpointRetryDelay = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan MaxSaveRetryDelay = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FailurePause = TimeSpan.FromSeconds(30);
 
     private readonly GuardedTokenStore _store;
@@ -357,27 +352,15 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     {
         var giveUpAt = _time.GetUtcNow() + (2 * o.RefreshLeaseDuration);
         var waited = false;
-        var pipeline = new ResiliencePipelineBuilder<LeaseAttempt> { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions<LeaseAttempt>
+        var pipeline = RefreshPipelines.LeaseWait<LeaseAttempt>(_time, giveUpAt, a => a is { Lease: null, Adopted: null }, () =>
+        {
+            if (!waited)
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Lease: null, Adopted: null } && _time.GetUtcNow() < giveUpAt),
-                MaxRetryAttempts = int.MaxValue,
-                Delay = TimeSpan.FromMilliseconds(200),
-                MaxDelay = TimeSpan.FromSeconds(5),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = false,
-                OnRetry = _ =>
-                {
-                    if (!waited)
-                    {
-                        TokenLog.LeaseWait(_logger);
-                    }
+                TokenLog.LeaseWait(_logger);
+            }
 
-                    waited = true;
-                    return default;
-                },
-            })
-            .Build();
+            waited = true;
+        });
         var attempt = await pipeline.ExecuteAsync(
             async ct =>
             {
@@ -402,25 +385,11 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private async Task<(TokenEndpointResult Result, string? EarlierFailure)> CallEndpointAsync(string refreshToken, TokenLease lease, KeapServiceAccountOptions o)
     {
         string? earlierFailure = null;
-        var pipeline = new ResiliencePipelineBuilder<TokenEndpointResult> { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions<TokenEndpointResult>
-            {
-                // Retrying the same refresh token is right only when the reply may have been lost; stop while the lease still covers a full attempt.
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Result is { IsTransient: true } && _time.GetUtcNow() + MaxEndpointRetryDelay + o.TokenRequestTimeout < lease.ExpiresAt),
-                MaxRetryAttempts = MaxEndpointAttempts - 1,
-                Delay = TimeSpan.FromSeconds(1),
-                MaxDelay = MaxEndpointRetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = false,
-                OnRetry = args =>
-                {
-                    earlierFailure = args.Outcome.Result!.Description;
-                    TokenLog.RefreshRetry(_logger, args.Outcome.Result.Error.ToString(), args.RetryDelay);
-                    return default;
-                },
-            })
-            .Build();
+        var pipeline = RefreshPipelines.Endpoint(_time, lease.ExpiresAt, o.TokenRequestTimeout, (failed, delay) =>
+        {
+            earlierFailure = failed.Description;
+            TokenLog.RefreshRetry(_logger, failed.Error.ToString(), delay);
+        });
         try
         {
             // Each call has its own TokenRequestTimeout and ignores stopping; stopping only ends the pauses between retries.
@@ -437,22 +406,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 
     private async Task<RefreshOutcome> SaveAsync(KeapToken fresh, StoredToken current, TokenLease lease)
     {
-        var pipeline = new ResiliencePipelineBuilder<StoredToken?> { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions<StoredToken?>
-            {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is TokenStoreException && _time.GetUtcNow() + MaxSaveRetryDelay < lease.ExpiresAt),
-                MaxRetryAttempts = int.MaxValue,
-                Delay = TimeSpan.FromMilliseconds(250),
-                MaxDelay = MaxSaveRetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = false,
-                OnRetry = args =>
-                {
-                    TokenLog.SaveRetry(_logger, args.Outcome.Exception!);
-                    return default;
-                },
-            })
-            .Build();
+        var pipeline = RefreshPipelines.Save(_time, lease.ExpiresAt, ex => TokenLog.SaveRetry(_logger, ex));
         try
         {
             var saved = await pipeline.ExecuteAsync(
