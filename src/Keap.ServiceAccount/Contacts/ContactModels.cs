@@ -34,6 +34,8 @@ internal sealed class EmailAddressDto
     public string? Email { get; set; }
 
     public string? Field { get; set; }
+
+    public string? OptInReason { get; set; }
 }
 
 /// <summary>The body of a contact create, upsert or update.</summary>
@@ -49,7 +51,7 @@ internal sealed class ContactWriteDto
     {
         GivenName = input.GivenName,
         FamilyName = input.FamilyName,
-        EmailAddresses = input.Email is null ? null : [new EmailAddressDto { Email = input.Email, Field = EmailAddressDto.PrimaryField }],
+        EmailAddresses = input.Email is null ? null : [new EmailAddressDto { Email = input.Email, Field = EmailAddressDto.PrimaryField, OptInReason = input.EmailOptInReason }],
     };
 
     /// <summary>The <c>update_mask</c> naming the fields this body sets, so a PATCH leaves the others alone.</summary>

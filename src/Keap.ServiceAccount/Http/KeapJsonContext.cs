@@ -22,6 +22,7 @@ namespace Keap.ServiceAccount.Http;
 [JsonSerializable(typeof(TagListDto))]
 [JsonSerializable(typeof(ContactTagListDto))]
 [JsonSerializable(typeof(ContactIdsDto))]
+[JsonSerializable(typeof(ApplyTagsDto))]
 [JsonSerializable(typeof(ErrorDto))]
 internal sealed partial class KeapJsonContext : JsonSerializerContext;
 

@@ -12,7 +12,7 @@ internal interface IKeapTagsApi
     Task<TagDto> CreateAsync([Body] TagWriteDto tag, CancellationToken cancellationToken);
 
     [Post("/rest/v2/tags/{tagId}/contacts:applyTags")]
-    Task ApplyAsync(string tagId, [Body] ContactIdsDto body, CancellationToken cancellationToken);
+    Task<ApplyTagsDto> ApplyAsync(string tagId, [Body] ContactIdsDto body, CancellationToken cancellationToken);
 
     [Post("/rest/v2/tags/{tagId}/contacts:removeTags")]
     Task RemoveAsync(string tagId, [Body] ContactIdsDto body, CancellationToken cancellationToken);

@@ -56,3 +56,9 @@ internal sealed class ContactIdsDto
 {
     public required IReadOnlyList<string> ContactIds { get; set; }
 }
+
+/// <summary>The applyTags reply: Keap's outcome word per contact id.</summary>
+internal sealed class ApplyTagsDto
+{
+    public Dictionary<string, string>? Results { get; set; }
+}

@@ -39,6 +39,19 @@ public sealed class KeapContactsClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Upsert_sends_the_opt_in_reason_on_the_primary_address()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody(ContactJson));
+
+        await _api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "ada@example.com", EmailOptInReason = "Ticked the newsletter box on sign-up" });
+
+        using var body = JsonDocument.Parse(Assert.Single(_api.Requests).RequestMessage.Body!);
+        var email = Assert.Single(body.RootElement.GetProperty("email_addresses").EnumerateArray());
+        Assert.Equal("Ticked the newsletter box on sign-up", email.GetProperty("opt_in_reason").GetString());
+    }
+
+    [Fact]
     public async Task Upsert_without_an_email_is_refused_before_any_call()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpsertByEmailAsync(new KeapContactInput { GivenName = "Ada" }));
