@@ -113,6 +113,14 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     IAsyncEnumerable<KeapContact> IKeapContactsClient.ListAllAsync(CancellationToken cancellationToken) => throw Unused();
 
+    public IAsyncEnumerable<KeapContactPage> ListChangedSinceAsync(DateTimeOffset since, string? pageToken = null, CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<KeapContactModel> GetModelAsync(CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<KeapEmailAddressStatus?> GetEmailStatusAsync(string email, CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<KeapEmailAddressStatus> SetEmailOptInAsync(string email, bool optedIn, string reason, CancellationToken cancellationToken = default) => throw Unused();
+
     IAsyncEnumerable<KeapTag> IKeapTagsClient.ListAllAsync(CancellationToken cancellationToken) => throw Unused();
 
     public Task<KeapTag?> FindByNameAsync(string name, CancellationToken cancellationToken = default) => throw Unused();

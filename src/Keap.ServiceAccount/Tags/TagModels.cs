@@ -1,12 +1,8 @@
-using System.Text.Json.Serialization;
-using Keap.ServiceAccount.Http;
-
 namespace Keap.ServiceAccount.Tags;
 
 /// <summary>A tag as Keap returns it.</summary>
 internal sealed class TagDto
 {
-    [JsonConverter(typeof(StringOrNumberConverter))]
     public string? Id { get; set; }
 
     public string? Name { get; set; }
