@@ -30,6 +30,7 @@ internal static class ApiEndpoints
             api.MapGet("/tags", ListTags);
             api.MapPost("/tags", CreateTagAsync);
             api.MapGet("/tags/{id}", GetTag);
+            api.MapDelete("/tags/{id}", DeleteTag);
             api.MapPost("/tags/{id}/contacts:applyTags", ApplyTagsAsync);
             api.MapPost("/tags/{id}/contacts:removeTags", RemoveTagsAsync);
             api.MapGet("/emailAddresses/{email}/status", EmailStatus);
@@ -325,6 +326,24 @@ internal static class ApiEndpoints
     }
 
     private static IResult GetTag(KeapSandboxState state, string id) => Get(state, id, FindTag, TagNotFound);
+
+    private static IResult DeleteTag(KeapSandboxState state, string id)
+    {
+        lock (state.Gate)
+        {
+            if (!long.TryParse(id, out var key) || !state.TagRecords.Remove(key))
+            {
+                return TagNotFound(id);
+            }
+
+            foreach (var applied in state.TagsByContact.Values)
+            {
+                applied.Remove(key);
+            }
+
+            return Results.NoContent();
+        }
+    }
 
     private static IResult Get(
         KeapSandboxState state, string id, Func<KeapSandboxState, string, JsonObject?> find, Func<string, IResult> notFound)

@@ -190,7 +190,7 @@ public sealed class KeapContactsClientTests : IDisposable
         Assert.Equal(["email_addresses"], read.Query!["fields"]);
         var patch = Assert.Single(_api.Requests, r => r.RequestMessage.Method == "PATCH").RequestMessage;
         Assert.Equal(
-            """{"email_addresses":[{"email":"two@example.com","field":"EMAIL2"},{"email":"three@example.com","field":"EMAIL3"},{"email":"new@example.com","field":"EMAIL1"}]}""",
+            """{"email_addresses":[{"email":"new@example.com","field":"EMAIL1"},{"email":"two@example.com","field":"EMAIL2"},{"email":"three@example.com","field":"EMAIL3"}]}""",
             patch.Body);
         Assert.Equal(["email_addresses"], patch.Query!["update_mask"]);
     }
@@ -230,7 +230,7 @@ public sealed class KeapContactsClientTests : IDisposable
         Assert.Equal("email==ada@example.com", lookup.Query!["filter"].Single());
         var post = Assert.Single(_api.Requests, r => r.RequestMessage.Method == "POST").RequestMessage;
         Assert.Equal(
-            """{"email_addresses":[{"email":"ada@work.example.com","field":"EMAIL2"},{"email":"ada@example.com","field":"EMAIL1","opt_in_reason":"Signed up"}]}""",
+            """{"email_addresses":[{"email":"ada@example.com","field":"EMAIL1","opt_in_reason":"Signed up"},{"email":"ada@work.example.com","field":"EMAIL2"}]}""",
             post.Body);
     }
 
