@@ -6,7 +6,7 @@ using Keap.ServiceAccount.Http;
 namespace Keap.ServiceAccount.Contacts;
 
 /// <summary>The contacts client over Keap's v2 contacts and email address endpoints, with the contact model cached.</summary>
-internal sealed class KeapContactsClient(IKeapContactsApi api, TimeProvider time) : IKeapContactsClient
+internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProvider time) : IKeapContactsClient
 {
     /// <summary>How long the contact model is trusted; a label or id it lacks refreshes it at once.</summary>
     internal static readonly TimeSpan ModelLifetime = TimeSpan.FromMinutes(15);
@@ -17,7 +17,7 @@ internal sealed class KeapContactsClient(IKeapContactsApi api, TimeProvider time
     {
         ArgumentNullException.ThrowIfNull(contact);
         var body = ContactWriteDto.From(contact, await ResolveCustomFieldsAsync(contact.CustomFields, cancellationToken).ConfigureAwait(false), null);
-        return await api.CreateAsync(body, cancellationToken).ConfigureAwait(false);
+        return await api.Create().CreateAsync(body, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<KeapContactUpsertResult> UpsertByEmailAsync(KeapContactInput contact, CancellationToken cancellationToken = default)
@@ -34,8 +34,8 @@ internal sealed class KeapContactsClient(IKeapContactsApi api, TimeProvider time
         var merge = ContactWriteDto.StoredArraysToMerge(contact);
         var stored = merge.Count == 0
             ? null
-            : (await api.ListAsync(KeapFilter.Is("email", email), null, 1, null, merge, cancellationToken).ConfigureAwait(false)).Contacts?.FirstOrDefault();
-        using var response = await api.UpsertAsync(ContactWriteDto.From(contact, customFields, stored), "Email", cancellationToken).ConfigureAwait(false);
+            : (await api.Create().ListAsync(KeapFilter.Is("email", email), null, 1, null, merge, cancellationToken).ConfigureAwait(false)).Contacts?.FirstOrDefault();
+        using var response = await api.Create().UpsertAsync(ContactWriteDto.From(contact, customFields, stored), "Email", repeatable: true, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw await KeapApiErrors.CreateAsync(response, cancellationToken).ConfigureAwait(false);
@@ -65,7 +65,7 @@ internal sealed class KeapContactsClient(IKeapContactsApi api, TimeProvider time
         ArgumentException.ThrowIfNullOrWhiteSpace(contactId);
         try
         {
-            return await api.GetAsync(contactId, null, cancellationToken).ConfigureAwait(false);
+            return await api.Create().GetAsync(contactId, null, cancellationToken).ConfigureAwait(false);
         }
         catch (KeapApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -76,7 +76,7 @@ internal sealed class KeapContactsClient(IKeapContactsApi api, TimeProvider time
     public async Task<KeapContact?> FindByEmailAsync(string email, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
-        var page = await api.ListAsync(KeapFilter.Is("email", email), null, 1, null, null, cancellationToken).ConfigureAwait(false);
+        var page = await api.Create().ListAsync(KeapFilter.Is("email", email), null, 1, null, null, cancellationToken).ConfigureAwait(false);
         return page.Contacts?.FirstOrDefault();
     }
 
@@ -86,7 +86,7 @@ internal sealed class KeapContactsClient(IKeapContactsApi api, TimeProvider time
         ArgumentNullException.ThrowIfNull(changes);
         var customFields = await ResolveCustomFieldsAsync(changes.CustomFields, cancellationToken).ConfigureAwait(false);
         var merge = ContactWriteDto.StoredArraysToMerge(changes);
-        var stored = merge.Count == 0 ? null : await api.GetAsync(contactId, merge, cancellationToken).ConfigureAwait(false);
+        var stored = merge.Count == 0 ? null : await api.Create().GetAsync(contactId, merge, cancellationToken).ConfigureAwait(false);
         var body = ContactWriteDto.From(changes, customFields, stored);
         var mask = body.UpdateMask();
         if (mask.Count == 0)
@@ -94,18 +94,18 @@ internal sealed class KeapContactsClient(IKeapContactsApi api, TimeProvider time
             throw new ArgumentException("The changes set no field.", nameof(changes));
         }
 
-        return await api.UpdateAsync(contactId, body, mask, cancellationToken).ConfigureAwait(false);
+        return await api.Create().UpdateAsync(contactId, body, mask, repeatable: body.UtmParameters is null, cancellationToken).ConfigureAwait(false);
     }
 
     public Task DeleteAsync(string contactId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(contactId);
-        return api.DeleteAsync(contactId, cancellationToken);
+        return api.Create().DeleteAsync(contactId, cancellationToken);
     }
 
     public IAsyncEnumerable<KeapContact> ListAllAsync(CancellationToken cancellationToken = default) =>
         KeapPages.EnumerateAsync(
-            (pageToken, ct) => api.ListAsync(null, null, KeapFilter.MaxPageSize, pageToken, null, ct),
+            (pageToken, ct) => api.Create().ListAsync(null, null, KeapFilter.MaxPageSize, pageToken, null, ct),
             page => page.Contacts,
             page => page.NextPageToken,
             cancellationToken);
@@ -116,7 +116,7 @@ internal sealed class KeapContactsClient(IKeapContactsApi api, TimeProvider time
         // Keap's filter wants a full ISO 8601 time with milliseconds; oldest change first, so a page token resumes in order.
         var filter = KeapFilter.Is("start_update_time", KeapTimeConverter.ToText(since));
         var pages = KeapPages.PagesAsync(
-            (token, ct) => api.ListAsync(filter, "update_time asc", KeapFilter.MaxPageSize, token, null, ct),
+            (token, ct) => api.Create().ListAsync(filter, "update_time asc", KeapFilter.MaxPageSize, token, null, ct),
             page => page.Contacts,
             page => page.NextPageToken,
             pageToken,
@@ -140,7 +140,7 @@ internal sealed class KeapContactsClient(IKeapContactsApi api, TimeProvider time
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
         try
         {
-            return await api.GetEmailStatusAsync(email, cancellationToken).ConfigureAwait(false);
+            return await api.Create().GetEmailStatusAsync(email, cancellationToken).ConfigureAwait(false);
         }
         catch (KeapApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -152,12 +152,12 @@ internal sealed class KeapContactsClient(IKeapContactsApi api, TimeProvider time
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        return api.UpdateEmailStatusAsync(email, new EmailStatusWriteDto { OptedIn = optedIn, Reason = reason }, cancellationToken);
+        return api.Create().UpdateEmailStatusAsync(email, new EmailStatusWriteDto { OptedIn = optedIn, Reason = reason }, repeatable: true, cancellationToken);
     }
 
     private async Task<KeapContactModel> FetchModelAsync(CancellationToken cancellationToken)
     {
-        var model = await api.GetModelAsync(cancellationToken).ConfigureAwait(false);
+        var model = await api.Create().GetModelAsync(cancellationToken).ConfigureAwait(false);
         _model = new CachedModel(model, time.GetUtcNow());
         return model;
     }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Keap.ServiceAccount.Tags;
 
 /// <summary>The tags client over Keap's v2 tags endpoints, with a per-process cache of tag ids by name.</summary>
-internal sealed class KeapTagsClient(IKeapTagsApi api, IOptions<KeapServiceAccountOptions> options) : IKeapTagsClient
+internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapServiceAccountOptions> options) : IKeapTagsClient
 {
     // One lookup-or-create per name (single flight); a failed or abandoned one is removed so the next call tries again.
     private readonly ConcurrentDictionary<string, SingleFlight<string>> _ids = new(StringComparer.Ordinal);
@@ -39,7 +39,7 @@ internal sealed class KeapTagsClient(IKeapTagsApi api, IOptions<KeapServiceAccou
     public async Task<KeapTag> CreateAsync(string name, string? description = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var created = await api.CreateAsync(new TagWriteDto { Name = name, Description = description }, cancellationToken).ConfigureAwait(false);
+        var created = await api.Create().CreateAsync(new TagWriteDto { Name = name, Description = description }, cancellationToken).ConfigureAwait(false);
         return created.ToTag();
     }
 
@@ -63,7 +63,7 @@ internal sealed class KeapTagsClient(IKeapTagsApi api, IOptions<KeapServiceAccou
     }
 
     public Task<KeapTagResults> ApplyAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) =>
-        InBatchesAsync(tagId, contactIds, async (id, body, ct) => (await api.ApplyAsync(id, body, ct).ConfigureAwait(false)).Results ?? [], cancellationToken);
+        InBatchesAsync(tagId, contactIds, async (id, body, ct) => (await api.Create().ApplyAsync(id, body, repeatable: true, ct).ConfigureAwait(false)).Results ?? [], cancellationToken);
 
     public Task<KeapTagResults> RemoveAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) =>
         InBatchesAsync(
@@ -72,7 +72,7 @@ internal sealed class KeapTagsClient(IKeapTagsApi api, IOptions<KeapServiceAccou
             async (id, body, ct) =>
             {
                 // Keap's removeTags answers 204 with no per-contact detail.
-                await api.RemoveAsync(id, body, ct).ConfigureAwait(false);
+                await api.Create().RemoveAsync(id, body, repeatable: true, ct).ConfigureAwait(false);
                 return null;
             },
             cancellationToken);
@@ -81,7 +81,7 @@ internal sealed class KeapTagsClient(IKeapTagsApi api, IOptions<KeapServiceAccou
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(contactId);
         var applied = KeapPages.EnumerateAsync(
-            (pageToken, ct) => api.ListForContactAsync(contactId, KeapFilter.MaxPageSize, pageToken, ct),
+            (pageToken, ct) => api.Create().ListForContactAsync(contactId, KeapFilter.MaxPageSize, pageToken, ct),
             page => page.Tags,
             page => page.NextPageToken,
             cancellationToken);
@@ -167,7 +167,7 @@ internal sealed class KeapTagsClient(IKeapTagsApi api, IOptions<KeapServiceAccou
     }
 
     private IAsyncEnumerable<TagDto> ListAsync(string? filter, CancellationToken cancellationToken) => KeapPages.EnumerateAsync(
-        (pageToken, ct) => api.ListAsync(filter, KeapFilter.MaxPageSize, pageToken, ct),
+        (pageToken, ct) => api.Create().ListAsync(filter, KeapFilter.MaxPageSize, pageToken, ct),
         page => page.Tags,
         page => page.NextPageToken,
         cancellationToken);
