@@ -78,7 +78,7 @@ internal sealed partial class KeapSetup
     private void UseEmbeddedSandbox(IServiceCollection services, Uri callback)
     {
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
-        services.AddKeapSandbox(options => options.Clients.Add(new KeapSandboxClient
+        services.AddKeapSandbox(options => options.Apps.Add(new KeapSandboxApp
         {
             ClientId = SandboxClientId,
             ClientSecret = secret,
