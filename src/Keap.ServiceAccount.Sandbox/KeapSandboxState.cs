@@ -21,16 +21,14 @@ public sealed record KeapSandboxContact(
 public sealed record KeapSandboxTag(string Id, string Name, string? Description);
 
 /// <summary>
-/// The sandbox's in-memory data and counters. Thread-safe; every read returns a snapshot.
+/// The sandbox's data (contacts, tags, applied tags) and counters. Thread-safe; every read returns a snapshot.
+/// With <see cref="KeapSandboxOptions.StateFile"/> set the data survives restarts; the counters start from zero.
 /// </summary>
 public sealed class KeapSandboxState
 {
     private readonly Lock _gate = new();
-    private readonly SortedDictionary<long, JsonObject> _contacts = [];
-    private readonly SortedDictionary<long, JsonObject> _tags = [];
-    private readonly Dictionary<long, Dictionary<long, DateTimeOffset>> _tagsByContact = [];
     private readonly ConcurrentDictionary<string, long> _routeCounts = new(StringComparer.OrdinalIgnoreCase);
-    private long _nextId = 1;
+    private SandboxData _data = new();
     private long _tokenRequests;
     private long _codeExchanges;
     private long _refreshes;
@@ -39,11 +37,19 @@ public sealed class KeapSandboxState
 
     internal Lock Gate => _gate;
 
-    internal SortedDictionary<long, JsonObject> ContactRecords => _contacts;
+    internal SortedDictionary<long, JsonObject> ContactRecords => _data.Contacts;
 
-    internal SortedDictionary<long, JsonObject> TagRecords => _tags;
+    internal SortedDictionary<long, JsonObject> TagRecords => _data.Tags;
 
-    internal Dictionary<long, Dictionary<long, DateTimeOffset>> TagsByContact => _tagsByContact;
+    internal Dictionary<long, Dictionary<long, DateTimeOffset>> TagsByContact => _data.TagsByContact;
+
+    /// <summary>All the data (not the counters), as one object a state file can serialize.</summary>
+    /// <remarks>Read and replace under <see cref="Gate"/>.</remarks>
+    internal SandboxData Data
+    {
+        get => _data;
+        set => _data = value;
+    }
 
     /// <summary>Raised by <see cref="Reset"/> so token and quota bookkeeping start over too.</summary>
     internal event Action? Resetting;
@@ -70,7 +76,7 @@ public sealed class KeapSandboxState
         {
             lock (_gate)
             {
-                return [.. _contacts.Values.Select(ToContact)];
+                return [.. _data.Contacts.Values.Select(ToContact)];
             }
         }
     }
@@ -82,7 +88,7 @@ public sealed class KeapSandboxState
         {
             lock (_gate)
             {
-                return [.. _tags.Values.Select(t => new KeapSandboxTag(
+                return [.. _data.Tags.Values.Select(t => new KeapSandboxTag(
                     (string)t["id"]!, (string)t["name"]!, (string?)t["description"]))];
             }
         }
@@ -103,21 +109,18 @@ public sealed class KeapSandboxState
         ArgumentNullException.ThrowIfNull(contactId);
         lock (_gate)
         {
-            return long.TryParse(contactId, out var id) && _tagsByContact.TryGetValue(id, out var tags)
+            return long.TryParse(contactId, out var id) && _data.TagsByContact.TryGetValue(id, out var tags)
                 ? [.. tags.Keys.Order().Select(Id)]
                 : [];
         }
     }
 
-    /// <summary>Forgets all contacts, tags, tokens, counters and quota usage.</summary>
+    /// <summary>Forgets all contacts, tags, tokens, counters and quota usage (and saves the empty state to the state file, if any).</summary>
     public void Reset()
     {
         lock (_gate)
         {
-            _contacts.Clear();
-            _tags.Clear();
-            _tagsByContact.Clear();
-            _nextId = 1;
+            _data = new SandboxData();
         }
 
         _routeCounts.Clear();
@@ -132,7 +135,7 @@ public sealed class KeapSandboxState
     internal static string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <remarks>Call under <see cref="Gate"/>.</remarks>
-    internal long NextId() => _nextId++;
+    internal long NextId() => _data.NextId++;
 
     internal void CountTokenRequest() => Interlocked.Increment(ref _tokenRequests);
 
@@ -155,4 +158,20 @@ public sealed class KeapSandboxState
         [.. (c["email_addresses"] as JsonArray ?? []).Select(e => (string?)e?["email"]).OfType<string>()],
         DateTimeOffset.Parse((string)c["create_time"]!, System.Globalization.CultureInfo.InvariantCulture),
         DateTimeOffset.Parse((string)c["update_time"]!, System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>
+/// What the sandbox knows, apart from its counters: the records as the API stores them and the next id. A state
+/// file serializes this object whole, so a field added here is kept across restarts without further work.
+/// </summary>
+internal sealed class SandboxData
+{
+    public SortedDictionary<long, JsonObject> Contacts { get; init; } = [];
+
+    public SortedDictionary<long, JsonObject> Tags { get; init; } = [];
+
+    /// <summary>Contact id → tag id → when the tag was applied.</summary>
+    public Dictionary<long, Dictionary<long, DateTimeOffset>> TagsByContact { get; init; } = [];
+
+    public long NextId { get; set; } = 1;
 }
