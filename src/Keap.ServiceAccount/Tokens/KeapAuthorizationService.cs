@@ -122,7 +122,12 @@ internal sealed class KeapAuthorizationService(
     private async Task<KeapAuthorizationResult> RejectAsync(KeapAuthorizationOutcome outcome, string reason, CancellationToken cancellationToken)
     {
         TokenLog.AuthorizationRejected(logger, outcome, reason);
-        manager.RecordError(reason);
+        // A forged, replayed or expired callback or a denied consent says nothing about the stored connection (anyone
+        // can open the callback URL): it is reported to that browser only. A code Keap would not exchange is recorded.
+        if (outcome == KeapAuthorizationOutcome.Failed)
+        {
+            manager.RecordError(reason);
+        }
         var status = await manager.GetStatusAsync(cancellationToken).ConfigureAwait(false);
         return new KeapAuthorizationResult(outcome, reason, status);
     }
