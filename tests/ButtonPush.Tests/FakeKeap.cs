@@ -101,7 +101,11 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     public Task<KeapContact> CreateAsync(KeapContactInput contact, CancellationToken cancellationToken = default) => throw Unused();
 
-    public Task<KeapContact?> GetAsync(string contactId, CancellationToken cancellationToken = default) => throw Unused();
+    public Task<KeapContact?> GetAsync(string contactId, CancellationToken cancellationToken = default)
+    {
+        Gate();
+        return Task.FromResult(contactsByEmail.Values.FirstOrDefault(c => c.Id == contactId));
+    }
 
     public Task<KeapContact?> FindByEmailAsync(string email, CancellationToken cancellationToken = default) => throw Unused();
 

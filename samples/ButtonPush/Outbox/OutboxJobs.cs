@@ -28,15 +28,20 @@ internal sealed class OutboxJobs(
             };
         }
 
-        // The contact ID and the done mark land together: a crash in between would only repeat an idempotent call.
+        // What Keap confirmed and the done mark land together: a crash in between would only repeat an idempotent call.
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        if (item.Kind == OutboxKinds.UpsertContact && contactId is not null)
+        if (contactId is not null)
         {
-            await UserStore.SetKeapContactIdAsync(transaction, item.UserId, contactId, cancellationToken);
+            await UserStore.SetKeapContactIdAsync(transaction, item.UserId, contactId, now, cancellationToken);
+            if (item.Kind == OutboxKinds.TagButtonPushed)
+            {
+                await UserStore.MarkTaggedAsync(transaction, item.UserId, now, cancellationToken);
+            }
         }
 
-        await OutboxStore.MarkDoneAsync(transaction, item.Id, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        await OutboxStore.MarkDoneAsync(transaction, item.Id, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -48,28 +53,26 @@ internal sealed class OutboxJobs(
 
     private async Task<string> TagAsync(AppUser user, CancellationToken cancellationToken)
     {
-        var contactId = user.KeapContactId ?? throw new ContactNotYetKnownException();
+        var contactId = await VerifiedContactIdAsync(user, cancellationToken);
         var tagId = await tags.GetOrCreateIdAsync(ButtonPushedTag, cancellationToken);
         await tags.ApplyAsync(tagId, [contactId], cancellationToken);
         return contactId;
     }
-}
 
-/// <summary>The tag waits for the contact upsert; retried with the usual backoff.</summary>
-internal sealed class ContactNotYetKnownException : Exception
-{
-    public ContactNotYetKnownException()
-        : base("The user's Keap contact has not been created yet.")
+    /// <summary>
+    /// The user's contact id, checked against Keap first: if Keap's data was reset or the contact deleted, the stored
+    /// id may now be nobody's or someone else's, and tagging it would tag the wrong person. Then the contact is
+    /// upserted again by email.
+    /// </summary>
+    private async Task<string> VerifiedContactIdAsync(AppUser user, CancellationToken cancellationToken)
     {
-    }
+        if (user.KeapContactId is { } stored
+            && await contacts.GetAsync(stored, cancellationToken) is { } contact
+            && string.Equals(contact.Email, user.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            return stored;
+        }
 
-    public ContactNotYetKnownException(string message)
-        : base(message)
-    {
-    }
-
-    public ContactNotYetKnownException(string message, Exception innerException)
-        : base(message, innerException)
-    {
+        return await UpsertContactAsync(user, cancellationToken);
     }
 }
