@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Keap.ServiceAccount.Contacts;
+using Keap.ServiceAccount.DependencyInjection;
 using Keap.ServiceAccount.Http;
 using Keap.ServiceAccount.Tokens;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using Keap.ServiceAccount.Http;
 using Refit;
 
 namespace Keap.ServiceAccount.Contacts;
@@ -8,9 +9,16 @@ internal interface IKeapContactsApi
     [Post("/rest/v2/contacts")]
     Task<ContactDto> CreateAsync([Body] ContactWriteDto contact, CancellationToken cancellationToken);
 
-    /// <summary>Upsert: 200 when an existing contact was updated, 201 when one was created; the caller reads the status.</summary>
+    /// <summary>
+    /// Upsert: 200 when an existing contact was updated, 201 when one was created; the caller reads the status.
+    /// Repeating it finds the contact it created, so callers mark it <paramref name="repeatable"/>.
+    /// </summary>
     [Post("/rest/v2/contacts")]
-    Task<HttpResponseMessage> UpsertAsync([Body] ContactWriteDto contact, [AliasAs("duplicate_option")] string duplicateOption, CancellationToken cancellationToken);
+    Task<HttpResponseMessage> UpsertAsync(
+        [Body] ContactWriteDto contact,
+        [AliasAs("duplicate_option")] string duplicateOption,
+        [Property(KeapRequestMarks.RepeatableKey)] bool repeatable,
+        CancellationToken cancellationToken);
 
     [Get("/rest/v2/contacts/{contactId}")]
     Task<ContactDto> GetAsync(string contactId, CancellationToken cancellationToken);

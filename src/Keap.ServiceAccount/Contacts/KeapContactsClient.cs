@@ -6,12 +6,12 @@ using Keap.ServiceAccount.Http;
 namespace Keap.ServiceAccount.Contacts;
 
 /// <summary>The contacts client over Keap's v2 contacts endpoints.</summary>
-internal sealed class KeapContactsClient(IKeapContactsApi api) : IKeapContactsClient
+internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api) : IKeapContactsClient
 {
     public async Task<KeapContact> CreateAsync(KeapContactInput contact, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contact);
-        var created = await api.CreateAsync(ContactWriteDto.From(contact), cancellationToken).ConfigureAwait(false);
+        var created = await api.Create().CreateAsync(ContactWriteDto.From(contact), cancellationToken).ConfigureAwait(false);
         return created.ToContact();
     }
 
@@ -23,7 +23,7 @@ internal sealed class KeapContactsClient(IKeapContactsApi api) : IKeapContactsCl
             throw new ArgumentException("An upsert by email needs the contact's email.", nameof(contact));
         }
 
-        using var response = await api.UpsertAsync(ContactWriteDto.From(contact), "Email", cancellationToken).ConfigureAwait(false);
+        using var response = await api.Create().UpsertAsync(ContactWriteDto.From(contact), "Email", repeatable: true, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw await KeapApiErrors.CreateAsync(response, cancellationToken).ConfigureAwait(false);
@@ -53,7 +53,7 @@ internal sealed class KeapContactsClient(IKeapContactsApi api) : IKeapContactsCl
         ArgumentException.ThrowIfNullOrWhiteSpace(contactId);
         try
         {
-            var contact = await api.GetAsync(contactId, cancellationToken).ConfigureAwait(false);
+            var contact = await api.Create().GetAsync(contactId, cancellationToken).ConfigureAwait(false);
             return contact.ToContact();
         }
         catch (KeapApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
@@ -65,7 +65,7 @@ internal sealed class KeapContactsClient(IKeapContactsApi api) : IKeapContactsCl
     public async Task<KeapContact?> FindByEmailAsync(string email, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
-        var page = await api.ListAsync(KeapFilter.Is("email", email), 1, null, cancellationToken).ConfigureAwait(false);
+        var page = await api.Create().ListAsync(KeapFilter.Is("email", email), 1, null, cancellationToken).ConfigureAwait(false);
         return page.Contacts?.FirstOrDefault()?.ToContact();
     }
 
@@ -74,20 +74,20 @@ internal sealed class KeapContactsClient(IKeapContactsApi api) : IKeapContactsCl
         ArgumentException.ThrowIfNullOrWhiteSpace(contactId);
         ArgumentNullException.ThrowIfNull(changes);
         var body = ContactWriteDto.From(changes);
-        var updated = await api.UpdateAsync(contactId, body, body.UpdateMask(), cancellationToken).ConfigureAwait(false);
+        var updated = await api.Create().UpdateAsync(contactId, body, body.UpdateMask(), cancellationToken).ConfigureAwait(false);
         return updated.ToContact();
     }
 
     public Task DeleteAsync(string contactId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(contactId);
-        return api.DeleteAsync(contactId, cancellationToken);
+        return api.Create().DeleteAsync(contactId, cancellationToken);
     }
 
     public async IAsyncEnumerable<KeapContact> ListAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var contacts = KeapPages.EnumerateAsync(
-            (pageToken, ct) => api.ListAsync(null, KeapFilter.MaxPageSize, pageToken, ct),
+            (pageToken, ct) => api.Create().ListAsync(null, KeapFilter.MaxPageSize, pageToken, ct),
             page => page.Contacts,
             page => page.NextPageToken,
             cancellationToken);

@@ -1,4 +1,4 @@
-using Keap.ServiceAccount.Http;
+using Keap.ServiceAccount.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keap.ServiceAccount;

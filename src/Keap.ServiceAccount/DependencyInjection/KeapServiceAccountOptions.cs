@@ -1,9 +1,16 @@
+using Keap.ServiceAccount.DependencyInjection;
+
 namespace Keap.ServiceAccount;
 
 /// <summary>
 /// Settings of the Keap connection, usually bound from the <c>Keap</c> configuration section.
-/// Validated when the host starts: a missing or invalid setting stops start-up with the setting's name.
+/// Validated when the host starts: every missing or invalid setting is listed, by name, in one error that stops start-up.
 /// </summary>
+/// <remarks>
+/// The settings are read once: a configuration reload while the application runs changes nothing until it restarts.
+/// The token path's credentials, endpoints and refresh windows must not change under an in-flight refresh, and an
+/// invalid edit must never surface as a failure in the middle of a call.
+/// </remarks>
 public sealed class KeapServiceAccountOptions
 {
     /// <summary>The configuration section these options are usually bound from.</summary>
@@ -17,6 +24,8 @@ public sealed class KeapServiceAccountOptions
 
     /// <summary>Keap's REST API root; v2 paths (<c>rest/v2/...</c>) are resolved against it.</summary>
     public static readonly Uri DefaultApiBaseAddress = new("https://api.infusionsoft.com/crm/");
+
+    private Uri _apiBaseAddress = DefaultApiBaseAddress;
 
     /// <summary>The OAuth client id (the "key" of the Keap developer app). Required unless <see cref="ServiceAccountKey"/> is set.</summary>
     public string? ClientId { get; set; }
@@ -34,57 +43,84 @@ public sealed class KeapServiceAccountOptions
     public string? ServiceAccountKey { get; set; }
 
     /// <summary>Where administrators are sent to grant access. Defaults to Keap's; point it at the sandbox in development.</summary>
+    [HttpUri]
     public Uri AuthorizeEndpoint { get; set; } = DefaultAuthorizeEndpoint;
 
     /// <summary>Where codes are exchanged and tokens refreshed. Defaults to Keap's.</summary>
+    [HttpUri]
     public Uri TokenEndpoint { get; set; } = DefaultTokenEndpoint;
 
-    /// <summary>The REST API root that <c>rest/v2/...</c> paths are resolved against. Defaults to Keap's.</summary>
-    public Uri ApiBaseAddress { get; set; } = DefaultApiBaseAddress;
+    /// <summary>
+    /// The REST API root that <c>rest/v2/...</c> paths are resolved against: an absolute http(s) URI. Defaults to Keap's.
+    /// A missing trailing <c>/</c> is added (<c>https://host/crm</c> means <c>https://host/crm/</c>).
+    /// </summary>
+    [HttpUri]
+    public Uri ApiBaseAddress
+    {
+        get => _apiBaseAddress;
+
+        // Without the slash, relative API paths would replace the last segment ("crm") instead of extending it.
+        set => _apiBaseAddress = value is { IsAbsoluteUri: true } && !value.AbsolutePath.EndsWith('/')
+            ? new UriBuilder(value) { Path = value.AbsolutePath + "/" }.Uri
+            : value;
+    }
 
     /// <summary>
     /// How long before the access token expires a background refresh starts while the current token keeps
     /// being served. Keap advises refreshing well ahead; default 3 hours.
     /// </summary>
+    // Keap's access tokens last 24 hours; a soft window that long would refresh on every call.
+    [Positive(ShorterThan = "1.00:00:00")]
     public TimeSpan SoftRefreshWindow { get; set; } = TimeSpan.FromHours(3);
 
     /// <summary>How long before the access token expires callers wait for a refresh instead of using it. Default 60 seconds.</summary>
+    [Positive]
     public TimeSpan HardRefreshWindow { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long Keap honours a refresh token after issuing it. Default 45 days.</summary>
+    [Positive]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(45);
 
     /// <summary>
     /// An idle application refreshes once its refresh token reaches this age, so it never reaches the end of
     /// <see cref="RefreshTokenLifetime"/>. Default 30 days.
     /// </summary>
+    [Positive]
     public TimeSpan RefreshTokenKeepAliveAge { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>How long one process may hold the refresh lease. Must exceed <see cref="TokenRequestTimeout"/>. Default 60 seconds.</summary>
+    [Positive]
     public TimeSpan RefreshLeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The timeout of one call to the token endpoint. Default 20 seconds.</summary>
+    [Positive]
     public TimeSpan TokenRequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How long an authorize link's one-time <c>state</c> stays valid. Default 15 minutes.</summary>
+    [Positive]
     public TimeSpan AuthorizationStateLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>How many contact ids one apply/remove-tag call carries. Default 100.</summary>
+    [Between(1, 1000)]
     public int TagBatchSize { get; set; } = 100;
 
     /// <summary>Whether API calls slow down as Keap's quota or throttle headers approach zero, instead of waiting for a 429. Default on.</summary>
     public bool QuotaPacing { get; set; } = true;
 
     /// <summary>The timeout of one API attempt. Default 30 seconds.</summary>
+    [Positive]
     public TimeSpan ApiAttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The timeout of one API call including its retries. Default 2 minutes.</summary>
+    [Positive]
     public TimeSpan ApiTotalTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How many times a failed, retryable API call is retried. Default 4.</summary>
+    [Between(0, 10)]
     public int ApiMaxRetryAttempts { get; set; } = 4;
 
     /// <summary>The first retry's delay before jitter; later retries back off exponentially. Default 1 second.</summary>
+    [Positive]
     public TimeSpan ApiRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Whether the application uses a Service Account Key rather than OAuth.</summary>

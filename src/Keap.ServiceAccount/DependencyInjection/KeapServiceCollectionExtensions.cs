@@ -1,8 +1,9 @@
 using Keap.ServiceAccount;
-using Keap.ServiceAccount.Http;
+using Keap.ServiceAccount.DependencyInjection;
 using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -12,6 +13,8 @@ public static class KeapServiceCollectionExtensions
     /// <summary>
     /// Adds the Keap token management, authorization flow and typed API clients, configured from
     /// <paramref name="configuration"/> (usually the <c>Keap</c> section). Options are validated when the host starts.
+    /// The section is read once: a configuration reload while the application runs is not applied (restart to change
+    /// a setting), so a running token path never sees its credentials or windows change, nor an invalid edit.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The configuration section bound to <see cref="KeapServiceAccountOptions"/>.</param>
@@ -20,7 +23,8 @@ public static class KeapServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<KeapServiceAccountOptions>().Bind(configuration);
+        // Configure rather than Bind: Bind also registers a change token, which would reload the settings mid-run.
+        services.AddOptions<KeapServiceAccountOptions>().Configure(options => configuration.Bind(options));
         return services.AddKeapServiceAccountCore();
     }
 
@@ -42,6 +46,12 @@ public static class KeapServiceCollectionExtensions
     private static KeapServiceAccountBuilder AddKeapServiceAccountCore(this IServiceCollection services)
     {
         services.AddOptions<KeapServiceAccountOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeapServiceAccountOptions>, KeapServiceAccountOptionsValidator>());
+
+        // One instance for every reader, the one validated at start: IOptions would otherwise build its own copy on
+        // first use, from whatever the configuration says by then, and fail in the middle of a call if that is invalid.
+        services.TryAddSingleton<IOptions<KeapServiceAccountOptions>>(sp =>
+            Options.Options.Create(sp.GetRequiredService<IOptionsMonitor<KeapServiceAccountOptions>>().CurrentValue));
         // Shared by the token path and the API pipeline: the clock and the meter factory behind their metrics.
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -15,9 +15,9 @@ namespace Keap.ServiceAccount.Http;
 /// <remarks>
 /// What is retried: 408, 429, 5xx, transport errors and attempt timeouts, for requests that are safe to repeat.
 /// A 429 is always safe (Keap refused it before doing anything). Anything else on a POST or PATCH is retried only
-/// for operations whose repetition changes nothing: the upsert by email (<c>duplicate_option</c>) and
-/// applyTags / removeTags. A plain contact or tag creation may have been applied before the failure, so it is
-/// surfaced instead (the tag get-or-create recovers by looking the tag up again).
+/// when the typed client marked the request repeatable (<see cref="KeapRequestMarks.Repeatable"/>): the upsert by
+/// email and applyTags / removeTags. An unmarked POST or PATCH, such as a plain contact or tag creation, may have been
+/// applied before the failure, so it is surfaced instead (the tag get-or-create recovers by looking the tag up again).
 /// </remarks>
 internal static class KeapResilience
 {
@@ -56,7 +56,11 @@ internal static class KeapResilience
             .AddTimeout(new TimeoutStrategyOptions { Timeout = options.ApiAttemptTimeout, Name = "attempt" });
     }
 
-    /// <summary>Whether repeating <paramref name="request"/> cannot apply it twice.</summary>
+    /// <summary>
+    /// Whether repeating <paramref name="request"/> cannot apply it twice: the typed client's
+    /// <see cref="KeapRequestMarks.Repeatable"/> mark when present, otherwise the method's meaning (a POST or PATCH
+    /// may create or change something each time it arrives).
+    /// </summary>
     internal static bool IsSafeToRepeat(HttpRequestMessage? request)
     {
         if (request is null)
@@ -64,16 +68,12 @@ internal static class KeapResilience
             return false;
         }
 
-        if (request.Method != HttpMethod.Post && request.Method != HttpMethod.Patch)
+        if (request.Options.TryGetValue(KeapRequestMarks.Repeatable, out var repeatable))
         {
-            return true;
+            return repeatable;
         }
 
-        var uri = request.RequestUri;
-        var path = uri?.AbsolutePath ?? string.Empty;
-        return path.EndsWith(":applyTags", StringComparison.Ordinal)
-            || path.EndsWith(":removeTags", StringComparison.Ordinal)
-            || (uri?.Query.Contains("duplicate_option=", StringComparison.Ordinal) ?? false);
+        return request.Method != HttpMethod.Post && request.Method != HttpMethod.Patch;
     }
 
     private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request, KeapServiceAccountOptions options, TimeProvider time, ILogger logger)

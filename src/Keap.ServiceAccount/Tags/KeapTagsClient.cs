@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Keap.ServiceAccount.Tags;
 
 /// <summary>The tags client over Keap's v2 tags endpoints, with a per-process cache of tag ids by name.</summary>
-internal sealed class KeapTagsClient(IKeapTagsApi api, IOptions<KeapServiceAccountOptions> options) : IKeapTagsClient
+internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapServiceAccountOptions> options) : IKeapTagsClient
 {
     // One lookup-or-create per name (single flight); a failed one is removed so the next call tries again.
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _ids = new(StringComparer.Ordinal);
@@ -39,7 +39,7 @@ internal sealed class KeapTagsClient(IKeapTagsApi api, IOptions<KeapServiceAccou
     public async Task<KeapTag> CreateAsync(string name, string? description = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var created = await api.CreateAsync(new TagWriteDto { Name = name, Description = description }, cancellationToken).ConfigureAwait(false);
+        var created = await api.Create().CreateAsync(new TagWriteDto { Name = name, Description = description }, cancellationToken).ConfigureAwait(false);
         return created.ToTag();
     }
 
@@ -53,16 +53,16 @@ internal sealed class KeapTagsClient(IKeapTagsApi api, IOptions<KeapServiceAccou
     }
 
     public Task ApplyAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) =>
-        InBatchesAsync(tagId, contactIds, api.ApplyAsync, cancellationToken);
+        InBatchesAsync(tagId, contactIds, (id, body, ct) => api.Create().ApplyAsync(id, body, repeatable: true, ct), cancellationToken);
 
     public Task RemoveAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) =>
-        InBatchesAsync(tagId, contactIds, api.RemoveAsync, cancellationToken);
+        InBatchesAsync(tagId, contactIds, (id, body, ct) => api.Create().RemoveAsync(id, body, repeatable: true, ct), cancellationToken);
 
     public async IAsyncEnumerable<KeapTag> ListForContactAsync(string contactId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(contactId);
         var applied = KeapPages.EnumerateAsync(
-            (pageToken, ct) => api.ListForContactAsync(contactId, KeapFilter.MaxPageSize, pageToken, ct),
+            (pageToken, ct) => api.Create().ListForContactAsync(contactId, KeapFilter.MaxPageSize, pageToken, ct),
             page => page.Tags,
             page => page.NextPageToken,
             cancellationToken);
@@ -114,7 +114,7 @@ internal sealed class KeapTagsClient(IKeapTagsApi api, IOptions<KeapServiceAccou
     }
 
     private IAsyncEnumerable<TagDto> ListAsync(string? filter, CancellationToken cancellationToken) => KeapPages.EnumerateAsync(
-        (pageToken, ct) => api.ListAsync(filter, KeapFilter.MaxPageSize, pageToken, ct),
+        (pageToken, ct) => api.Create().ListAsync(filter, KeapFilter.MaxPageSize, pageToken, ct),
         page => page.Tags,
         page => page.NextPageToken,
         cancellationToken);

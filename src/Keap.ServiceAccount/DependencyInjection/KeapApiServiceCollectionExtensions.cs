@@ -1,12 +1,13 @@
 using Keap.ServiceAccount.Contacts;
 using Keap.ServiceAccount.Diagnostics;
+using Keap.ServiceAccount.Http;
 using Keap.ServiceAccount.Tags;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Refit;
 
-namespace Keap.ServiceAccount.Http;
+namespace Keap.ServiceAccount.DependencyInjection;
 
 /// <summary>Registers the typed API clients and their HTTP pipeline.</summary>
 internal static class KeapApiServiceCollectionExtensions
@@ -30,7 +31,6 @@ internal static class KeapApiServiceCollectionExtensions
             return services;
         }
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeapServiceAccountOptions>, ApiOptionsValidator>());
         services.TryAddSingleton<KeapQuotaMonitor>();
         services.TryAddSingleton<IKeapQuotaMonitor>(sp => sp.GetRequiredService<KeapQuotaMonitor>());
         services.TryAddSingleton<KeapApiMetrics>();
@@ -51,12 +51,12 @@ internal static class KeapApiServiceCollectionExtensions
         client.AddHttpMessageHandler<KeapQuotaHandler>();
         client.AddHttpMessageHandler<KeapAuthorizationHandler>();
 
-        services.TryAddTransient(sp => RestService.For<IKeapContactsApi>(Create(sp), RefitSettings));
-        services.TryAddTransient(sp => RestService.For<IKeapTagsApi>(Create(sp), RefitSettings));
+        // Both Refit interfaces are typed clients of the one named client: one handler chain, one circuit breaker.
+        services.AddRefitGeneratedClient<IKeapContactsApi>(RefitSettings, HttpClientName);
+        services.AddRefitGeneratedClient<IKeapTagsApi>(RefitSettings, HttpClientName);
+        services.TryAddSingleton(typeof(KeapApi<>));
         services.TryAddSingleton<IKeapContactsClient, KeapContactsClient>();
         services.TryAddSingleton<IKeapTagsClient, KeapTagsClient>();
         return services;
     }
-
-    private static HttpClient Create(IServiceProvider services) => services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
 }

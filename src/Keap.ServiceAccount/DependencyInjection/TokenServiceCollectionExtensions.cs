@@ -1,16 +1,15 @@
 using Keap.ServiceAccount.Tokens;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace Keap.ServiceAccount.DependencyInjection;
 
-/// <summary>Registers the token path: manager, authorization flow, background renewal, token endpoint client, validation.</summary>
+/// <summary>Registers the token path: manager, authorization flow, background renewal, token endpoint client.</summary>
 internal static class TokenServiceCollectionExtensions
 {
     public static IServiceCollection AddKeapTokenManagement(this IServiceCollection services)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Keap.ServiceAccount.KeapServiceAccountOptions>, TokenOptionsValidator>());
         services.AddHttpClient(TokenEndpointClient.HttpClientName, client =>
         {
             // TokenRequestTimeout governs each call, on TimeProvider.
@@ -20,7 +19,7 @@ internal static class TokenServiceCollectionExtensions
         services.TryAddSingleton<KeapTokenManager>();
         services.TryAddSingleton<IAccessTokenProvider>(sp => sp.GetRequiredService<KeapTokenManager>());
         services.TryAddSingleton<AuthorizationStateProtector>();
-        services.TryAddSingleton<Keap.ServiceAccount.IKeapAuthorization, KeapAuthorizationService>();
+        services.TryAddSingleton<IKeapAuthorization, KeapAuthorizationService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeapTokenRefreshService>());
         return services;
     }

@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+
+namespace Keap.ServiceAccount.DependencyInjection;
+
+// These attributes write the whole message themselves ("Keap:Setting must ... (got ...)") and leave the result's
+// member names empty, so the message reads as the setting is named in configuration. The options source generator
+// replaces the framework's RangeAttribute with a copy that ignores ErrorMessage and names the CLR type instead.
+
+/// <summary>Failure messages that name the setting as it is written in configuration (<c>Keap:Setting</c>).</summary>
+internal static class OptionMessage
+{
+    public static string Name(string member) => KeapServiceAccountOptions.SectionName + ":" + member;
+
+    public static ValidationResult Invalid(ValidationContext context, string rule, object? value) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{Name(context.MemberName ?? context.DisplayName)} {rule} (got '{value}')."));
+}
+
+/// <summary>A <see cref="TimeSpan"/> setting that must be longer than zero and, optionally, shorter than a bound.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class PositiveAttribute : ValidationAttribute
+{
+    /// <summary>An exclusive upper bound in invariant <c>d.hh:mm:ss</c> form, or <see langword="null"/> for none.</summary>
+    public string? ShorterThan { get; set; }
+
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        var limit = ShorterThan is null ? (TimeSpan?)null : TimeSpan.Parse(ShorterThan, CultureInfo.InvariantCulture);
+        return value is TimeSpan span && span > TimeSpan.Zero && (limit is null || span < limit)
+            ? ValidationResult.Success
+            : OptionMessage.Invalid(validationContext, limit is null ? "must be positive" : $"must be positive and shorter than {limit}", value);
+    }
+}
+
+/// <summary>An <see cref="int"/> setting that must lie between two bounds, both included.</summary>
+/// <param name="minimum">The smallest allowed value.</param>
+/// <param name="maximum">The largest allowed value.</param>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class BetweenAttribute(int minimum, int maximum) : ValidationAttribute
+{
+    public int Minimum { get; } = minimum;
+
+    public int Maximum { get; } = maximum;
+
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
+        value is int number && number >= Minimum && number <= Maximum
+            ? ValidationResult.Success
+            : OptionMessage.Invalid(validationContext, $"must be between {Minimum} and {Maximum}", value);
+}
+
+/// <summary>A URI setting that must be an absolute <c>http</c> or <c>https</c> URI.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class HttpUriAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
+        value is Uri { IsAbsoluteUri: true } uri && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? ValidationResult.Success
+            : OptionMessage.Invalid(validationContext, "must be an absolute http(s) URI", value);
+}

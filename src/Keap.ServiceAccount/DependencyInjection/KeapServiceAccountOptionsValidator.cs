@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using static Keap.ServiceAccount.DependencyInjection.OptionMessage;
+
+namespace Keap.ServiceAccount.DependencyInjection;
+
+/// <summary>The single-value rules: the data annotations on <see cref="KeapServiceAccountOptions"/>, checked by generated code.</summary>
+[OptionsValidator]
+internal sealed partial class KeapServiceAccountOptionsAnnotations : IValidateOptions<KeapServiceAccountOptions>;
+
+/// <summary>
+/// The one validator registered for <see cref="KeapServiceAccountOptions"/>: the annotated single-value rules, then the
+/// rules that relate settings to each other, reported together as one message with one line per invalid setting.
+/// </summary>
+internal sealed class KeapServiceAccountOptionsValidator : IValidateOptions<KeapServiceAccountOptions>
+{
+    private readonly KeapServiceAccountOptionsAnnotations _annotations = new();
+
+    public ValidateOptionsResult Validate(string? name, KeapServiceAccountOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>(_annotations.Validate(name, options).Failures ?? []);
+        AddRelationFailures(options, failures);
+        return failures.Count == 0
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Invalid Keap settings ({failures.Count}):{Environment.NewLine}- " + string.Join(Environment.NewLine + "- ", failures));
+    }
+
+    private static void AddRelationFailures(KeapServiceAccountOptions options, List<string> failures)
+    {
+        // OAuth needs the app's credentials and callback; a Service Account Key replaces all three.
+        if (!options.UsesServiceAccountKey)
+        {
+            var unless = $", unless {Name(nameof(options.ServiceAccountKey))} is set.";
+            if (string.IsNullOrWhiteSpace(options.ClientId))
+            {
+                failures.Add($"{Name(nameof(options.ClientId))} is required (the key of your Keap developer app){unless}");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.ClientSecret))
+            {
+                failures.Add($"{Name(nameof(options.ClientSecret))} is required (the secret of your Keap developer app){unless}");
+            }
+
+            if (options.RedirectUri is not { IsAbsoluteUri: true } redirect || (redirect.Scheme != Uri.UriSchemeHttps && redirect.Scheme != Uri.UriSchemeHttp))
+            {
+                failures.Add($"{Name(nameof(options.RedirectUri))} is required: the absolute http(s) callback URI registered with your Keap app{unless}");
+            }
+        }
+
+        Shorter(failures, nameof(options.HardRefreshWindow), options.HardRefreshWindow, nameof(options.SoftRefreshWindow), options.SoftRefreshWindow);
+        Shorter(failures, nameof(options.TokenRequestTimeout), options.TokenRequestTimeout, nameof(options.RefreshLeaseDuration), options.RefreshLeaseDuration);
+        Shorter(failures, nameof(options.RefreshTokenKeepAliveAge), options.RefreshTokenKeepAliveAge, nameof(options.RefreshTokenLifetime), options.RefreshTokenLifetime);
+        if (options.ApiAttemptTimeout > options.ApiTotalTimeout)
+        {
+            failures.Add($"{Name(nameof(options.ApiAttemptTimeout))} ({options.ApiAttemptTimeout}) must not exceed {Name(nameof(options.ApiTotalTimeout))} ({options.ApiTotalTimeout}).");
+        }
+    }
+
+    private static void Shorter(List<string> failures, string shorter, TimeSpan shorterValue, string longer, TimeSpan longerValue)
+    {
+        if (shorterValue >= longerValue)
+        {
+            failures.Add($"{Name(shorter)} ({shorterValue}) must be shorter than {Name(longer)} ({longerValue}).");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using Keap.ServiceAccount.DependencyInjection;
+using Keap.ServiceAccount.Http;
+using Microsoft.Extensions.DependencyInjection;
+using WireMock.RequestBuilders;
+
+namespace Keap.ServiceAccount.Tests.Http;
+
+/// <summary>Whether a failed request is sent again follows the typed client's mark, not the look of its URL.</summary>
+public sealed class KeapRepeatableMarkTests
+{
+    private const string Unavailable = """{"code":"503","message":"Unavailable"}""";
+
+    /// <summary>URLs that look like an upsert or a tag operation; unmarked, they may have been applied and must not repeat.</summary>
+    [Theory]
+    [InlineData("POST", "rest/v2/tags/7/contacts:applyTags")]
+    [InlineData("POST", "rest/v2/tags/7/contacts:removeTags")]
+    [InlineData("POST", "rest/v2/contacts?duplicate_option=Email")]
+    [InlineData("PATCH", "rest/v2/contacts/1?duplicate_option=Email")]
+    public async Task An_unmarked_post_or_patch_is_never_repeated_after_a_503(string method, string path)
+    {
+        using var api = ApiHarness.Start();
+        api.Server.Given(Request.Create().UsingAnyMethod()).RespondWith(ApiHarness.Json(Unavailable, 503));
+
+        using var response = await SendAsync(api, new HttpMethod(method), path, mark: null);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Single(api.Requests);
+    }
+
+    [Theory]
+    [InlineData("POST", true, 2)]
+    [InlineData("PATCH", true, 2)]
+    [InlineData("GET", false, 1)]
+    [InlineData("GET", null, 2)]
+    [InlineData("DELETE", null, 2)]
+    public async Task The_mark_decides_and_an_unmarked_request_follows_its_method(string method, bool? mark, int attempts)
+    {
+        using var api = ApiHarness.Start(o => o.ApiMaxRetryAttempts = 1);
+        api.Server.Given(Request.Create().UsingAnyMethod()).RespondWith(ApiHarness.Json(Unavailable, 503));
+
+        using var response = await SendAsync(api, new HttpMethod(method), "rest/v2/anything", mark);
+
+        Assert.Equal(attempts, api.Requests.Count);
+    }
+
+    [Fact]
+    public async Task The_typed_clients_mark_upserts_and_tag_operations_and_leave_creations_unmarked()
+    {
+        var marks = new List<(string Path, bool? Repeatable)>();
+        using var api = ApiHarness.Start(builder: b => b.ConfigureHttpClient(h => h.AddHttpMessageHandler(() => new MarkRecorder(marks))));
+        api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/contacts").UsingPost()).RespondWith(ApiHarness.Json("""{"id":"1"}""", 201));
+        api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/tags").UsingPost()).RespondWith(ApiHarness.Json("""{"id":"7","name":"t"}""", 201));
+        api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/tags/7/contacts:*").UsingPost()).RespondWith(ApiHarness.Json("""{"results":{}}"""));
+
+        await api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "ada@example.com" });
+        await api.Contacts.CreateAsync(new KeapContactInput { Email = "ada@example.com" });
+        await api.Tags.ApplyAsync("7", ["1"]);
+        await api.Tags.RemoveAsync("7", ["1"]);
+        await api.Tags.CreateAsync("t");
+
+        Assert.Equal(
+            [
+                ("/crm/rest/v2/contacts", true),
+                ("/crm/rest/v2/contacts", null),
+                ("/crm/rest/v2/tags/7/contacts:applyTags", true),
+                ("/crm/rest/v2/tags/7/contacts:removeTags", true),
+                ("/crm/rest/v2/tags", null),
+            ],
+            marks);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(ApiHarness api, HttpMethod method, string path, bool? mark)
+    {
+        using var http = api.Services.GetRequiredService<IHttpClientFactory>().CreateClient(KeapApiServiceCollectionExtensions.HttpClientName);
+        using var request = new HttpRequestMessage(method, path);
+        if (method != HttpMethod.Get && method != HttpMethod.Delete)
+        {
+            request.Content = new StringContent("""{"contact_ids":["1"]}""", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        if (mark is { } repeatable)
+        {
+            request.Options.Set(KeapRequestMarks.Repeatable, repeatable);
+        }
+
+        return await http.SendAsync(request);
+    }
+
+    private sealed class MarkRecorder(List<(string Path, bool? Repeatable)> marks) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            marks.Add((request.RequestUri!.AbsolutePath, request.Options.TryGetValue(KeapRequestMarks.Repeatable, out var repeatable) ? repeatable : null));
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
