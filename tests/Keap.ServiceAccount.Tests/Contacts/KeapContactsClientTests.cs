@@ -20,6 +20,7 @@ public sealed class KeapContactsClientTests : IDisposable
     [InlineData(200, false)]
     public async Task Upsert_posts_with_duplicate_option_email_and_reports_created_from_the_status(int status, bool created)
     {
+        NoStoredContact();
         _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost().WithParam("duplicate_option", "Email"))
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(ContactJson));
 
@@ -28,7 +29,7 @@ public sealed class KeapContactsClientTests : IDisposable
         Assert.Equal(created, result.Created);
         Assert.Equal("123", result.Contact.Id);
         Assert.Equal("ada@example.com", result.Contact.Email);
-        var request = Assert.Single(_api.Requests).RequestMessage;
+        var request = Assert.Single(_api.Requests, r => r.RequestMessage.Method == "POST").RequestMessage;
         Assert.Equal("Bearer secret-access-token-1", request.Headers!["Authorization"].Single());
         using var body = JsonDocument.Parse(request.Body!);
         Assert.Equal("Ada", body.RootElement.GetProperty("given_name").GetString());
@@ -36,6 +37,20 @@ public sealed class KeapContactsClientTests : IDisposable
         var email = Assert.Single(body.RootElement.GetProperty("email_addresses").EnumerateArray());
         Assert.Equal("ada@example.com", email.GetProperty("email").GetString());
         Assert.Equal("EMAIL1", email.GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task Upsert_sends_the_opt_in_reason_on_the_primary_address()
+    {
+        NoStoredContact();
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody(ContactJson));
+
+        await _api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "ada@example.com", EmailOptInReason = "Ticked the newsletter box on sign-up" });
+
+        using var body = JsonDocument.Parse(Assert.Single(_api.Requests, r => r.RequestMessage.Method == "POST").RequestMessage.Body!);
+        var email = Assert.Single(body.RootElement.GetProperty("email_addresses").EnumerateArray());
+        Assert.Equal("Ticked the newsletter box on sign-up", email.GetProperty("opt_in_reason").GetString());
     }
 
     [Fact]
@@ -138,6 +153,9 @@ public sealed class KeapContactsClientTests : IDisposable
         Assert.Equal(3, _api.Requests.Count);
         Assert.All(_api.Requests, r => Assert.Equal("1000", r.RequestMessage.Query!["page_size"].Single()));
     }
+
+    private void NoStoredContact() =>
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingGet()).RespondWith(ApiHarness.Json("""{"contacts":[]}"""));
 
     private void Page(string? token, string body)
     {
