@@ -22,6 +22,9 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     public bool Down { get; set; }
 
+    /// <summary>applyTags answers NOT_FOUND for every contact (as Keap does for one deleted meanwhile).</summary>
+    public bool ApplyAnswersNotFound { get; set; }
+
     public bool Connected { get; set; } = true;
 
     public int Upserts => Volatile.Read(ref upserts);
@@ -70,6 +73,12 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
         var results = new List<KeapTagResult>();
         foreach (var id in contactIds.Distinct())
         {
+            if (ApplyAnswersNotFound)
+            {
+                results.Add(new KeapTagResult(id, KeapTagOutcome.NotFound, "NOT_FOUND", 0));
+                continue;
+            }
+
             var added = contacts.TryAdd(id, true);
             results.Add(new KeapTagResult(id, added ? KeapTagOutcome.Succeeded : KeapTagOutcome.Unchanged, added ? "SUCCESS" : "DUPLICATE", 0));
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ButtonPush.Data;
 using Keap.ServiceAccount;
 using Microsoft.Data.Sqlite;
@@ -47,16 +48,37 @@ internal sealed class OutboxJobs(
 
     private async Task<string> UpsertContactAsync(AppUser user, CancellationToken cancellationToken)
     {
-        var result = await contacts.UpsertByEmailAsync(new KeapContactInput { Email = user.Email, GivenName = user.Name }, cancellationToken);
+        var result = await contacts.UpsertByEmailAsync(
+            new KeapContactInput { Email = user.Email, GivenName = user.Name, EmailOptInReason = OptInReason(user) },
+            cancellationToken);
         return result.Contact.Id;
     }
+
+    /// <summary>
+    /// Keap's opt-in reason for a user who ticked "email me" at sign-up; without one Keap keeps the address
+    /// non-marketable (and an address that opted out stays out whatever the reason).
+    /// </summary>
+    internal static string? OptInReason(AppUser user) =>
+        user.MarketingConsentAt is { } consented
+            ? $"Ticked \"Email me ButtonPush news\" when signing up to ButtonPush on {consented.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}"
+            : null;
 
     private async Task<string> TagAsync(AppUser user, CancellationToken cancellationToken)
     {
         var contactId = await VerifiedContactIdAsync(user, cancellationToken);
         var tagId = await tags.GetOrCreateIdAsync(ButtonPushedTag, cancellationToken);
-        await tags.ApplyAsync(tagId, [contactId], cancellationToken);
-        return contactId;
+        var result = (await tags.ApplyAsync(tagId, [contactId], cancellationToken)).Results.Single();
+        if (result.Outcome == KeapTagOutcome.NotFound)
+        {
+            // Deleted between the check and the tag: make the contact again and tag that one.
+            contactId = await UpsertContactAsync(user, cancellationToken);
+            result = (await tags.ApplyAsync(tagId, [contactId], cancellationToken)).Results.Single();
+        }
+
+        // Only a contact that now has the tag counts as delivered; anything else is retried like a failed call.
+        return result.Outcome is KeapTagOutcome.Succeeded or KeapTagOutcome.Unchanged
+            ? contactId
+            : throw new TagNotAppliedException($"Keap did not tag contact {contactId}: it answered {result.KeapOutcome ?? "nothing"} for it.");
     }
 
     /// <summary>
@@ -74,5 +96,24 @@ internal sealed class OutboxJobs(
         }
 
         return await UpsertContactAsync(user, cancellationToken);
+    }
+}
+
+/// <summary>Keap answered the tag call but did not tag the contact (its per-contact result said so); retried with the usual backoff.</summary>
+internal sealed class TagNotAppliedException : Exception
+{
+    public TagNotAppliedException()
+        : base("Keap did not tag the contact.")
+    {
+    }
+
+    public TagNotAppliedException(string message)
+        : base(message)
+    {
+    }
+
+    public TagNotAppliedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }

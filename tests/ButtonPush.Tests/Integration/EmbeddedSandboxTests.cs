@@ -316,4 +316,26 @@ public sealed class EmbeddedSandboxTests
         Assert.Equal("Connected", AppClient.Text(await callback.Content.ReadAsStringAsync(), "state"));
         Assert.True(app.Sandbox.AuthorizationCodeExchanges >= 1);
     }
+
+    [Fact]
+    public async Task With_consent_at_sign_up_the_contact_reaches_Keap_with_the_emails_opt_in_reason_and_without_it_with_none()
+    {
+        await using var app = new ButtonPushApp();
+        using var admin = AppClient.Create(app);
+        await admin.ConnectAsAdminAsync();
+        using var pat = AppClient.Create(app);
+        await pat.SignUpAsync(Email, "Pat Presser", marketingConsent: true);
+        using var sam = AppClient.Create(app);
+        await sam.SignUpAsync("sam@buttonpush.test", "Sam");
+        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
+
+        // Read back through the package, as Keap holds them.
+        var contacts = app.Services.GetRequiredService<IKeapContactsClient>();
+        var patContact = (await contacts.GetAsync((await app.UserAsync(Email))!.KeapContactId!))!;
+        var samContact = (await contacts.GetAsync((await app.UserAsync("sam@buttonpush.test"))!.KeapContactId!))!;
+
+        var reason = Assert.Single(patContact.EmailAddresses).OptInReason;
+        Assert.StartsWith("Ticked \"Email me ButtonPush news\" when signing up to ButtonPush on ", reason, StringComparison.Ordinal);
+        Assert.Null(Assert.Single(samContact.EmailAddresses).OptInReason);
+    }
 }

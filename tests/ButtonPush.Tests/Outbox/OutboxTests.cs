@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ButtonPush.Tests.Outbox;
@@ -170,5 +171,28 @@ public sealed class OutboxTests
 
         await Eventually.TrueAsync("the parked row is delivered", async () => (await app.UserAsync(Email))?.KeapContactId is not null);
         Assert.Equal(2, keap.Upserts); // the user's and the admin's sign-ups, once each
+    }
+
+    [Fact]
+    public async Task A_tag_Keap_answers_NOT_FOUND_for_is_not_taken_as_delivered_and_goes_once_Keap_tags_the_contact()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var keap = new FakeKeap { ApplyAnswersNotFound = true };
+        await using var app = new ButtonPushApp(time, fakeKeap: keap);
+        using var user = AppClient.Create(app);
+        await user.SignUpAsync(Email);
+        await user.PressAsync();
+
+        await Eventually.TrueAsync("the tag row has failed", async () => (await app.OpenOutboxAsync()) is [{ Kind: "tag-buttonpushed", Attempts: >= 1 }]);
+        var row = Assert.Single(await app.OpenOutboxAsync());
+        Assert.Contains("NOT_FOUND", row.LastError, StringComparison.Ordinal);
+        Assert.Equal(2, keap.Applies); // the first answer made the contact again, the second try still found nobody
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), r => r.Message.Contains("(tag-buttonpushed) delivered", StringComparison.Ordinal));
+        Assert.Null((await app.Services.GetRequiredService<ButtonPush.Data.UserStore>().ListAsync(10, CancellationToken.None)).Single().KeapTaggedAt);
+
+        keap.ApplyAnswersNotFound = false;
+        await Eventually.TrueAsync("the tag row is delivered", async () => (await app.OpenOutboxAsync()).Count == 0, () => time.Advance(TimeSpan.FromMinutes(1)));
+        Assert.True(keap.HasTag((await app.UserAsync(Email))!.KeapContactId!, "buttonpushed"));
+        Assert.NotNull((await app.Services.GetRequiredService<ButtonPush.Data.UserStore>().ListAsync(10, CancellationToken.None)).Single().KeapTaggedAt);
     }
 }
