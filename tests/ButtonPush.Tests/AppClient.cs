@@ -53,6 +53,16 @@ public sealed partial class AppClient(HttpClient http) : IDisposable
         return html;
     }
 
+    public async Task LogInAsync(string email, string password = "correct horse battery")
+    {
+        using var response = await PostFormAsync("/login", "/login", new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        });
+        Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
+    }
+
     public async Task<string> PressAsync()
     {
         using var response = await PostFormAsync("/", "/");

@@ -235,11 +235,7 @@ public sealed class EmbeddedSandboxTests
 
             await using var second = new ButtonPushApp(dataFolder: dataFolder);
             using var admin2 = AppClient.Create(second);
-            await admin2.PostFormAsync("/login", "/login", new Dictionary<string, string>
-            {
-                ["Input.Email"] = ButtonPushApp.AdminEmail,
-                ["Input.Password"] = "correct horse battery",
-            });
+            await admin2.LogInAsync(ButtonPushApp.AdminEmail);
 
             // Keap's side kept everything: the contact, its tag, and the token the app holds.
             var tag = Assert.Single(second.Sandbox.Tags, t => t.Name == "buttonpushed");
@@ -283,11 +279,7 @@ public sealed class EmbeddedSandboxTests
         // Keap's data is wiped (tokens too), the admin connects again, and new people get the old ids.
         app.Sandbox.Reset();
         using var again = AppClient.Create(app);
-        await again.PostFormAsync("/login", "/login", new Dictionary<string, string>
-        {
-            ["Input.Email"] = ButtonPushApp.AdminEmail,
-            ["Input.Password"] = "correct horse battery",
-        });
+        await again.LogInAsync(ButtonPushApp.AdminEmail);
         await ReconnectAsync(app, again);
         using var others = AppClient.Create(app);
         await others.SignUpAsync("ann@buttonpush.test", "Ann");
