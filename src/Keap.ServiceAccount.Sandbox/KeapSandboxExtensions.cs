@@ -24,7 +24,7 @@ public static class KeapSandboxExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<KeapSandboxState>();
-        services.TryAddSingleton<KeapSandboxFaults>();
+        services.TryAddSingleton(sp => new KeapSandboxFaults(sp.GetRequiredService<KeapSandboxState>()));
         services.TryAddSingleton<SandboxTokens>();
         services.TryAddSingleton<SandboxQuota>();
         services.TryAddSingleton<SandboxStateFile>();
@@ -72,6 +72,8 @@ public static class KeapSandboxExtensions
 
         OAuthEndpoints.Map(group);
         ApiEndpoints.Map(group);
+        var sources = endpoints.DataSources;
+        endpoints.ServiceProvider.GetRequiredService<KeapSandboxFaults>().AddRoutes(() => ApiEndpoints.RouteKeys(sources.SelectMany(s => s.Endpoints)));
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<KeapSandboxOptions>>().Value.EnableAdminEndpoints)
         {
             MapAdmin(group);
@@ -95,7 +97,15 @@ public static class KeapSandboxExtensions
                     "Expected {\"route\":\"POST rest/v2/contacts\",\"fault\":\"ServiceUnavailable\",\"count\":1}");
             }
 
-            faults.Inject(route, fault, count);
+            try
+            {
+                faults.Inject(route, fault, count);
+            }
+            catch (ArgumentException e)
+            {
+                return SandboxResults.KeapError(StatusCodes.Status400BadRequest, "INVALID_ARGUMENT", e.Message);
+            }
+
             return Results.NoContent();
         }).DisableAntiforgery();
         group.MapDelete("/sandbox/faults", (KeapSandboxFaults faults) =>

@@ -23,6 +23,7 @@ public enum KeapSandboxFault
 /// Queues faults for the next requests of a route. Routes use the key format of
 /// <see cref="KeapSandboxState.ApiRequestCount"/>: <c>"{METHOD} rest/v2/{template}"</c>, for example
 /// <c>"POST rest/v2/contacts"</c> or <c>"GET rest/v2/contacts/{id}"</c>, and <see cref="TokenEndpoint"/>.
+/// <see cref="KeapSandboxState.Reset"/> drops every queued fault too.
 /// </summary>
 public sealed class KeapSandboxFaults
 {
@@ -30,16 +31,32 @@ public sealed class KeapSandboxFaults
     public const string TokenEndpoint = "POST token";
 
     private readonly Dictionary<string, Queue<KeapSandboxFault>> _queued = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<Func<IEnumerable<string>>> _routeSources = [];
     private readonly Lock _gate = new();
 
+    internal KeapSandboxFaults(KeapSandboxState state)
+    {
+        state.Resetting += Clear;
+    }
+
     /// <summary>Makes the next <paramref name="count"/> requests of <paramref name="route"/> fail with <paramref name="fault"/>.</summary>
-    /// <param name="route">The route key, e.g. <c>"POST rest/v2/contacts"</c> or <see cref="TokenEndpoint"/>.</param>
+    /// <param name="route">The route key, e.g. <c>"POST rest/v2/contacts"</c> or <see cref="TokenEndpoint"/> (case-insensitive).</param>
     /// <param name="fault">The failure to play.</param>
     /// <param name="count">How many consecutive requests fail.</param>
+    /// <exception cref="ArgumentException"><paramref name="route"/> is not the key of a mapped sandbox route (the message lists them).</exception>
+    /// <exception cref="InvalidOperationException">The sandbox's routes are not mapped yet (<c>MapKeapSandbox</c>).</exception>
     public void Inject(string route, KeapSandboxFault fault, int count = 1)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(route);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+
+        // A mistyped key would otherwise queue a fault that never fires, and the test meant to see it passes anyway.
+        var routes = MappedRoutes();
+        if (!routes.Contains(route))
+        {
+            throw new ArgumentException($"'{route}' is not a sandbox route. Routes: {string.Join(", ", routes.Order(StringComparer.Ordinal))}.", nameof(route));
+        }
+
         lock (_gate)
         {
             if (!_queued.TryGetValue(route, out var queue))
@@ -61,6 +78,31 @@ public sealed class KeapSandboxFaults
         {
             _queued.Clear();
         }
+    }
+
+    /// <summary>Adds the route keys of endpoints mapped by <c>MapKeapSandbox</c>; read on use, once the endpoints exist.</summary>
+    internal void AddRoutes(Func<IEnumerable<string>> routes)
+    {
+        lock (_gate)
+        {
+            _routeSources.Add(routes);
+        }
+    }
+
+    private HashSet<string> MappedRoutes()
+    {
+        Func<IEnumerable<string>>[] sources;
+        lock (_gate)
+        {
+            sources = [.. _routeSources];
+        }
+
+        if (sources.Length == 0)
+        {
+            throw new InvalidOperationException("Map the sandbox (app.MapKeapSandbox()) before injecting faults: route keys are checked against its routes.");
+        }
+
+        return new HashSet<string>(sources.SelectMany(source => source()).Append(TokenEndpoint), StringComparer.OrdinalIgnoreCase);
     }
 
     internal bool TryTake(string route, out KeapSandboxFault fault)

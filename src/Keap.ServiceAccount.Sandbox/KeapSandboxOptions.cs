@@ -3,8 +3,8 @@ namespace Keap.ServiceAccount.Sandbox;
 /// <summary>How the Keap sandbox behaves: who may connect, token lifetimes, quotas and admin endpoints.</summary>
 public sealed class KeapSandboxOptions
 {
-    /// <summary>The OAuth clients (Keap apps) allowed to connect. Defaults to one client, <c>sandbox-client</c>.</summary>
-    public IList<KeapSandboxClient> Clients { get; } = [];
+    /// <summary>The OAuth apps registered with the sandbox, each with its client id and secret. Defaults to one app, <c>sandbox-client</c>.</summary>
+    public IList<KeapSandboxApp> Apps { get; } = [];
 
     /// <summary>Service Account Keys accepted in the <c>X-Keap-API-Key</c> header.</summary>
     public IList<string> ServiceAccountKeys { get; } = [];
@@ -42,14 +42,14 @@ public sealed class KeapSandboxOptions
     /// <summary>Whether <c>{prefix}/sandbox/...</c> admin endpoints (fault injection, reset) are served. Off by default.</summary>
     public bool EnableAdminEndpoints { get; set; }
 
-    internal IEnumerable<KeapSandboxClient> EffectiveClients =>
-        Clients.Count > 0 ? Clients : [KeapSandboxClient.Default];
+    internal IEnumerable<KeapSandboxApp> EffectiveApps =>
+        Apps.Count > 0 ? Apps : [KeapSandboxApp.Default];
 }
 
-/// <summary>An OAuth client (Keap app) registered with the sandbox.</summary>
-public sealed class KeapSandboxClient
+/// <summary>A Keap developer app registered with the sandbox: the OAuth client that may ask for consent and tokens.</summary>
+public sealed class KeapSandboxApp
 {
-    internal static readonly KeapSandboxClient Default = new()
+    internal static readonly KeapSandboxApp Default = new()
     {
         ClientId = "sandbox-client",
         ClientSecret = "sandbox-secret",

@@ -63,7 +63,7 @@ public sealed class KeapSandboxServer : IAsyncDisposable
     /// <summary>Mints a token for a registered client without the consent page, e.g. to seed a token store.</summary>
     /// <param name="clientId">A registered client id.</param>
     /// <returns>The grant, as <c>/token</c> would return it.</returns>
-    public SandboxTokenGrant IssueToken(string clientId)
+    public KeapSandboxTokenGrant IssueToken(string clientId)
     {
         var tokens = _app.Services.GetRequiredService<SandboxTokens>();
         if (tokens.FindClient(clientId) is null)

@@ -156,7 +156,7 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
         if (Down)
         {
-            throw new KeapApiException("Keap is down.") { StatusCode = HttpStatusCode.ServiceUnavailable, ErrorMessage = "Service Unavailable" };
+            throw new KeapApiException("Keap is down.", HttpStatusCode.ServiceUnavailable);
         }
     }
 }

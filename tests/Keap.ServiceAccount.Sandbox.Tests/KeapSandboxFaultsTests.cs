@@ -121,4 +121,61 @@ public sealed class KeapSandboxFaultsTests
         Assert.Empty(host.Server.State.Contacts);
         Assert.Equal(0, host.Server.State.ApiRequests);
     }
+
+    [Theory]
+    [InlineData("POST rest/v2/contact")]
+    [InlineData("POST /rest/v2/contacts")]
+    [InlineData("GET rest/v2/contacts/{contactId}")]
+    [InlineData("PUT rest/v2/contacts/{id}")]
+    [InlineData("POST oauth/token")]
+    public async Task A_route_key_that_matches_no_route_is_refused_with_the_routes_listed(string typo)
+    {
+        await using var host = await StartAsync();
+
+        var error = Assert.Throws<ArgumentException>(() => host.Server.Faults.Inject(typo, KeapSandboxFault.ServiceUnavailable));
+
+        Assert.Equal("route", error.ParamName);
+        Assert.Contains($"'{typo}' is not a sandbox route", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GET rest/v2/contacts/{id}", error.Message, StringComparison.Ordinal);
+        Assert.Contains(KeapSandboxFaults.TokenEndpoint, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_mapped_route_key_is_accepted_whatever_its_case()
+    {
+        await using var host = await StartAsync();
+        using var api = host.Api();
+        host.Server.Faults.Inject("get REST/V2/contacts/{id}", KeapSandboxFault.InternalServerError);
+        host.Server.Faults.Inject("POST rest/v2/tags/{id}/contacts:applyTags", KeapSandboxFault.InternalServerError);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, (await api.GetAsync("rest/v2/contacts/1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_admin_endpoint_refuses_an_unknown_route()
+    {
+        await using var host = await StartAsync(o => o.EnableAdminEndpoints = true);
+
+        var response = await host.Http.PostAsJsonAsync("sandbox/faults",
+            new JsonObject { ["route"] = "GET rest/v2/contact", ["fault"] = "ServiceUnavailable" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("is not a sandbox route", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reset_drops_queued_faults()
+    {
+        await using var host = await StartAsync();
+        host.Server.Faults.Inject("GET rest/v2/contacts", KeapSandboxFault.ServiceUnavailable, 3);
+        host.Server.Faults.Inject(KeapSandboxFaults.TokenEndpoint, KeapSandboxFault.InvalidGrant);
+
+        host.Server.State.Reset();
+
+        // Reset forgets tokens too: a client made afterwards holds a valid one.
+        using var api = host.Api();
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("rest/v2/contacts")).StatusCode);
+        var grant = host.Server.IssueToken(ClientId);
+        Assert.Equal(HttpStatusCode.OK, (await host.RefreshAsync(grant.RefreshToken)).StatusCode);
+    }
 }

@@ -16,7 +16,7 @@ public sealed class SandboxStateFileTests : IDisposable
     [Fact]
     public async Task A_restarted_sandbox_keeps_contacts_tags_and_tokens_and_numbers_on_from_where_it_was()
     {
-        SandboxTokenGrant spent, current;
+        KeapSandboxTokenGrant spent, current;
         string contactId, tagId;
         await using (var first = await StartAsync(o => o.StateFile = StateFile))
         {
@@ -132,10 +132,10 @@ public sealed class SandboxStateFileTests : IDisposable
         return api;
     }
 
-    private static async Task<SandboxTokenGrant> TokenAsync(HttpResponseMessage response)
+    private static async Task<KeapSandboxTokenGrant> TokenAsync(HttpResponseMessage response)
     {
         response.EnsureSuccessStatusCode();
         var json = await JsonAsync(response);
-        return new SandboxTokenGrant((string)json["access_token"]!, (string)json["refresh_token"]!, (int)json["expires_in"]!, (string)json["scope"]!);
+        return new KeapSandboxTokenGrant((string)json["access_token"]!, (string)json["refresh_token"]!, (int)json["expires_in"]!, (string)json["scope"]!);
     }
 }

@@ -32,9 +32,9 @@ internal sealed class SandboxTestHost : IAsyncDisposable
         var server = await KeapSandboxServer.StartAsync(
             options =>
             {
-                var client = new KeapSandboxClient { ClientId = ClientId, ClientSecret = ClientSecret };
+                var client = new KeapSandboxApp { ClientId = ClientId, ClientSecret = ClientSecret };
                 client.RedirectUris.Add(RedirectUri);
-                options.Clients.Add(client);
+                options.Apps.Add(client);
                 options.ServiceAccountKeys.Add(ApiKey);
                 configure?.Invoke(options);
             },

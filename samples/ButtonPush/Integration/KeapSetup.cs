@@ -90,7 +90,7 @@ internal sealed partial class KeapSetup
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         services.AddKeapSandbox(options =>
         {
-            options.Clients.Add(new KeapSandboxClient
+            options.Apps.Add(new KeapSandboxApp
             {
                 ClientId = SandboxClientId,
                 ClientSecret = secret,

@@ -57,11 +57,21 @@ internal static class ApiEndpoints
             ?? await next(invocation).ConfigureAwait(false);
     }
 
-    internal static string RouteKey(HttpContext context)
+    internal static string RouteKey(HttpContext context) =>
+        RouteKey(context.Request.Method, (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "");
+
+    /// <summary>The keys of the API routes among <paramref name="endpoints"/>, for checking fault injections.</summary>
+    internal static IEnumerable<string> RouteKeys(IEnumerable<Endpoint> endpoints) =>
+        from endpoint in endpoints.OfType<RouteEndpoint>()
+        let pattern = endpoint.RoutePattern.RawText ?? ""
+        where pattern.Contains(RoutePrefix, StringComparison.Ordinal)
+        from method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []
+        select RouteKey(method, pattern);
+
+    private static string RouteKey(string method, string pattern)
     {
-        var pattern = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "";
         var at = pattern.IndexOf(RoutePrefix, StringComparison.Ordinal);
-        return $"{context.Request.Method} {(at < 0 ? pattern : pattern[at..])}";
+        return $"{method} {(at < 0 ? pattern : pattern[at..])}";
     }
 
     private static bool IsAuthenticated(HttpRequest request, IServiceProvider services)

@@ -104,7 +104,7 @@ internal static class OAuthEndpoints
             return SandboxResults.OAuthError(StatusCodes.Status401Unauthorized, "invalid_client", "Invalid client credentials");
         }
 
-        SandboxTokenGrant? grant;
+        KeapSandboxTokenGrant? grant;
         switch ((string?)form["grant_type"])
         {
             case "authorization_code":

@@ -24,10 +24,10 @@ internal sealed class SandboxTokens
 
     public string Scope => $"full|{_options.Account}";
 
-    public KeapSandboxClient? FindClient(string? clientId) =>
-        _options.EffectiveClients.FirstOrDefault(c => string.Equals(c.ClientId, clientId, StringComparison.Ordinal));
+    public KeapSandboxApp? FindClient(string? clientId) =>
+        _options.EffectiveApps.FirstOrDefault(c => string.Equals(c.ClientId, clientId, StringComparison.Ordinal));
 
-    public KeapSandboxClient? Authenticate(string? clientId, string? clientSecret) =>
+    public KeapSandboxApp? Authenticate(string? clientId, string? clientSecret) =>
         FindClient(clientId) is { } client
         && clientSecret is not null
         && CryptographicOperations.FixedTimeEquals(
@@ -72,7 +72,7 @@ internal sealed class SandboxTokens
     }
 
     /// <summary>Spends a code (single use, even when the other checks fail) and grants tokens.</summary>
-    public SandboxTokenGrant? RedeemCode(string clientId, string? code, string? redirectUri)
+    public KeapSandboxTokenGrant? RedeemCode(string clientId, string? code, string? redirectUri)
     {
         lock (_gate)
         {
@@ -87,7 +87,7 @@ internal sealed class SandboxTokens
     }
 
     /// <summary>Rotates a refresh token: the presented one is spent whether or not this succeeds.</summary>
-    public SandboxTokenGrant? Rotate(string clientId, string? refreshToken)
+    public KeapSandboxTokenGrant? Rotate(string clientId, string? refreshToken)
     {
         lock (_gate)
         {
@@ -105,7 +105,7 @@ internal sealed class SandboxTokens
         }
     }
 
-    public SandboxTokenGrant Grant(string clientId)
+    public KeapSandboxTokenGrant Grant(string clientId)
     {
         lock (_gate)
         {
@@ -121,14 +121,14 @@ internal sealed class SandboxTokens
         }
     }
 
-    private SandboxTokenGrant GrantLocked(string clientId)
+    private KeapSandboxTokenGrant GrantLocked(string clientId)
     {
         var now = _time.GetUtcNow();
         var access = NewSecret();
         var refresh = NewSecret();
         _grants.Access[Key(access)] = new AccessGrant(clientId, now + _options.AccessTokenLifetime);
         _grants.Refresh[Key(refresh)] = new RefreshGrant(clientId, now + _options.RefreshTokenLifetime, Spent: false);
-        return new SandboxTokenGrant(access, refresh, (int)_options.AccessTokenLifetime.TotalSeconds, Scope);
+        return new KeapSandboxTokenGrant(access, refresh, (int)_options.AccessTokenLifetime.TotalSeconds, Scope);
     }
 
     /// <summary>The grants that have not expired, for a state file.</summary>

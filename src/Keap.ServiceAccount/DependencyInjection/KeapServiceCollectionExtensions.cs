@@ -52,6 +52,7 @@ public static class KeapServiceCollectionExtensions
         // first use, from whatever the configuration says by then, and fail in the middle of a call if that is invalid.
         services.TryAddSingleton<IOptions<KeapServiceAccountOptions>>(sp =>
             Options.Options.Create(sp.GetRequiredService<IOptionsMonitor<KeapServiceAccountOptions>>().CurrentValue));
+
         // Shared by the token path and the API pipeline: the clock and the meter factory behind their metrics.
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

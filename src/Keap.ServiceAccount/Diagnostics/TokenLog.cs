@@ -52,4 +52,7 @@ internal static partial class TokenLog
 
     [LoggerMessage(1022, LogLevel.Error, "Background token refresh loop failed unexpectedly; next attempt in {Delay}", EventName = "BackgroundRefreshError")]
     public static partial void BackgroundRefreshError(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(1030, LogLevel.Warning, "Could not check the SQL token store's table at start-up; the store checks it again on first use", EventName = "StoreCheckDeferred")]
+    public static partial void StoreCheckDeferred(ILogger logger, Exception exception);
 }

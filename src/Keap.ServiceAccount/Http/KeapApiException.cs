@@ -3,8 +3,9 @@ using System.Net;
 namespace Keap.ServiceAccount;
 
 /// <summary>
-/// Keap answered an API call with an error. Carries Keap's own code, message and details, and the request's
-/// method, path and request id for support; never a token.
+/// An API call failed: Keap answered with an error, answered with a body that could not be read, or did not answer at
+/// all. Carries Keap's own code, message and details, and the request's method, path and request id for support;
+/// never a token. The properties are set by the package and read-only for everyone else.
 /// </summary>
 public sealed class KeapApiException : Exception
 {
@@ -28,27 +29,42 @@ public sealed class KeapApiException : Exception
     {
     }
 
-    /// <summary>The HTTP status Keap answered with; 0 when no answer came (the cause is then the <see cref="Exception.InnerException"/>).</summary>
-    public HttpStatusCode StatusCode { get; init; }
+    /// <summary>
+    /// Creates the exception for a failure with an HTTP status and no further details from Keap, for example in a test
+    /// double of <see cref="IKeapContactsClient"/>.
+    /// </summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="statusCode">The HTTP status of the failed call.</param>
+    public KeapApiException(string message, HttpStatusCode statusCode)
+        : base(message)
+    {
+        StatusCode = statusCode;
+    }
+
+    /// <summary>
+    /// The HTTP status Keap answered with. When no answer came (connection refused or dropped, every attempt timed out)
+    /// it is <c>(HttpStatusCode)0</c>, which names no status, and the cause is the <see cref="Exception.InnerException"/>.
+    /// </summary>
+    public HttpStatusCode StatusCode { get; internal init; }
 
     /// <summary>Keap's error <c>code</c>, if the body had one.</summary>
-    public string? ErrorCode { get; init; }
+    public string? ErrorCode { get; internal init; }
 
     /// <summary>Keap's error <c>message</c>, if the body had one.</summary>
-    public string? ErrorMessage { get; init; }
+    public string? ErrorMessage { get; internal init; }
 
     /// <summary>Keap's error <c>status</c> (for example <c>Request Throttled</c>), if the body had one.</summary>
-    public string? ErrorStatus { get; init; }
+    public string? ErrorStatus { get; internal init; }
 
     /// <summary>Keap's error <c>details</c> (domain and resource of each), empty if none.</summary>
-    public IReadOnlyList<KeapErrorDetail> Details { get; init; } = [];
+    public IReadOnlyList<KeapErrorDetail> Details { get; internal init; } = [];
 
     /// <summary>The request id Keap or a proxy returned, if any, to quote to support.</summary>
-    public string? RequestId { get; init; }
+    public string? RequestId { get; internal init; }
 
     /// <summary>The HTTP method of the failed call.</summary>
-    public string? Method { get; init; }
+    public string? Method { get; internal init; }
 
     /// <summary>The path of the failed call (no query string, no host).</summary>
-    public string? Path { get; init; }
+    public string? Path { get; internal init; }
 }

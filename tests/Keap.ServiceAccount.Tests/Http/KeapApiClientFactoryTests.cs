@@ -31,4 +31,15 @@ public sealed class KeapApiClientFactoryTests
         Assert.Same(tags, api.Tags);
         Assert.Equal(6, api.Requests.Count);
     }
+
+    [Fact]
+    public void The_per_call_refit_clients_hold_nothing_the_container_would_keep_for_disposal()
+    {
+        using var api = ApiHarness.Start();
+
+        // They are transient and resolved from the root provider per call: a disposable one would be kept until the
+        // container is disposed, one per call.
+        Assert.IsNotAssignableFrom<IDisposable>(api.Services.GetRequiredService<Keap.ServiceAccount.Contacts.IKeapContactsApi>());
+        Assert.IsNotAssignableFrom<IDisposable>(api.Services.GetRequiredService<Keap.ServiceAccount.Tags.IKeapTagsApi>());
+    }
 }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
@@ -25,26 +24,8 @@ public static class PostgresServer
 
     private static string? ProbeSkipReason()
     {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable)))
-        {
-            return null;
-        }
-
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
-        try
-        {
-            using var client = new TcpClient();
-            if (client.ConnectAsync(builder.Host!, builder.Port).Wait(TimeSpan.FromSeconds(1)) && client.Connected)
-            {
-                return null;
-            }
-        }
-        catch (AggregateException)
-        {
-            // Refused: reported below.
-        }
-
-        return $"No PostgreSQL server answers on {builder.Host}:{builder.Port} and {EnvironmentVariable} is not set (set it to require the server).";
+        return LocalServer.ProbeSkipReason("PostgreSQL", EnvironmentVariable, builder.Host!, builder.Port);
     }
 }
 
@@ -61,9 +42,13 @@ public sealed class PostgresFactAttribute : FactAttribute
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class RequiresPostgresAttribute : Attribute;
 
+/// <summary>Marks a test class whose inherited <see cref="StoreFactAttribute"/> tests need the MariaDB server.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class RequiresMariaDbAttribute : Attribute;
+
 /// <summary>
 /// A fact of a shared contract suite: skipped, with the reason, when the concrete test class is marked
-/// <see cref="RequiresPostgresAttribute"/> and the server is optional and absent.
+/// <see cref="RequiresPostgresAttribute"/> or <see cref="RequiresMariaDbAttribute"/> and that server is optional and absent.
 /// </summary>
 [XunitTestCaseDiscoverer("Keap.ServiceAccount.Tests.Infrastructure.StoreFactDiscoverer", "Keap.ServiceAccount.Tests")]
 [AttributeUsage(AttributeTargets.Method)]
@@ -90,8 +75,16 @@ public sealed class StoreTestCase : XunitTestCase
     {
     }
 
-    protected override string? GetSkipReason(IAttributeInfo factAttribute) =>
-        TestMethod.TestClass.Class.GetCustomAttributes(typeof(RequiresPostgresAttribute)).Any()
-            ? PostgresServer.SkipReason
+    protected override string? GetSkipReason(IAttributeInfo factAttribute)
+    {
+        var testClass = TestMethod.TestClass.Class;
+        if (testClass.GetCustomAttributes(typeof(RequiresPostgresAttribute)).Any())
+        {
+            return PostgresServer.SkipReason;
+        }
+
+        return testClass.GetCustomAttributes(typeof(RequiresMariaDbAttribute)).Any()
+            ? MariaDbServer.SkipReason
             : base.GetSkipReason(factAttribute);
+    }
 }

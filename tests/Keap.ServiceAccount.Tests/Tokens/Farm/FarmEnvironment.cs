@@ -24,7 +24,7 @@ public sealed class FarmEnvironment : IAsyncDisposable
             return null;
         }
 
-        var sandbox = await KeapSandboxServer.StartAsync(o => o.Clients.Add(new KeapSandboxClient { ClientId = ClientId, ClientSecret = ClientSecret, AllowAnyRedirectUri = true }));
+        var sandbox = await KeapSandboxServer.StartAsync(o => o.Apps.Add(new KeapSandboxApp { ClientId = ClientId, ClientSecret = ClientSecret, AllowAnyRedirectUri = true }));
         return new FarmEnvironment(sandbox);
     }
 

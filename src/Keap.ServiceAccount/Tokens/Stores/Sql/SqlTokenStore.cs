@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Runtime.ExceptionServices;
 
@@ -5,13 +6,14 @@ namespace Keap.ServiceAccount.Tokens.Stores.Sql;
 
 /// <summary>
 /// Keeps the token in one row of a settings-style table, shared by every instance of the application, over plain
-/// ADO.NET so any provider's <see cref="DbDataSource"/> works. The SQL is portable between SQLite and PostgreSQL.
+/// ADO.NET. The statements are standard SQL except where <see cref="SqlDialect"/> says otherwise (PostgreSQL, SQLite,
+/// MySQL/MariaDB); other providers are refused when the store is created.
 /// </summary>
 /// <remarks>
 /// The token row holds the (optionally protected) JSON of <see cref="TokenSerializer"/> and a version for
 /// compare-and-swap. A delete clears the value but keeps the row and bumps its version, so versions never repeat.
-/// The lease row holds the lease id, owner and expiry (Unix milliseconds from <see cref="TimeProvider"/>, so SQLite and
-/// PostgreSQL compare the same numbers) and counts grants in its version column.
+/// The lease row holds the lease id, owner and expiry (Unix milliseconds from <see cref="TimeProvider"/>, so every
+/// database compares the same numbers) and counts grants in its version column.
 /// </remarks>
 internal sealed class SqlTokenStore : ITokenStore
 {
@@ -20,18 +22,25 @@ internal sealed class SqlTokenStore : ITokenStore
     private readonly TimeProvider _timeProvider;
     private readonly ITokenProtector? _protector;
     private readonly string _source;
+    private readonly SqlDialect _dialect;
     private readonly Lock _tableGate = new();
-    private Task? _tableCreation;
+    private Task? _tableReady;
 
     private readonly string _createTableSql;
+    private readonly string _selectColumnsSql;
     private readonly string _selectTokenSql;
+    private readonly string _rowExistsSql;
     private readonly string _insertTokenSql;
     private readonly string _replaceTokenSql;
     private readonly string _refillTokenSql;
     private readonly string _deleteTokenSql;
-    private readonly string _acquireLeaseSql;
+    private readonly string? _upsertLeaseSql;
+    private readonly string _takeOverLeaseSql;
+    private readonly string _insertLeaseSql;
     private readonly string _releaseLeaseSql;
 
+    /// <summary>Creates the store; nothing is opened until first use.</summary>
+    /// <exception cref="NotSupportedException">The data source's provider speaks no dialect the store knows.</exception>
     public SqlTokenStore(DbDataSource dataSource, SqlTokenStoreOptions options, TimeProvider timeProvider, ITokenProtector? protector)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
@@ -43,30 +52,46 @@ internal sealed class SqlTokenStore : ITokenStore
         _timeProvider = timeProvider;
         _protector = protector;
         _source = $"the SQL table {options.TableName}, row '{options.TokenKey}'";
+        _dialect = SqlDialect.For(dataSource);
 
         // The table name is validated as a plain identifier above; everything else is a parameter.
         var table = options.TableName;
-        _createTableSql = CreateTableScript(table);
+        _createTableSql = _dialect.CreateTableScript(table);
+        _selectColumnsSql = $"SELECT * FROM {table} WHERE 1 = 0";
         _selectTokenSql = $"SELECT value, version FROM {table} WHERE name = @name";
+        _rowExistsSql = $"SELECT COUNT(*) FROM {table} WHERE name = @name";
         _insertTokenSql = $"INSERT INTO {table} (name, value, version) VALUES (@name, @value, @next)";
         _replaceTokenSql = $"UPDATE {table} SET value = @value, version = @next WHERE name = @name AND version = @expected AND value IS NOT NULL";
         _refillTokenSql = $"UPDATE {table} SET value = @value, version = @next WHERE name = @name AND version = @expected AND value IS NULL";
         _deleteTokenSql = $"UPDATE {table} SET value = NULL, version = @next WHERE name = @name AND version = @expected AND value IS NOT NULL";
-        _acquireLeaseSql =
-            $"INSERT INTO {table} AS held (name, value, version, owner, expires_at) VALUES (@name, @lease_id, 1, @owner, @expires_at) " +
-            "ON CONFLICT (name) DO UPDATE SET value = excluded.value, version = held.version + 1, owner = excluded.owner, expires_at = excluded.expires_at " +
-            "WHERE held.expires_at IS NULL OR held.expires_at <= @now";
+        _upsertLeaseSql = _dialect.HasConditionalUpsert
+            ? $"INSERT INTO {table} AS held (name, value, version, owner, expires_at) VALUES (@name, @lease_id, 1, @owner, @expires_at) " +
+              "ON CONFLICT (name) DO UPDATE SET value = excluded.value, version = held.version + 1, owner = excluded.owner, expires_at = excluded.expires_at " +
+              "WHERE held.expires_at IS NULL OR held.expires_at <= @now"
+            : null;
+        _takeOverLeaseSql =
+            $"UPDATE {table} SET value = @lease_id, version = version + 1, owner = @owner, expires_at = @expires_at " +
+            "WHERE name = @name AND (expires_at IS NULL OR expires_at <= @now)";
+        _insertLeaseSql = $"INSERT INTO {table} (name, value, version, owner, expires_at) VALUES (@name, @lease_id, 1, @owner, @expires_at)";
         _releaseLeaseSql = $"UPDATE {table} SET value = NULL, owner = NULL, expires_at = NULL WHERE name = @name AND value = @lease_id";
     }
 
-    /// <summary>The table the store creates on demand; docs/sql-token-store.md shows the same script.</summary>
-    internal static string CreateTableScript(string table) =>
-        $"CREATE TABLE IF NOT EXISTS {table} (" +
-        "name VARCHAR(200) NOT NULL PRIMARY KEY, " +
-        "value TEXT NULL, " +
-        "version BIGINT NOT NULL, " +
-        "owner VARCHAR(200) NULL, " +
-        "expires_at BIGINT NULL)";
+    /// <summary>
+    /// Creates the table if allowed and checks its columns, as the first use would; the start-up check calls it so
+    /// a wrong table stops the application before it needs a token.
+    /// </summary>
+    /// <exception cref="TokenStoreException">The table does not fit (the message says how), or the database failed.</exception>
+    internal async ValueTask EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException ex)
+        {
+            throw DatabaseFailed("check the table", ex);
+        }
+    }
 
     public ValueTask<StoredToken?> GetAsync(CancellationToken cancellationToken = default) =>
         RunAsync("read the token", async (connection, ct) =>
@@ -94,7 +119,9 @@ internal sealed class SqlTokenStore : ITokenStore
             var row = await ReadTokenRowAsync(connection, ct).ConfigureAwait(false);
             if (row is null)
             {
-                return await TryInsertTokenAsync(connection, value, ct).ConfigureAwait(false) ? new StoredToken(token, 1) : null;
+                return await TryInsertRowAsync(connection, _insertTokenSql, [("@name", _options.TokenKey), ("@value", value), ("@next", 1L)], ct).ConfigureAwait(false)
+                    ? new StoredToken(token, 1)
+                    : null;
             }
 
             // A cleared row keeps its version so that the next token continues the sequence instead of restarting it.
@@ -120,18 +147,21 @@ internal sealed class SqlTokenStore : ITokenStore
             var now = _timeProvider.GetUtcNow();
             var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((now + duration).ToUnixTimeMilliseconds());
             var leaseId = Guid.NewGuid().ToString("N");
+            (string, object)[] lease =
+            [
+                ("@name", _options.LeaseKey),
+                ("@lease_id", leaseId),
+                ("@owner", owner),
+                ("@expires_at", expiresAt.ToUnixTimeMilliseconds()),
+            ];
+            (string, object)[] leaseIfFree = [.. lease, ("@now", now.ToUnixTimeMilliseconds())];
 
-            // One statement, so two instances can never both see the lease as free: insert it, or take it over once expired.
-            var taken = await ExecuteAsync(connection, _acquireLeaseSql,
-                [
-                    ("@name", _options.LeaseKey),
-                    ("@lease_id", leaseId),
-                    ("@owner", owner),
-                    ("@expires_at", expiresAt.ToUnixTimeMilliseconds()),
-                    ("@now", now.ToUnixTimeMilliseconds()),
-                ],
-                ct).ConfigureAwait(false);
-            return taken == 1
+            // Each statement is atomic on the one row, so two instances can never both see the lease as free.
+            var taken = _upsertLeaseSql is not null
+                ? await ExecuteAsync(connection, _upsertLeaseSql, leaseIfFree, ct).ConfigureAwait(false) == 1
+                : await ExecuteAsync(connection, _takeOverLeaseSql, leaseIfFree, ct).ConfigureAwait(false) == 1
+                  || await TryInsertRowAsync(connection, _insertLeaseSql, lease, ct).ConfigureAwait(false);
+            return taken
                 ? new TokenLease(owner, leaseId, expiresAt)
                 : null;
         }, cancellationToken);
@@ -160,53 +190,79 @@ internal sealed class SqlTokenStore : ITokenStore
         }
         catch (DbException ex)
         {
-            // The provider's message is kept as the inner exception; connection strings (and passwords) are never quoted.
-            throw new TokenStoreException(
-                $"The SQL token store could not {action} in table {_options.TableName}: the database failed or could not be reached ({ex.GetType().Name}). Check that it is up and that the table exists.",
-                ex);
+            throw DatabaseFailed(action, ex);
         }
     }
+
+    // The provider's message is kept as the inner exception; connection strings (and passwords) are never quoted.
+    private TokenStoreException DatabaseFailed(string action, DbException exception) => new(
+        $"The SQL token store could not {action} in table {_options.TableName}: the database failed or could not be reached ({exception.GetType().Name}). Check that it is up and that the table exists.",
+        exception);
 
     private Task EnsureTableAsync(CancellationToken cancellationToken)
     {
-        if (!_options.CreateTableIfMissing)
-        {
-            return Task.CompletedTask;
-        }
-
-        Task creation;
+        Task ready;
         lock (_tableGate)
         {
-            // One creation per store instance; a failed one (database down) is tried again by the next call.
-            if (_tableCreation is null || _tableCreation.IsFaulted || _tableCreation.IsCanceled)
+            // Once per store instance; a failed attempt (database down, wrong table) is tried again by the next call.
+            if (_tableReady is null || _tableReady.IsFaulted || _tableReady.IsCanceled)
             {
-                _tableCreation = CreateTableAsync();
+                _tableReady = PrepareTableAsync();
             }
 
-            creation = _tableCreation;
+            ready = _tableReady;
         }
 
-        return creation.WaitAsync(cancellationToken);
+        return ready.WaitAsync(cancellationToken);
     }
 
-    private async Task CreateTableAsync()
+    private async Task PrepareTableAsync()
     {
-        // Not tied to one caller's cancellation: every concurrent first caller waits on this one creation.
+        // Not tied to one caller's cancellation: every concurrent first caller waits on this one preparation.
+        var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            if (_options.CreateTableIfMissing)
+            {
+                await CreateTableAsync(connection).ConfigureAwait(false);
+            }
+
+            await CheckColumnsAsync(connection).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CreateTableAsync(DbConnection connection)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-                await using (connection.ConfigureAwait(false))
-                {
-                    await ExecuteAsync(connection, _createTableSql, [], CancellationToken.None).ConfigureAwait(false);
-                    return;
-                }
+                await ExecuteAsync(connection, _createTableSql, [], CancellationToken.None).ConfigureAwait(false);
+                return;
             }
             catch (DbException) when (attempt == 1)
             {
                 // Two processes creating the table at once can both pass IF NOT EXISTS; PostgreSQL then rejects the
                 // second in its catalog. The retry finds the table.
+            }
+        }
+    }
+
+    private async Task CheckColumnsAsync(DbConnection connection)
+    {
+        var command = CreateCommand(connection, _selectColumnsSql, []);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(CommandBehavior.SchemaOnly | CommandBehavior.KeyInfo, CancellationToken.None).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var problems = SqlTableCheck.FindProblems(await reader.GetColumnSchemaAsync(CancellationToken.None).ConfigureAwait(false));
+                if (problems.Count > 0)
+                {
+                    throw new TokenStoreException(
+                        $"The SQL token store cannot use the existing table {_options.TableName}: {string.Join("; ", problems)}. " +
+                        $"Create it with the {_dialect.Name} script in docs/sql-token-store.md, or set {nameof(SqlTokenStoreOptions)}.{nameof(SqlTokenStoreOptions.TableName)} to a table of the store's own.");
+                }
             }
         }
     }
@@ -237,12 +293,13 @@ internal sealed class SqlTokenStore : ITokenStore
         return updated == 1;
     }
 
-    private async Task<bool> TryInsertTokenAsync(DbConnection connection, string value, CancellationToken cancellationToken)
+    /// <summary>Inserts a row whose <c>@name</c> is a parameter; <see langword="false"/> when another writer inserted it first.</summary>
+    private async Task<bool> TryInsertRowAsync(DbConnection connection, string insertSql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
     {
         DbException? conflict;
         try
         {
-            await ExecuteAsync(connection, _insertTokenSql, [("@name", _options.TokenKey), ("@value", value), ("@next", 1L)], cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, insertSql, parameters, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (DbException ex)
@@ -251,9 +308,14 @@ internal sealed class SqlTokenStore : ITokenStore
         }
 
         // Providers report a duplicate key differently; the row appearing meanwhile is the portable sign that another writer won.
-        if (await ReadTokenRowAsync(connection, cancellationToken).ConfigureAwait(false) is not null)
+        var name = parameters.Single(p => p.Name == "@name");
+        var existing = CreateCommand(connection, _rowExistsSql, [name]);
+        await using (existing.ConfigureAwait(false))
         {
-            return false;
+            if (Convert.ToInt64(await existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            {
+                return false;
+            }
         }
 
         ExceptionDispatchInfo.Throw(conflict);

@@ -1,17 +1,68 @@
 using System.Data.Common;
+using Keap.ServiceAccount.Tests.Infrastructure;
 using Keap.ServiceAccount.Tokens.Stores.Sql;
 
 namespace Keap.ServiceAccount.Tests.Tokens.Stores.Sql;
 
-/// <summary>The store contract over a SQL database; subclasses provide the database and clean it up.</summary>
+/// <summary>
+/// The store contract over a SQL database, plus what every dialect must do with the table itself; subclasses provide
+/// the database and clean it up.
+/// </summary>
 public abstract class SqlTokenStoreContract : DurableTokenStoreContract
 {
     protected abstract DbDataSource DataSource { get; }
 
     protected abstract string TableName { get; }
 
-    protected override ITokenStore CreateStore() =>
-        new SqlTokenStore(DataSource, new SqlTokenStoreOptions { TableName = TableName }, Time, protector: null);
+    protected override ITokenStore CreateStore() => CreateStore(createTableIfMissing: true);
+
+    [StoreFact]
+    public async Task Works_on_a_table_created_with_the_documented_script_for_its_database()
+    {
+        var dialect = SqlDialect.For(DataSource);
+        var documented = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "sql-token-store.md"));
+        Assert.Contains(WithoutWhiteSpace(dialect.CreateTableScript(SqlTokenStoreOptions.DefaultTableName)), WithoutWhiteSpace(documented), StringComparison.Ordinal);
+        await ExecuteAsync(dialect.CreateTableScript(TableName));
+        var store = CreateStore(createTableIfMissing: false);
+
+        var saved = await store.TrySaveAsync(NewToken("scripted"), StoredToken.NoVersion);
+        var lease = await store.TryAcquireLeaseAsync("instance-a", LeaseDuration);
+
+        Assert.NotNull(saved);
+        Assert.NotNull(lease);
+        Assert.Equal(saved.Version, (await store.GetAsync())!.Version);
+    }
+
+    [StoreFact]
+    public async Task Names_every_column_that_does_not_fit_in_an_existing_table_of_the_same_name()
+    {
+        // An application's own settings table that happens to have the default name.
+        await ExecuteAsync($"CREATE TABLE {TableName} (setting_key VARCHAR(100) NOT NULL PRIMARY KEY, value TEXT NOT NULL, version VARCHAR(20) NOT NULL, expires_at BIGINT NULL)");
+        await ExecuteAsync($"INSERT INTO {TableName} (setting_key, value, version) VALUES ('theme', 'dark', '3')");
+
+        var error = await Assert.ThrowsAsync<TokenStoreException>(async () => await Store.GetAsync());
+
+        Assert.Contains($"cannot use the existing table {TableName}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no column 'name'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("column 'value' does not allow NULL", error.Message, StringComparison.Ordinal);
+        Assert.Contains("column 'version' is ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not 64-bit integer (BIGINT)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no column 'owner'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("expires_at", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"the {SqlDialect.For(DataSource).Name} script in docs/sql-token-store.md", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1L, Convert.ToInt64(await ScalarAsync($"SELECT COUNT(*) FROM {TableName}"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [StoreFact]
+    public async Task Refuses_a_table_whose_name_column_does_not_keep_rows_apart()
+    {
+        await ExecuteAsync($"CREATE TABLE {TableName} (name VARCHAR(200) NOT NULL, value TEXT NULL, version BIGINT NOT NULL, owner VARCHAR(200) NULL, expires_at BIGINT NULL)");
+
+        var error = await Assert.ThrowsAsync<TokenStoreException>(async () => await Store.TryAcquireLeaseAsync("instance-a", LeaseDuration));
+
+        Assert.Contains("column 'name' is neither the primary key nor unique", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("'value'", error.Message, StringComparison.Ordinal);
+    }
 
     protected override async Task WriteRawAsync(string raw)
     {
@@ -28,11 +79,39 @@ public abstract class SqlTokenStoreContract : DurableTokenStoreContract
         return await command.ExecuteScalarAsync() as string;
     }
 
+    private SqlTokenStore CreateStore(bool createTableIfMissing) =>
+        new(DataSource, new SqlTokenStoreOptions { TableName = TableName, CreateTableIfMissing = createTableIfMissing }, Time, protector: null);
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        return await command.ExecuteScalarAsync();
+    }
+
     private static void AddParameter(DbCommand command, string name, object value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.Value = value;
         command.Parameters.Add(parameter);
+    }
+
+    private static string WithoutWhiteSpace(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Keap.ServiceAccount.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found above the test binaries.");
     }
 }

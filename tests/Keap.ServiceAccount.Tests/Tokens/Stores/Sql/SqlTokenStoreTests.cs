@@ -1,12 +1,16 @@
 using System.Data.Common;
 using Keap.ServiceAccount.Tokens.Stores.Sql;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Keap.ServiceAccount.Tests.Tokens.Stores.Sql;
 
-/// <summary>What the SQL store adds to the contract: registration, options, protection at rest and the table script.</summary>
+/// <summary>What the SQL store adds to the contract: registration, supported providers, the start-up check, options and protection at rest.</summary>
 public sealed class SqlTokenStoreTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("keap-sqlite-").FullName;
@@ -112,20 +116,81 @@ public sealed class SqlTokenStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Works_on_a_table_created_with_the_documented_script()
+    public void Refuses_a_provider_it_does_not_speak_when_registered_naming_it()
     {
-        var documented = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "sql-token-store.md"));
-        var script = SqlTokenStore.CreateTableScript("system_settings");
-        Assert.Contains(WithoutWhiteSpace(script), WithoutWhiteSpace(documented), StringComparison.Ordinal);
-        await using (var create = _dataSource.CreateCommand(script))
+        using var sqlServer = SqlClientFactory.Instance.CreateDataSource("Server=127.0.0.1;Database=app;User ID=app;Password=pw-not-in-the-error");
+        var builder = new ServiceCollection().AddKeapServiceAccount(_ => { });
+
+        var error = Assert.Throws<NotSupportedException>(() => builder.UseSqlTokenStore(sqlServer));
+
+        Assert.Contains("does not support the ADO.NET provider Microsoft.Data.SqlClient (SqlConnection)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("PostgreSQL through Npgsql, SQLite through Microsoft.Data.Sqlite, MySQL/MariaDB through MySqlConnector", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-not-in-the-error", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refuses_a_provider_it_does_not_speak_at_start_up_when_the_container_supplies_it()
+    {
+        using var sqlServer = SqlClientFactory.Instance.CreateDataSource("Server=127.0.0.1;Database=app;Integrated Security=true");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddKeapServiceAccount(o => o.ServiceAccountKey = "KeapAK-SECRET").UseSqlTokenStore(_ => sqlServer);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<NotSupportedException>(() => host.StartAsync());
+
+        Assert.Contains("Microsoft.Data.SqlClient", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stops_start_up_naming_the_columns_of_an_existing_table_that_does_not_fit()
+    {
+        await using (var create = _dataSource.CreateCommand("CREATE TABLE system_settings (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL)"))
         {
             await create.ExecuteNonQueryAsync();
         }
 
-        var store = new SqlTokenStore(_dataSource, new SqlTokenStoreOptions { CreateTableIfMissing = false }, _time, protector: null);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddKeapServiceAccount(o => o.ServiceAccountKey = "KeapAK-SECRET").UseSqlTokenStore(_dataSource);
+        using var host = builder.Build();
 
-        Assert.NotNull(await store.TrySaveAsync(Token("scripted"), StoredToken.NoVersion));
-        Assert.NotNull(await store.TryAcquireLeaseAsync("instance-a", TimeSpan.FromMinutes(1)));
+        var error = await Assert.ThrowsAsync<TokenStoreException>(() => host.StartAsync());
+
+        Assert.Contains("cannot use the existing table system_settings: it has no column 'name'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("column 'value' does not allow NULL", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no column 'version'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the SQLite script in docs/sql-token-store.md", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Creates_and_checks_the_table_at_start_up()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddKeapServiceAccount(o => o.ServiceAccountKey = "KeapAK-SECRET").UseSqlTokenStore(_dataSource);
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        await using var columns = _dataSource.CreateCommand("SELECT COUNT(*) FROM pragma_table_info('system_settings')");
+        Assert.Equal(5L, await columns.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Starts_when_the_database_cannot_be_reached_and_logs_that_the_check_waits_for_first_use()
+    {
+        await using var unreachable = SqliteFactory.Instance.CreateDataSource($"Data Source={Path.Combine(_directory, "missing", "app.db")}");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddFakeLogging();
+        builder.Services.AddKeapServiceAccount(o => o.ServiceAccountKey = "KeapAK-SECRET").UseSqlTokenStore(unreachable);
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        var deferred = Assert.Single(host.Services.GetRequiredService<FakeLogCollector>().GetSnapshot(), r => r.Id.Name == "StoreCheckDeferred");
+        Assert.IsType<TokenStoreException>(deferred.Exception);
+        Assert.IsType<SqliteException>(deferred.Exception.InnerException);
     }
 
     private KeapToken Token(string name) => new(
@@ -136,19 +201,6 @@ public sealed class SqlTokenStoreTests : IAsyncLifetime
         await using var command = _dataSource.CreateCommand($"SELECT value FROM {table} WHERE name = $name");
         command.Parameters.Add(new SqliteParameter("$name", name));
         return (string)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static string WithoutWhiteSpace(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Keap.ServiceAccount.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found above the test binaries.");
     }
 
     private sealed class PrefixProtector : ITokenProtector

@@ -5,9 +5,9 @@ namespace Keap.ServiceAccount.Sandbox;
 /// <param name="RefreshToken">The single-use refresh token.</param>
 /// <param name="ExpiresIn">Seconds until the access token expires.</param>
 /// <param name="Scope">The granted scope, <c>full|{account}</c>.</param>
-public sealed record SandboxTokenGrant(string AccessToken, string RefreshToken, int ExpiresIn, string Scope)
+public sealed record KeapSandboxTokenGrant(string AccessToken, string RefreshToken, int ExpiresIn, string Scope)
 {
     /// <summary>Hides the tokens so a grant can be logged or asserted on without leaking them.</summary>
     /// <returns>The scope and lifetime only.</returns>
-    public override string ToString() => $"SandboxTokenGrant {{ Scope = {Scope}, ExpiresIn = {ExpiresIn} }}";
+    public override string ToString() => $"KeapSandboxTokenGrant {{ Scope = {Scope}, ExpiresIn = {ExpiresIn} }}";
 }
