@@ -34,7 +34,7 @@ public sealed class KeapSandboxOptions
     /// A JSON file that keeps the sandbox's contacts, tags and OAuth grants across restarts; <see langword="null"/>
     /// (the default) keeps them in memory only. The file is read when the sandbox is mapped and rewritten (temporary
     /// file, then rename; owner-only permissions) after every request that may change it and after
-    /// <see cref="KeapSandboxState.Reset"/>. Tokens are stored as SHA-256 hashes, never in clear. Counters, quota
+    /// each change made through <see cref="KeapSandboxState"/> or <see cref="KeapSandboxServer.IssueToken"/>. Tokens are stored as SHA-256 hashes, never in clear. Counters, quota
     /// usage and queued faults are not kept.
     /// </summary>
     public string? StateFile { get; set; }

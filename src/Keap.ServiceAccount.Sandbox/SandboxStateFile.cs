@@ -25,8 +25,7 @@ internal sealed class SandboxStateFile
         Path = options.Value.StateFile is { Length: > 0 } file ? System.IO.Path.GetFullPath(file) : null;
         _state = state;
         _tokens = tokens;
-        // Subscribed after SandboxTokens (a dependency, so built first): the file records the state after the tokens are cleared too.
-        state.Resetting += Save;
+        state.Changed += Save;
     }
 
     /// <summary>The full path of the file, or <see langword="null"/> when the sandbox keeps its state in memory only.</summary>

@@ -26,6 +26,8 @@ public sealed class SandboxStateFileTests : IDisposable
             contactId = await CreateContactAsync(api, "ada@example.com");
             tagId = (string)(await JsonAsync(await api.PostAsJsonAsync("rest/v2/tags", new JsonObject { ["name"] = "buttonpushed" })))["id"]!;
             (await api.PostAsJsonAsync($"rest/v2/tags/{tagId}/contacts:applyTags", new JsonObject { ["contact_ids"] = new JsonArray(contactId) })).EnsureSuccessStatusCode();
+            first.Server.State.AddCustomField("Favorite Color", "TEXT");
+            first.Server.State.SetEmailStatus("ada@example.com", "LIST_UNSUBSCRIBE");
         }
 
         await using var second = await StartAsync(o => o.StateFile = StateFile);
@@ -35,6 +37,8 @@ public sealed class SandboxStateFileTests : IDisposable
         Assert.Equal(["ada@example.com"], contact.EmailAddresses);
         Assert.Equal(tagId, Assert.Single(second.Server.State.Tags).Id);
         Assert.Equal([tagId], second.Server.State.TagIdsOf(contactId));
+        Assert.Equal("LIST_UNSUBSCRIBE", second.Server.State.EmailStatusOf("ADA@example.com")); // still case-insensitive
+        Assert.Equal("Favorite Color", (string?)Assert.Single(second.Server.State.CustomFieldRecords)["label"]);
 
         // The access token issued before the restart still works, and new ids follow the old ones.
         using var api2 = Bearer(second, current.AccessToken);

@@ -160,14 +160,14 @@ internal sealed class ContactWriteDto
     /// The items given, plus (when merging) every stored item whose slot none of them takes. Keap replaces a stored
     /// array whole with the one sent, so a merge has to send the kept items too.
     /// </summary>
-    private static List<T>? Merge<T>(IEnumerable<T>? given, IReadOnlyList<T>? stored, Func<T, string?> slot, string what)
+    private static List<T>? Merge<T>(IEnumerable<T>? givenItems, IReadOnlyList<T>? stored, Func<T, string?> slot, string what)
     {
-        if (given is null)
+        if (givenItems is null)
         {
             return null;
         }
 
-        var items = given.ToList();
+        var items = givenItems.ToList();
         if (stored is null)
         {
             return items;
@@ -179,8 +179,11 @@ internal sealed class ContactWriteDto
                 $"To merge a {what} into the stored ones it must name its slot (field, type or id); or set ArrayUpdate = KeapArrayUpdate.Replace to send the array as it is.");
         }
 
-        var taken = items.Select(slot).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return [.. stored.Where(s => !taken.Contains(slot(s) ?? string.Empty)), .. items];
+        // Each given item takes its slot's place; items for slots not stored yet go last.
+        var given = items.ToDictionary(i => slot(i)!, StringComparer.OrdinalIgnoreCase);
+        var merged = stored.Select(s => slot(s) is { } key && given.Remove(key, out var replacement) ? replacement : s).ToList();
+        merged.AddRange(items.Where(i => given.ContainsKey(slot(i)!)));
+        return merged;
     }
 }
 

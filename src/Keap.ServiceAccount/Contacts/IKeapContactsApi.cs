@@ -33,9 +33,17 @@ internal interface IKeapContactsApi
         [Query(CollectionFormat.Csv)] IEnumerable<string>? fields,
         CancellationToken cancellationToken);
 
-    /// <summary>Changes the properties named in <paramref name="updateMask"/>, a query array repeated per name as the spec declares it.</summary>
+    /// <summary>
+    /// Changes the properties named in <paramref name="updateMask"/>, a query array repeated per name as the spec declares it.
+    /// Setting the same values twice changes nothing, unless the body records a UTM touch (Keap adds one per write).
+    /// </summary>
     [Patch("/rest/v2/contacts/{contactId}")]
-    Task<KeapContact> UpdateAsync(string contactId, [Body] ContactWriteDto changes, [Query(CollectionFormat.Multi)][AliasAs("update_mask")] IEnumerable<string> updateMask, CancellationToken cancellationToken);
+    Task<KeapContact> UpdateAsync(
+        string contactId,
+        [Body] ContactWriteDto changes,
+        [Query(CollectionFormat.Multi)][AliasAs("update_mask")] IEnumerable<string> updateMask,
+        [Property(KeapRequestMarks.RepeatableKey)] bool repeatable,
+        CancellationToken cancellationToken);
 
     [Delete("/rest/v2/contacts/{contactId}")]
     Task DeleteAsync(string contactId, CancellationToken cancellationToken);
@@ -46,6 +54,7 @@ internal interface IKeapContactsApi
     [Get("/rest/v2/emailAddresses/{email}/status")]
     Task<KeapEmailAddressStatus> GetEmailStatusAsync(string email, CancellationToken cancellationToken);
 
+    /// <summary>Setting the same opt-in status twice changes nothing, so callers mark it <paramref name="repeatable"/>.</summary>
     [Patch("/rest/v2/emailAddresses/{email}/status")]
-    Task<KeapEmailAddressStatus> UpdateEmailStatusAsync(string email, [Body] EmailStatusWriteDto change, CancellationToken cancellationToken);
+    Task<KeapEmailAddressStatus> UpdateEmailStatusAsync(string email, [Body] EmailStatusWriteDto change, [Property(KeapRequestMarks.RepeatableKey)] bool repeatable, CancellationToken cancellationToken);
 }

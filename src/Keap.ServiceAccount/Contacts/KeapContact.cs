@@ -46,19 +46,19 @@ public sealed class KeapContact
     public string? SpouseName { get; init; }
 
     /// <summary>Email addresses (slots <c>EMAIL1</c>–<c>EMAIL3</c>) with their opt-in status.</summary>
-    public IReadOnlyList<KeapEmailAddress> EmailAddresses { get; init; } = [];
+    public IReadOnlyList<KeapEmailAddress> EmailAddresses { get => field ?? []; init; }
 
     /// <summary>Phone numbers (slots <c>PHONE1</c>–<c>PHONE5</c>).</summary>
-    public IReadOnlyList<KeapPhoneNumber> PhoneNumbers { get; init; } = [];
+    public IReadOnlyList<KeapPhoneNumber> PhoneNumbers { get => field ?? []; init; }
 
     /// <summary>Fax numbers (slots <c>FAX1</c>, <c>FAX2</c>).</summary>
-    public IReadOnlyList<KeapFaxNumber> FaxNumbers { get; init; } = [];
+    public IReadOnlyList<KeapFaxNumber> FaxNumbers { get => field ?? []; init; }
 
     /// <summary>Postal addresses (slots <c>BILLING</c>, <c>SHIPPING</c>, <c>OTHER</c>).</summary>
-    public IReadOnlyList<KeapAddress> Addresses { get; init; } = [];
+    public IReadOnlyList<KeapAddress> Addresses { get => field ?? []; init; }
 
     /// <summary>Social network accounts.</summary>
-    public IReadOnlyList<KeapSocialAccount> SocialAccounts { get; init; } = [];
+    public IReadOnlyList<KeapSocialAccount> SocialAccounts { get => field ?? []; init; }
 
     /// <summary>The company.</summary>
     public KeapCompanyReference? Company { get; init; }
@@ -104,16 +104,16 @@ public sealed class KeapContact
     public string? TimeZone { get; init; }
 
     /// <summary>The UTM touches Keap recorded.</summary>
-    public IReadOnlyList<KeapUtmTouch> UtmParameters { get; init; } = [];
+    public IReadOnlyList<KeapUtmTouch> UtmParameters { get => field ?? []; init; }
 
     /// <summary>The ids of the tags applied to the contact.</summary>
-    public IReadOnlyList<string> TagIds { get; init; } = [];
+    public IReadOnlyList<string> TagIds { get => field ?? []; init; }
 
     /// <summary>Custom field values by field id; read them by label with <see cref="KeapContactModel.GetValue{T}"/>.</summary>
-    public IReadOnlyList<KeapCustomFieldValue> CustomFields { get; init; } = [];
+    public IReadOnlyList<KeapCustomFieldValue> CustomFields { get => field ?? []; init; }
 
     /// <summary>Links to other contacts.</summary>
-    public IReadOnlyList<KeapContactLink> Links { get; init; } = [];
+    public IReadOnlyList<KeapContactLink> Links { get => field ?? []; init; }
 
     /// <summary>Keap's <c>groups</c> value.</summary>
     public string? Groups { get; init; }

@@ -7,10 +7,10 @@ namespace Keap.ServiceAccount;
 public sealed class KeapContactModel
 {
     /// <summary>The contact custom fields defined in the account.</summary>
-    public IReadOnlyList<KeapCustomField> CustomFields { get; init; } = [];
+    public IReadOnlyList<KeapCustomField> CustomFields { get => field ?? []; init; }
 
     /// <summary>Contact properties Keap sends only when asked for.</summary>
-    public IReadOnlyList<string> OptionalProperties { get; init; } = [];
+    public IReadOnlyList<string> OptionalProperties { get => field ?? []; init; }
 
     /// <summary>Finds a custom field by label: an exact match first, then a case-insensitive one.</summary>
     /// <param name="label">The label, as Keap shows it.</param>
@@ -72,7 +72,7 @@ public sealed class KeapCustomField
     public KeapCustomFieldType? FieldType { get; init; }
 
     /// <summary>The choices of a dropdown, radio or list box field.</summary>
-    public IReadOnlyList<KeapCustomFieldOption> Options { get; init; } = [];
+    public IReadOnlyList<KeapCustomFieldOption> Options { get => field ?? []; init; }
 
     /// <summary>The record type it belongs to, for example <c>CONTACT</c>.</summary>
     public string? RecordType { get; init; }

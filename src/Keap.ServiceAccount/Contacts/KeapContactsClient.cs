@@ -94,7 +94,7 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
             throw new ArgumentException("The changes set no field.", nameof(changes));
         }
 
-        return await api.Create().UpdateAsync(contactId, body, mask, cancellationToken).ConfigureAwait(false);
+        return await api.Create().UpdateAsync(contactId, body, mask, repeatable: body.UtmParameters is null, cancellationToken).ConfigureAwait(false);
     }
 
     public Task DeleteAsync(string contactId, CancellationToken cancellationToken = default)
@@ -152,7 +152,7 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        return api.Create().UpdateEmailStatusAsync(email, new EmailStatusWriteDto { OptedIn = optedIn, Reason = reason }, cancellationToken);
+        return api.Create().UpdateEmailStatusAsync(email, new EmailStatusWriteDto { OptedIn = optedIn, Reason = reason }, repeatable: true, cancellationToken);
     }
 
     private async Task<KeapContactModel> FetchModelAsync(CancellationToken cancellationToken)
