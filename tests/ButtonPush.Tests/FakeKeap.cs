@@ -22,6 +22,9 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     public bool Down { get; set; }
 
+    /// <summary>Every call answers 429 (Keap's quota used up).</summary>
+    public bool OutOfQuota { get; set; }
+
     /// <summary>applyTags answers NOT_FOUND for every contact (as Keap does for one deleted meanwhile).</summary>
     public bool ApplyAnswersNotFound { get; set; }
 
@@ -157,6 +160,11 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
         if (Down)
         {
             throw new KeapApiException("Keap is down.", HttpStatusCode.ServiceUnavailable);
+        }
+
+        if (OutOfQuota)
+        {
+            throw new KeapApiException("Quota Exceeded", HttpStatusCode.TooManyRequests);
         }
     }
 }

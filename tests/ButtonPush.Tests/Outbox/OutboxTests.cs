@@ -195,4 +195,30 @@ public sealed class OutboxTests
         Assert.True(keap.HasTag((await app.UserAsync(Email))!.KeapContactId!, "buttonpushed"));
         Assert.NotNull((await app.Services.GetRequiredService<ButtonPush.Data.UserStore>().ListAsync(10, CancellationToken.None)).Single().KeapTaggedAt);
     }
+
+    [Fact]
+    public async Task While_Keaps_quota_is_used_up_rows_wait_without_spending_attempts_and_go_when_it_refills()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var keap = new FakeKeap { OutOfQuota = true };
+        await using var app = new ButtonPushApp(time, new Dictionary<string, string?> { ["ButtonPush:Outbox:MaxAttempts"] = "2" }, fakeKeap: keap);
+        using var user = AppClient.Create(app);
+        await user.SignUpAsync(Email);
+
+        await Eventually.TrueAsync("the row waits for the quota", async () => (await app.OpenOutboxAsync()) is [{ WaitingFor: "quota" }]);
+        for (var step = 0; step < 6; step++)
+        {
+            time.Advance(TimeSpan.FromMinutes(6));
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+
+        var waiting = Assert.Single(await app.OpenOutboxAsync());
+        Assert.False(waiting.Parked);
+        Assert.Equal(0, waiting.Attempts);
+        Assert.Contains("quota", waiting.LastError, StringComparison.Ordinal);
+
+        keap.OutOfQuota = false;
+        await Eventually.TrueAsync("the row is delivered", async () => (await app.OpenOutboxAsync()).Count == 0, () => time.Advance(TimeSpan.FromMinutes(1)));
+        Assert.Equal(1, keap.Upserts);
+    }
 }

@@ -50,8 +50,6 @@ public sealed class KeapRepeatableMarkTests
         var marks = new List<(string Path, bool? Repeatable)>();
         using var api = ApiHarness.Start(builder: b => b.ConfigureHttpClient(h => h.AddHttpMessageHandler(() => new MarkRecorder(marks))));
         api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/contacts").UsingPost()).RespondWith(ApiHarness.Json("""{"id":"1"}""", 201));
-        // The upsert first reads the stored email addresses it merges with (issue 14).
-        api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/contacts").UsingGet()).RespondWith(ApiHarness.Json("""{"contacts":[]}"""));
         api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/tags").UsingPost()).RespondWith(ApiHarness.Json("""{"id":"7","name":"t"}""", 201));
         api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/tags/7/contacts:*").UsingPost()).RespondWith(ApiHarness.Json("""{"results":{}}"""));
         api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/contacts/1").UsingPatch()).RespondWith(ApiHarness.Json("""{"id":"1"}"""));
@@ -69,7 +67,6 @@ public sealed class KeapRepeatableMarkTests
 
         Assert.Equal(
             [
-                ("/crm/rest/v2/contacts", null),
                 ("/crm/rest/v2/contacts", true),
                 ("/crm/rest/v2/contacts", null),
                 ("/crm/rest/v2/tags/7/contacts:applyTags", true),
