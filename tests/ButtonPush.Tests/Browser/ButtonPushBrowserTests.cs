@@ -71,6 +71,9 @@ public sealed class ButtonPushBrowserTests
         await Assertions.Expect(admin.Locator("#sandbox-contacts")).ToContainTextAsync(UserEmail);
         await Assertions.Expect(admin.Locator("#deliveries")).ToContainTextAsync("Tag \"buttonpushed\"");
         Assert.True(await admin.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The admin panel is wider than the window.");
+        await admin.SetViewportSizeAsync(400, 800); // a phone: tables scroll inside their box, the page does not
+        Assert.True(await admin.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The admin panel is wider than a phone.");
+        await admin.SetViewportSizeAsync(1100, 900);
         var tag = Assert.Single(app.Sandbox.Tags, t => t.Name == "buttonpushed");
         Assert.Equal([tag.Id], app.Sandbox.TagIdsOf(contactId));
         await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), "admin-panel.png"), FullPage = true });
