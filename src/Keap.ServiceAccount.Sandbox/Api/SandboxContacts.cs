@@ -132,16 +132,14 @@ internal static class SandboxContacts
                     stored[name] = touches;
                     break;
                 default:
-                    if (value is null)
-                    {
-                        stored.Remove(name);
-                    }
-                    else
-                    {
-                        stored[name] = value;
-                    }
-
+                    stored[name] = value;
                     break;
+            }
+
+            // A masked name the body leaves out is cleared, as Keap's update_mask means.
+            if (stored[name] is null)
+            {
+                stored.Remove(name);
             }
         }
 

@@ -13,7 +13,7 @@ public interface IKeapTagsClient
     /// <param name="name">The tag's name.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The tag, or <see langword="null"/>.</returns>
-    /// <exception cref="KeapApiException">Keap refused the call.</exception>
+    /// <exception cref="KeapApiException">Keap refused the call, or its list of matching tags did not end.</exception>
     Task<KeapTag?> FindByNameAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Creates a tag.</summary>

@@ -32,7 +32,16 @@ internal sealed class SingleFlight<T>(Func<SingleFlight<T>, CancellationToken, T
             {
                 var token = _cancel!.Token;
                 _task = Task.Run(() => run(this, token), CancellationToken.None);
-                _task.ContinueWith(_ => Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                _task.ContinueWith(
+                    t =>
+                    {
+                        // Observed here: when every caller has left, nobody else will look at a failure.
+                        _ = t.Exception;
+                        Dispose();
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
             }
         }
 

@@ -28,6 +28,21 @@ public sealed class ContactRulesTests
     }
 
     [Fact]
+    public async Task A_masked_property_the_body_leaves_out_is_cleared_and_the_others_stay()
+    {
+        await using var host = await StartAsync();
+        using var api = host.Api();
+        var contact = Contact("ada@example.com");
+        contact["job_title"] = "Engineer";
+        var id = (string)(await JsonAsync(await api.PostAsJsonAsync("rest/v2/contacts", contact)))["id"]!;
+
+        var cleared = await JsonAsync(await api.PatchAsJsonAsync($"rest/v2/contacts/{id}?update_mask=job_title", new JsonObject()));
+
+        Assert.False(cleared.ContainsKey("job_title"));
+        Assert.Equal("Ada", (string?)cleared["given_name"]);
+    }
+
+    [Fact]
     public async Task A_written_array_replaces_the_stored_one_whole()
     {
         await using var host = await StartAsync();

@@ -256,9 +256,11 @@ public sealed class KeapTagsClientTests : IDisposable
         _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet())
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""{"tags":[],"next_page_token":"t{{request.query.page_token}}x"}""").WithTransformer());
 
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
         await Assert.ThrowsAsync<KeapApiException>(async () =>
         {
-            await foreach (var tag in _api.Tags.ListAllAsync())
+            await foreach (var tag in _api.Tags.ListAllAsync(timeout.Token))
             {
                 Assert.Fail("No tag expected: " + tag.Name);
             }
