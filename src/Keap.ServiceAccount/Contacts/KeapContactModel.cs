@@ -42,7 +42,24 @@ public sealed class KeapContactModel
     public T? GetValue<T>(KeapContact contact, string label)
     {
         ArgumentNullException.ThrowIfNull(contact);
-        var field = FindByLabel(label) ?? throw UnknownLabel(label);
+        return Read<T>(contact, FindByLabel(label) ?? throw UnknownLabel(label));
+    }
+
+    /// <summary>Reads a contact's value of the custom field with this id, as <see cref="GetValue{T}"/> does by label.</summary>
+    /// <typeparam name="T">The .NET type to read.</typeparam>
+    /// <param name="contact">The contact.</param>
+    /// <param name="id">The field's id.</param>
+    /// <returns>The value, or <see langword="default"/> when the contact has none.</returns>
+    /// <exception cref="ArgumentException">The model has no field with that id.</exception>
+    /// <exception cref="InvalidCastException">The value cannot be read as <typeparamref name="T"/>.</exception>
+    public T? GetValueById<T>(KeapContact contact, string id)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        return Read<T>(contact, FindById(id) ?? throw UnknownId(id));
+    }
+
+    private static T? Read<T>(KeapContact contact, KeapCustomField field)
+    {
         var value = contact.CustomFields.FirstOrDefault(v => v.Id == field.Id);
         return value is null ? default : CustomFieldContent.Read<T>(field, value.Content);
     }

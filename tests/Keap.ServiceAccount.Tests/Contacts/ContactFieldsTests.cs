@@ -123,6 +123,9 @@ public sealed class ContactFieldsTests : IDisposable
         Assert.Equal(["custom_fields"], patch.Query!["update_mask"]);
         Assert.Equal("Blue", model.GetValue<string>(updated, "favorite color"));
         Assert.Equal(42, model.GetValue<int>(updated, "Score"));
+        Assert.Equal(42m, model.GetValueById<decimal>(updated, "124"));
+        Assert.Throws<ArgumentException>(() => model.GetValueById<int>(updated, "999"));
+        Assert.Throws<InvalidCastException>(() => model.GetValue<bool>(updated, "Score"));
         Assert.Equal(("favoriteColor", "Personal Info", "Blue", 2), (model.FindByLabel("Favorite Color")!.FieldName, model.FindByLabel("Favorite Color")!.GroupName, model.FindByLabel("Favorite Color")!.DefaultValue, model.FindByLabel("Favorite Color")!.Options.Count));
         Assert.Single(_api.Requests, r => r.RequestMessage.Path.EndsWith("/contacts/model", StringComparison.Ordinal));
     }
