@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Keap.ServiceAccount.Sandbox;
 
@@ -14,6 +15,11 @@ public sealed record KeapSandboxContact(
     string Id, string? GivenName, string? FamilyName, IReadOnlyList<string> EmailAddresses,
     DateTimeOffset CreateTime, DateTimeOffset UpdateTime);
 
+/// <summary>The opt-in status of one address.</summary>
+/// <param name="Status">Keap's <c>email_opt_status</c> value.</param>
+/// <param name="CreateTime">When the account first recorded a status for it.</param>
+internal sealed record SandboxEmailStatus(string Status, DateTimeOffset CreateTime);
+
 /// <summary>A tag as the sandbox holds it.</summary>
 /// <param name="Id">The tag id.</param>
 /// <param name="Name">The unique tag name.</param>
@@ -21,16 +27,14 @@ public sealed record KeapSandboxContact(
 public sealed record KeapSandboxTag(string Id, string Name, string? Description);
 
 /// <summary>
-/// The sandbox's in-memory data and counters. Thread-safe; every read returns a snapshot.
+/// The sandbox's data (contacts, tags, applied tags) and counters. Thread-safe; every read returns a snapshot.
+/// With <see cref="KeapSandboxOptions.StateFile"/> set the data survives restarts; the counters start from zero.
 /// </summary>
-public sealed class KeapSandboxState
+public sealed class KeapSandboxState(TimeProvider time)
 {
     private readonly Lock _gate = new();
-    private readonly SortedDictionary<long, JsonObject> _contacts = [];
-    private readonly SortedDictionary<long, JsonObject> _tags = [];
-    private readonly Dictionary<long, Dictionary<long, DateTimeOffset>> _tagsByContact = [];
     private readonly ConcurrentDictionary<string, long> _routeCounts = new(StringComparer.OrdinalIgnoreCase);
-    private long _nextId = 1;
+    private SandboxData _data = new();
     private long _tokenRequests;
     private long _codeExchanges;
     private long _refreshes;
@@ -41,14 +45,31 @@ public sealed class KeapSandboxState
 
     internal Lock Gate => _gate;
 
-    internal SortedDictionary<long, JsonObject> ContactRecords => _contacts;
+    internal SortedDictionary<long, JsonObject> ContactRecords => _data.Contacts;
 
-    internal SortedDictionary<long, JsonObject> TagRecords => _tags;
+    internal SortedDictionary<long, JsonObject> TagRecords => _data.Tags;
 
-    internal Dictionary<long, Dictionary<long, DateTimeOffset>> TagsByContact => _tagsByContact;
+    internal Dictionary<long, Dictionary<long, DateTimeOffset>> TagsByContact => _data.TagsByContact;
+
+    /// <summary>All the data (not the counters), as one object a state file can serialize.</summary>
+    /// <remarks>Read and replace under <see cref="Gate"/>.</remarks>
+    internal SandboxData Data
+    {
+        get => _data;
+        set => _data = value;
+    }
+
+    /// <summary>The opt-in status of every address the account has seen, by address (case-insensitive).</summary>
+    internal Dictionary<string, SandboxEmailStatus> EmailStatuses => _data.EmailStatuses;
+
+    /// <summary>The contact custom fields, as <c>GET /v2/contacts/model</c> lists them.</summary>
+    internal List<JsonObject> CustomFieldRecords => _data.CustomFields;
 
     /// <summary>Raised by <see cref="Reset"/> so token and quota bookkeeping start over too.</summary>
     internal event Action? Resetting;
+
+    /// <summary>Raised after a change made through this class's own methods (requests are saved after they end), so a state file saves it.</summary>
+    internal event Action? Changed;
 
     /// <summary>Requests to <c>/token</c>, whatever their outcome.</summary>
     public long TokenRequests => Interlocked.Read(ref _tokenRequests);
@@ -78,7 +99,7 @@ public sealed class KeapSandboxState
         {
             lock (_gate)
             {
-                return [.. _contacts.Values.Select(ToContact)];
+                return [.. _data.Contacts.Values.Select(ToContact)];
             }
         }
     }
@@ -90,7 +111,7 @@ public sealed class KeapSandboxState
         {
             lock (_gate)
             {
-                return [.. _tags.Values.Select(t => new KeapSandboxTag(
+                return [.. _data.Tags.Values.Select(t => new KeapSandboxTag(
                     (string)t["id"]!, (string)t["name"]!, (string?)t["description"]))];
             }
         }
@@ -111,21 +132,84 @@ public sealed class KeapSandboxState
         ArgumentNullException.ThrowIfNull(contactId);
         lock (_gate)
         {
-            return long.TryParse(contactId, out var id) && _tagsByContact.TryGetValue(id, out var tags)
+            return long.TryParse(contactId, out var id) && _data.TagsByContact.TryGetValue(id, out var tags)
                 ? [.. tags.Keys.Order().Select(Id)]
                 : [];
         }
     }
 
-    /// <summary>Forgets all contacts, tags, tokens, counters and quota usage.</summary>
+    /// <summary>
+    /// Defines a contact custom field, as a Keap user would in the account settings; it then appears in
+    /// <c>GET /v2/contacts/model</c> and may be written in a contact's <c>custom_fields</c>.
+    /// </summary>
+    /// <param name="label">The label Keap shows, for example <c>"Favorite Color"</c>.</param>
+    /// <param name="fieldType">Keap's <c>field_type</c>, for example <c>TEXT</c>, <c>WHOLE_NUMBER</c>, <c>DATE</c>, <c>YES_NO</c> or <c>DROPDOWN</c>.</param>
+    /// <param name="options">The choices of a dropdown, radio or list box field.</param>
+    /// <returns>The new field's id.</returns>
+    public string AddCustomField(string label, string fieldType, params string[] options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        ArgumentException.ThrowIfNullOrWhiteSpace(fieldType);
+        ArgumentNullException.ThrowIfNull(options);
+        string id;
+        lock (_gate)
+        {
+            id = Id(NextId());
+            var number = _data.CustomFields.Count + 1;
+            _data.CustomFields.Add(new JsonObject
+            {
+                ["id"] = id,
+                ["label"] = label,
+                ["field_type"] = fieldType,
+                ["record_type"] = "CONTACT",
+                ["field_name"] = "custom" + Id(number),
+                ["group_id"] = "1",
+                ["group_name"] = "Custom Fields",
+                ["options"] = new JsonArray([.. options.Select((o, i) => new JsonObject { ["id"] = $"{id}-{Id(i + 1)}", ["label"] = o })]),
+            });
+        }
+
+        Changed?.Invoke();
+        return id;
+    }
+
+    /// <summary>The opt-in status of an email address (for example <c>SINGLE_OPT_IN</c>), or <see langword="null"/> when the account has never seen it.</summary>
+    /// <param name="email">The address.</param>
+    /// <returns>Keap's <c>email_opt_status</c> value.</returns>
+    public string? EmailStatusOf(string email)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        lock (_gate)
+        {
+            return _data.EmailStatuses.GetValueOrDefault(email)?.Status;
+        }
+    }
+
+    /// <summary>
+    /// Sets an address's opt-in status as if the person or Keap had acted, for example <c>LIST_UNSUBSCRIBE</c> (the
+    /// person unsubscribed) or <c>HARD_BOUNCE</c>.
+    /// </summary>
+    /// <param name="email">The address.</param>
+    /// <param name="status">Keap's <c>email_opt_status</c> value.</param>
+    public void SetEmailStatus(string email, string status)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        ArgumentException.ThrowIfNullOrWhiteSpace(status);
+        lock (_gate)
+        {
+            var existing = _data.EmailStatuses.GetValueOrDefault(email);
+            _data.EmailStatuses[email] = new SandboxEmailStatus(status, existing?.CreateTime ?? time.GetUtcNow());
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>Forgets all contacts, tags, custom fields, email statuses, tokens, counters and quota usage (and saves the empty state to the state file, if any).</summary>
     public void Reset()
     {
         lock (_gate)
         {
-            _contacts.Clear();
-            _tags.Clear();
-            _tagsByContact.Clear();
-            _nextId = 1;
+            _data = new SandboxData();
         }
 
         _routeCounts.Clear();
@@ -137,12 +221,13 @@ public sealed class KeapSandboxState
         Interlocked.Exchange(ref _quotaRefusals, 0);
         Interlocked.Exchange(ref _spikeArrests, 0);
         Resetting?.Invoke();
+        Changed?.Invoke();
     }
 
     internal static string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <remarks>Call under <see cref="Gate"/>.</remarks>
-    internal long NextId() => _nextId++;
+    internal long NextId() => _data.NextId++;
 
     internal void CountTokenRequest() => Interlocked.Increment(ref _tokenRequests);
 
@@ -168,4 +253,27 @@ public sealed class KeapSandboxState
         [.. (c["email_addresses"] as JsonArray ?? []).Select(e => (string?)e?["email"]).OfType<string>()],
         DateTimeOffset.Parse((string)c["create_time"]!, System.Globalization.CultureInfo.InvariantCulture),
         DateTimeOffset.Parse((string)c["update_time"]!, System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>
+/// What the sandbox knows, apart from its counters: the records as the API stores them and the next id. A state
+/// file serializes this object whole, so a field added here is kept across restarts without further work.
+/// </summary>
+internal sealed class SandboxData
+{
+    public SortedDictionary<long, JsonObject> Contacts { get; init; } = [];
+
+    public SortedDictionary<long, JsonObject> Tags { get; init; } = [];
+
+    /// <summary>Contact id → tag id → when the tag was applied.</summary>
+    public Dictionary<long, Dictionary<long, DateTimeOffset>> TagsByContact { get; init; } = [];
+
+    /// <summary>Opt-in status by address. Filled in place when read back, so the case-insensitive comparer stays.</summary>
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
+    public Dictionary<string, SandboxEmailStatus> EmailStatuses { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The contact custom fields, as <c>GET /v2/contacts/model</c> lists them.</summary>
+    public List<JsonObject> CustomFields { get; init; } = [];
+
+    public long NextId { get; set; } = 1;
 }

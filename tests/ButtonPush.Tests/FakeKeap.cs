@@ -22,6 +22,12 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     public bool Down { get; set; }
 
+    /// <summary>Every call answers 429 (Keap's quota used up).</summary>
+    public bool OutOfQuota { get; set; }
+
+    /// <summary>applyTags answers NOT_FOUND for every contact (as Keap does for one deleted meanwhile).</summary>
+    public bool ApplyAnswersNotFound { get; set; }
+
     public bool Connected { get; set; } = true;
 
     public int Upserts => Volatile.Read(ref upserts);
@@ -62,17 +68,25 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
         return Task.FromResult(tagIds.GetOrAdd(name, _ => Interlocked.Increment(ref nextId).ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
-    public Task ApplyAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default)
+    public Task<KeapTagResults> ApplyAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default)
     {
         Gate();
         Interlocked.Increment(ref applies);
         var contacts = tagged.GetOrAdd(tagId, _ => new ConcurrentDictionary<string, bool>());
-        foreach (var id in contactIds)
+        var results = new List<KeapTagResult>();
+        foreach (var id in contactIds.Distinct())
         {
-            contacts[id] = true;
+            if (ApplyAnswersNotFound)
+            {
+                results.Add(new KeapTagResult(id, KeapTagOutcome.NotFound, "NOT_FOUND", 0));
+                continue;
+            }
+
+            var added = contacts.TryAdd(id, true);
+            results.Add(new KeapTagResult(id, added ? KeapTagOutcome.Succeeded : KeapTagOutcome.Unchanged, added ? "SUCCESS" : "DUPLICATE", 0));
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(new KeapTagResults(tagId, results));
     }
 
     public Task<KeapConnectionStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
@@ -101,7 +115,11 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     public Task<KeapContact> CreateAsync(KeapContactInput contact, CancellationToken cancellationToken = default) => throw Unused();
 
-    public Task<KeapContact?> GetAsync(string contactId, CancellationToken cancellationToken = default) => throw Unused();
+    public Task<KeapContact?> GetAsync(string contactId, CancellationToken cancellationToken = default)
+    {
+        Gate();
+        return Task.FromResult(contactsByEmail.Values.FirstOrDefault(c => c.Id == contactId));
+    }
 
     public Task<KeapContact?> FindByEmailAsync(string email, CancellationToken cancellationToken = default) => throw Unused();
 
@@ -111,13 +129,21 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     IAsyncEnumerable<KeapContact> IKeapContactsClient.ListAllAsync(CancellationToken cancellationToken) => throw Unused();
 
+    public IAsyncEnumerable<KeapContactPage> ListChangedSinceAsync(DateTimeOffset since, string? pageToken = null, CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<KeapContactModel> GetModelAsync(CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<KeapEmailAddressStatus?> GetEmailStatusAsync(string email, CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<KeapEmailAddressStatus> SetEmailOptInAsync(string email, bool optedIn, string reason, CancellationToken cancellationToken = default) => throw Unused();
+
     IAsyncEnumerable<KeapTag> IKeapTagsClient.ListAllAsync(CancellationToken cancellationToken) => throw Unused();
 
     public Task<KeapTag?> FindByNameAsync(string name, CancellationToken cancellationToken = default) => throw Unused();
 
     public Task<KeapTag> CreateAsync(string name, string? description = null, CancellationToken cancellationToken = default) => throw Unused();
 
-    public Task RemoveAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) => throw Unused();
+    public Task<KeapTagResults> RemoveAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) => throw Unused();
 
     public IAsyncEnumerable<KeapTag> ListForContactAsync(string contactId, CancellationToken cancellationToken = default) => throw Unused();
 
@@ -134,6 +160,11 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
         if (Down)
         {
             throw new KeapApiException("Keap is down.", HttpStatusCode.ServiceUnavailable);
+        }
+
+        if (OutOfQuota)
+        {
+            throw new KeapApiException("Quota Exceeded", HttpStatusCode.TooManyRequests);
         }
     }
 }
