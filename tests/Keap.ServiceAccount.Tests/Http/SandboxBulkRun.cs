@@ -68,6 +68,7 @@ internal sealed class SandboxBulkRun : IAsyncDisposable
     public async Task<BulkResult> RunAsync(int emails, int workersPerInstance, TimeSpan step)
     {
         var start = Clock.GetUtcNow();
+        var requestsBefore = Sandbox.State.ApiRequests;
         var next = -1;
         var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
         var workers = _instances.SelectMany(instance => Enumerable.Range(0, workersPerInstance).Select(_ => Task.Run(async () =>
@@ -87,7 +88,7 @@ internal sealed class SandboxBulkRun : IAsyncDisposable
         }))).ToList();
         var all = Task.WhenAll(workers);
         await DriveAsync(all, step);
-        return new BulkResult(emails, failures.ToList(), Clock.GetUtcNow() - start, Sandbox.State.SpikeArrests + Sandbox.State.QuotaRefusals);
+        return new BulkResult(emails, Sandbox.State.ApiRequests - requestsBefore, failures.ToList(), Clock.GetUtcNow() - start, Sandbox.State.SpikeArrests + Sandbox.State.QuotaRefusals);
     }
 
     /// <summary>
@@ -179,12 +180,19 @@ internal sealed class SandboxBulkRun : IAsyncDisposable
     }
 }
 
-/// <summary>What a bulk run achieved: caller failures, fake time taken and the sandbox's refusals (spike arrests and quota 429s).</summary>
-internal sealed record BulkResult(int Calls, IReadOnlyList<Exception> Failures, TimeSpan Elapsed, long Refusals)
+/// <summary>
+/// What a bulk run achieved: the requests the sandbox received (an upsert may read the stored contact first, so a call
+/// can be two), caller failures, fake time taken and the sandbox's refusals (spike arrests and quota 429s).
+/// </summary>
+internal sealed record BulkResult(int Calls, long Requests, IReadOnlyList<Exception> Failures, TimeSpan Elapsed, long Refusals)
 {
-    public double Rate => Calls / Elapsed.TotalSeconds;
+    /// <summary>Requests per second, the unit Keap's limits count.</summary>
+    public double Rate => Requests / Elapsed.TotalSeconds;
+
+    /// <summary>Requests the sandbox accepted (not refused with a 429), per second.</summary>
+    public double AcceptedRate => (Requests - Refusals) / Elapsed.TotalSeconds;
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Calls} calls, {Failures.Count} failed ({(Failures.Count > 0 ? Failures[0].Message : "")}), {Refusals} refused, {Elapsed.TotalSeconds:F1} s, {Rate:F2}/s");
+        $"{Calls} calls, {Requests} requests, {Failures.Count} failed ({(Failures.Count > 0 ? Failures[0].Message : "")}), {Refusals} refused, {Elapsed.TotalSeconds:F1} s, {Rate:F2}/s");
 }
