@@ -74,6 +74,44 @@ internal sealed class ContactWriteDto
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
+    /// <summary>
+    /// Refuses, before any request, an input that cannot be sent as meant: an opt-in reason without the address it is
+    /// for (it would be dropped, leaving the person non-marketable), two items for one slot, or an additional property
+    /// that names a modelled one (the body and <c>update_mask</c> would name it twice).
+    /// </summary>
+    /// <exception cref="ArgumentException">The input is one of those.</exception>
+    public static void Check(KeapContactInput input)
+    {
+        if (input.EmailOptInReason is not null && input.Email is null)
+        {
+            throw new ArgumentException(
+                "EmailOptInReason is the consent for Email, which is not set: set Email too, or put the reason on the address's KeapEmailAddress.OptInReason.",
+                nameof(input));
+        }
+
+        OneItemPerSlot(Emails(input), e => e.Field, "email address");
+        OneItemPerSlot(input.PhoneNumbers, p => p.Field, "phone number");
+        OneItemPerSlot(input.FaxNumbers, f => f.Field, "fax number");
+        OneItemPerSlot(input.Addresses, a => a.Field, "address");
+        OneItemPerSlot(input.SocialAccounts, s => s.Type, "social account");
+        var modelled = KeapJsonContext.Default.ContactWriteDto.Properties.Where(p => !p.IsExtensionData).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        if (input.AdditionalProperties.Keys.FirstOrDefault(modelled.Contains) is { } clash)
+        {
+            throw new ArgumentException($"AdditionalProperties['{clash}'] names a property KeapContactInput models: set that property instead.", nameof(input));
+        }
+    }
+
+    /// <summary>Refuses two items that name the same slot (Keap's slot names are upper case; any case is the same slot).</summary>
+    /// <exception cref="ArgumentException">Two items name one slot.</exception>
+    public static void OneItemPerSlot<T>(IEnumerable<T>? items, Func<T, string?> slot, string what)
+    {
+        var duplicate = items?.Select(slot).Where(s => !string.IsNullOrEmpty(s)).GroupBy(s => s, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Two values are given for the {what} '{duplicate.Key}'; give one per slot.");
+        }
+    }
+
     /// <summary>The arrays a merge needs the stored values of, by their <c>fields</c> names; empty when nothing is merged.</summary>
     public static IReadOnlyList<string> StoredArraysToMerge(KeapContactInput input)
     {
@@ -153,7 +191,7 @@ internal sealed class ContactWriteDto
         }
 
         var primary = new KeapEmailAddress { Email = input.Email, Field = KeapContactInput.PrimaryEmailField, OptInReason = input.EmailOptInReason };
-        return [primary, .. (input.EmailAddresses ?? []).Where(e => e.Field != KeapContactInput.PrimaryEmailField)];
+        return [primary, .. (input.EmailAddresses ?? []).Where(e => !string.Equals(e.Field, KeapContactInput.PrimaryEmailField, StringComparison.OrdinalIgnoreCase))];
     }
 
     /// <summary>

@@ -324,4 +324,58 @@ public sealed class KeapContactsClientTests : IDisposable
         var patch = Assert.Single(_api.Requests, r => r.RequestMessage.Method == "PATCH").RequestMessage;
         Assert.Equal("""{"reason":"Asked by phone","opted_in":true}""", patch.Body);
     }
+
+    [Fact]
+    public async Task An_opt_in_reason_without_the_Email_it_is_for_is_refused_rather_than_dropped()
+    {
+        var withAddresses = new KeapContactInput { EmailAddresses = [new KeapEmailAddress { Email = "ada@example.com", Field = "EMAIL1" }], EmailOptInReason = "Ticked the box" };
+        var alone = new KeapContactInput { GivenName = "Ada", EmailOptInReason = "Ticked the box" };
+
+        var create = await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.CreateAsync(withAddresses));
+        await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpsertByEmailAsync(withAddresses));
+        await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("123", alone));
+
+        Assert.Contains("EmailOptInReason", create.Message, StringComparison.Ordinal);
+        Assert.Empty(_api.Requests);
+    }
+
+    [Theory]
+    [InlineData("PHONE1", "PHONE1")]
+    [InlineData("PHONE2", "phone2")]
+    public async Task Two_items_for_one_slot_are_refused_with_the_slot_named_before_any_call(string first, string second)
+    {
+        var changes = new KeapContactInput { PhoneNumbers = [new KeapPhoneNumber { Number = "1", Field = first }, new KeapPhoneNumber { Number = "2", Field = second }] };
+
+        var merge = await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("123", changes));
+        var replace = await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("123", new KeapContactInput { PhoneNumbers = changes.PhoneNumbers, ArrayUpdate = KeapArrayUpdate.Replace }));
+
+        Assert.Contains($"'{first}'", merge.Message, StringComparison.Ordinal);
+        Assert.Contains("phone number", replace.Message, StringComparison.Ordinal);
+        Assert.Empty(_api.Requests);
+    }
+
+    [Fact]
+    public async Task Email_overrides_an_EMAIL1_item_whatever_its_case()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingGet())
+            .RespondWith(ApiHarness.Json("""{"id":123,"email_addresses":[{"email":"old@example.com","field":"EMAIL1"}]}"""));
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingPatch()).RespondWith(ApiHarness.Json(ContactJson));
+
+        await _api.Contacts.UpdateAsync("123", new KeapContactInput { Email = "new@example.com", EmailAddresses = [new KeapEmailAddress { Email = "ignored@example.com", Field = "email1" }] });
+
+        var patch = Assert.Single(_api.Requests, r => r.RequestMessage.Method == "PATCH").RequestMessage;
+        Assert.Equal("""{"email_addresses":[{"email":"new@example.com","field":"EMAIL1"}]}""", patch.Body);
+    }
+
+    [Fact]
+    public async Task An_additional_property_that_names_a_modelled_one_is_refused_so_update_mask_stays_unique()
+    {
+        var changes = new KeapContactInput { GivenName = "Ada" };
+        changes.AdditionalProperties["given_name"] = JsonDocument.Parse("\"Augusta\"").RootElement.Clone();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("123", changes));
+
+        Assert.Contains("'given_name'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_api.Requests);
+    }
 }
