@@ -378,4 +378,21 @@ public sealed class KeapContactsClientTests : IDisposable
         Assert.Contains("'given_name'", error.Message, StringComparison.Ordinal);
         Assert.Empty(_api.Requests);
     }
+
+    [Fact]
+    public async Task An_email_status_failure_names_no_email_address_in_its_message_or_path()
+    {
+        const string StatusPath = ApiHarness.BasePath + "/rest/v2/emailAddresses/ada.lovelace@example.com/status";
+        _api.Server.Given(Request.Create().WithPath(StatusPath).UsingPatch()).RespondWith(ApiHarness.Json("""{"code":400,"message":"Bad reason","status":"INVALID_ARGUMENT"}""", 400));
+        _api.Server.Given(Request.Create().WithPath(StatusPath).UsingGet()).RespondWith(ApiHarness.Json("not json"));
+
+        var refused = await Assert.ThrowsAsync<KeapApiException>(() => _api.Contacts.SetEmailOptInAsync("ada.lovelace@example.com", optedIn: true, "Asked by phone"));
+        var unreadable = await Assert.ThrowsAsync<KeapApiException>(() => _api.Contacts.GetEmailStatusAsync("ada.lovelace@example.com"));
+
+        Assert.All(new[] { refused, unreadable }, e =>
+        {
+            Assert.DoesNotContain("lovelace", e.Message + e.Path + e, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(ApiHarness.BasePath + "/rest/v2/emailAddresses/{email}/status", e.Path);
+        });
+    }
 }
