@@ -135,9 +135,11 @@ public enum KeapArrayUpdate
 {
     /// <summary>
     /// The items given replace the stored items of the same slot (email, phone, fax and address <c>Field</c>, social
-    /// account <c>Type</c>, custom field id; two items for one slot are refused in either mode); every other stored item is kept. Before an update or an upsert of an
-    /// existing contact, the client reads the contact's stored arrays (one more request), because Keap itself only
-    /// replaces whole arrays. Every item must name its slot.
+    /// account <c>Type</c>, custom field id; two items for one slot are refused in either mode); every other stored item is kept.
+    /// Because Keap itself only replaces whole arrays, the client first reads the stored arrays that could hold items
+    /// to keep (one more request): not an array whose items fill every slot Keap's spec defines (all of
+    /// <c>EMAIL1</c>–<c>EMAIL3</c>, say), and not an empty list, which changes nothing and is not sent. Custom fields are
+    /// always read. Every item must name its slot.
     /// </summary>
     Merge,
 

@@ -188,7 +188,7 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
         })];
 
         // A label (in any case) and an id can name the same field.
-        ContactWriteDto.OneItemPerSlot(resolved, v => v.Id, "custom field with id");
+        ContactWriteDto.CheckSlots(resolved, v => v.Id, "custom field with id");
         return resolved;
     }
 

@@ -206,6 +206,58 @@ public sealed class KeapContactsClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_merge_that_fills_every_slot_of_the_arrays_it_sets_sends_one_request_without_reading_first()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingPatch()).RespondWith(ApiHarness.Json(ContactJson));
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost()).RespondWith(ApiHarness.Json(ContactJson));
+        var everyEmail = new KeapContactInput
+        {
+            Email = "one@example.com",
+            EmailAddresses = [new KeapEmailAddress { Email = "two@example.com", Field = "EMAIL2" }, new KeapEmailAddress { Email = "three@example.com", Field = "email3" }],
+            FaxNumbers = [new KeapFaxNumber { Number = "1", Field = "FAX1" }, new KeapFaxNumber { Number = "2", Field = "FAX2" }],
+        };
+
+        await _api.Contacts.UpdateAsync("123", everyEmail);
+        await _api.Contacts.UpsertByEmailAsync(everyEmail);
+
+        Assert.DoesNotContain(_api.Requests, r => r.RequestMessage.Method == "GET");
+        Assert.All(_api.Requests, r => Assert.Equal(
+            """{"email_addresses":[{"email":"one@example.com","field":"EMAIL1"},{"email":"two@example.com","field":"EMAIL2"},{"email":"three@example.com","field":"email3"}],"fax_numbers":[{"number":"1","field":"FAX1"},{"number":"2","field":"FAX2"}]}""",
+            r.RequestMessage.Body));
+    }
+
+    [Fact]
+    public async Task A_merge_that_leaves_a_slot_unset_reads_only_that_array()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingGet())
+            .RespondWith(ApiHarness.Json("""{"id":123,"phone_numbers":[{"number":"9","field":"PHONE3"}]}"""));
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingPatch()).RespondWith(ApiHarness.Json(ContactJson));
+
+        await _api.Contacts.UpdateAsync("123", new KeapContactInput
+        {
+            FaxNumbers = [new KeapFaxNumber { Number = "1", Field = "FAX1" }, new KeapFaxNumber { Number = "2", Field = "FAX2" }],
+            PhoneNumbers = [new KeapPhoneNumber { Number = "1", Field = "PHONE1" }],
+        });
+
+        Assert.Equal(["phone_numbers"], Assert.Single(_api.Requests, r => r.RequestMessage.Method == "GET").RequestMessage.Query!["fields"]);
+        Assert.Equal(
+            """{"phone_numbers":[{"number":"9","field":"PHONE3"},{"number":"1","field":"PHONE1"}],"fax_numbers":[{"number":"1","field":"FAX1"},{"number":"2","field":"FAX2"}]}""",
+            Assert.Single(_api.Requests, r => r.RequestMessage.Method == "PATCH").RequestMessage.Body);
+    }
+
+    [Fact]
+    public async Task Merging_an_empty_list_changes_nothing_so_it_is_neither_read_nor_sent()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingPatch()).RespondWith(ApiHarness.Json(ContactJson));
+
+        await _api.Contacts.UpdateAsync("123", new KeapContactInput { GivenName = "Ada", PhoneNumbers = [] });
+
+        var patch = Assert.Single(_api.Requests).RequestMessage;
+        Assert.Equal("""{"given_name":"Ada"}""", patch.Body);
+        Assert.Equal(["given_name"], patch.Query!["update_mask"]);
+    }
+
+    [Fact]
     public async Task Merging_an_item_without_its_slot_is_refused()
     {
         _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
