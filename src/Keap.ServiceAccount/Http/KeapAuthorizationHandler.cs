@@ -10,7 +10,7 @@ namespace Keap.ServiceAccount.Http;
 /// Authenticates each attempt: the Service Account Key when one is configured, otherwise the current OAuth access
 /// token; after a 401 it asks for a fresh token once and repeats the request with the same body.
 /// </summary>
-internal sealed class KeapAuthorizationHandler(IServiceProvider services, IOptionsMonitor<KeapServiceAccountOptions> options) : DelegatingHandler
+internal sealed class KeapAuthorizationHandler(IServiceProvider services, IOptions<KeapServiceAccountOptions> options) : DelegatingHandler
 {
     internal const string ApiKeyHeader = "X-Keap-API-Key";
 
@@ -23,7 +23,7 @@ internal sealed class KeapAuthorizationHandler(IServiceProvider services, IOptio
             await request.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var current = options.CurrentValue;
+        var current = options.Value;
         if (current.UsesServiceAccountKey)
         {
             request.Headers.Remove(ApiKeyHeader);
