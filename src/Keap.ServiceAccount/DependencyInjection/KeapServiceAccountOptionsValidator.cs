@@ -27,6 +27,14 @@ internal sealed class KeapServiceAccountOptionsValidator : IValidateOptions<Keap
 
     private static void AddRelationFailures(KeapServiceAccountOptions options, List<string> failures)
     {
+        // The key travels as a header, which carries only ASCII: anything else would pass start-up and then fail every
+        // call as a transport error. Surrounding whitespace (a key file's line break) is dropped on the wire. The
+        // message never quotes the key.
+        if (options.UsesServiceAccountKey && options.ServiceAccountKey!.Trim().Any(c => c is < '!' or > '~'))
+        {
+            failures.Add($"{Name(nameof(options.ServiceAccountKey))} must be visible ASCII characters (it is sent as the X-Keap-API-Key header); check it for a pasted space, accent or invisible character.");
+        }
+
         // OAuth needs the app's credentials and callback; a Service Account Key replaces all three.
         if (!options.UsesServiceAccountKey)
         {

@@ -84,6 +84,34 @@ public sealed class KeapServiceAccountOptionsValidationTests
             Lines(error));
     }
 
+    /// <summary>
+    /// The key is sent as a header, which carries only ASCII: before, such a key passed start-up and every call then
+    /// failed as "got no answer from Keap" after retries. The message must not quote the key.
+    /// </summary>
+    [Theory]
+    [InlineData("KeapAK-SECRÉT")]
+    [InlineData("KeapAK-SECRET\u200B")]
+    [InlineData("KeapAK-SEC RET")]
+    [InlineData("KeapAK-SECRET\r\nX-Injected: 1")]
+    public async Task Host_start_fails_for_a_service_account_key_a_header_cannot_carry(string escapedKey)
+    {
+        using var host = Build(o => o.ServiceAccountKey = System.Text.RegularExpressions.Regex.Unescape(escapedKey));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(Lines(error), line => line.StartsWith("- Keap:ServiceAccountKey must be visible ASCII characters", StringComparison.Ordinal));
+        Assert.DoesNotContain("SEC", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Starts_with_a_service_account_key_read_from_a_file_with_its_line_break()
+    {
+        using var host = Build(o => o.ServiceAccountKey = "KeapAK-SECRET\n");
+
+        await host.StartAsync();
+        await host.StopAsync();
+    }
+
     [Fact]
     public async Task Starts_with_a_service_account_key_alone()
     {
