@@ -70,12 +70,18 @@ internal sealed class BetweenAttribute(int minimum, int maximum) : ValidationAtt
             : OptionMessage.Invalid(validationContext, $"must be between {Minimum} and {Maximum}", value);
 }
 
-/// <summary>A URI setting that must be an absolute <c>http</c> or <c>https</c> URI.</summary>
+/// <summary>A URI setting that must be an absolute <c>http</c> or <c>https</c> URI without user info.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class HttpUriAttribute : ValidationAttribute
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
-        value is Uri { IsAbsoluteUri: true } uri && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        value is Uri { IsAbsoluteUri: true, UserInfo.Length: 0 } uri && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
             ? ValidationResult.Success
-            : OptionMessage.Invalid(validationContext, "must be an absolute http(s) URI", value);
+            : OptionMessage.Invalid(validationContext, "must be an absolute http(s) URI without user info", WithoutUserInfo(value));
+
+    // User info may hold a password: the message quotes the rest of the URI only.
+    private static object? WithoutUserInfo(object? value) =>
+        value is Uri { IsAbsoluteUri: true } uri && uri.UserInfo.Length > 0
+            ? new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri
+            : value;
 }

@@ -26,6 +26,10 @@ public sealed class KeapServiceAccountOptionsValidationTests
         { "Keap:TokenRequestTimeout (00:00:20) must be shorter than Keap:RefreshLeaseDuration", "RefreshLeaseDuration", "00:00:10" },
         { "Keap:RefreshTokenKeepAliveAge (50.00:00:00) must be shorter than Keap:RefreshTokenLifetime", "RefreshTokenKeepAliveAge", "50.00:00:00" },
 
+        // A password in a URI would be echoed in this message and kept in every logged URI: refused, and never quoted.
+        { "Keap:ApiBaseAddress must be an absolute http(s) URI without user info (got 'ftp://api.infusionsoft.com/crm/')", "ApiBaseAddress", "ftp://user:SECRET@api.infusionsoft.com/crm" },
+        { "Keap:TokenEndpoint must be an absolute http(s) URI without user info (got 'https://api.infusionsoft.com/token')", "TokenEndpoint", "https://user:SECRET@api.infusionsoft.com/token" },
+
         // Accepted at start-up before, then every API call failed: the resilience pipeline's own limits (10 ms to 1 day).
         { "Keap:ApiAttemptTimeout must be at least 00:00:00.0100000 and at most 1.00:00:00", "ApiAttemptTimeout", "00:00:00.001" },
         { "Keap:ApiTotalTimeout must be at least 00:00:00.0100000 and at most 1.00:00:00", "ApiTotalTimeout", "2.00:00:00" },
