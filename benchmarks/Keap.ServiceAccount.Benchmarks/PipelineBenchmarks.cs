@@ -100,7 +100,7 @@ public class PipelineBenchmarks
 
     [Benchmark(Description = "Refit, no package handlers")]
     [BenchmarkCategory(Breakdown)]
-    public async Task<KeapContact> RefitOnly() => (await _refitOnly.GetAsync(LoopbackContactServer.ContactId, CancellationToken.None)).ToContact();
+    public Task<KeapContact> RefitOnly() => _refitOnly.GetAsync(LoopbackContactServer.ContactId, null, CancellationToken.None);
 
     private Task<KeapContact?> PackageAsync() => _contacts.GetAsync(LoopbackContactServer.ContactId);
 
@@ -110,7 +110,6 @@ public class PipelineBenchmarks
     {
         using var response = await client.GetAsync(ContactPath);
         response.EnsureSuccessStatusCode();
-        var dto = await response.Content.ReadFromJsonAsync(KeapJsonContext.Default.ContactDto);
-        return dto!.ToContact();
+        return (await response.Content.ReadFromJsonAsync(KeapJsonContext.Default.KeapContact))!;
     }
 }

@@ -17,6 +17,12 @@ public enum KeapSandboxFault
 
     /// <summary>429 <c>Quota Exceeded</c>.</summary>
     TooManyRequests,
+
+    /// <summary>
+    /// A list route (for example <c>"GET rest/v2/contacts"</c>) answers normally but gives the token of the page it
+    /// served as <c>next_page_token</c>, so a client that follows tokens blindly never ends.
+    /// </summary>
+    RepeatPageToken,
 }
 
 /// <summary>

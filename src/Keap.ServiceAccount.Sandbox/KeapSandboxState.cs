@@ -14,6 +14,11 @@ public sealed record KeapSandboxContact(
     string Id, string? GivenName, string? FamilyName, IReadOnlyList<string> EmailAddresses,
     DateTimeOffset CreateTime, DateTimeOffset UpdateTime);
 
+/// <summary>The opt-in status of one address.</summary>
+/// <param name="Status">Keap's <c>email_opt_status</c> value.</param>
+/// <param name="CreateTime">When the account first recorded a status for it.</param>
+internal sealed record SandboxEmailStatus(string Status, DateTimeOffset CreateTime);
+
 /// <summary>A tag as the sandbox holds it.</summary>
 /// <param name="Id">The tag id.</param>
 /// <param name="Name">The unique tag name.</param>
@@ -23,12 +28,14 @@ public sealed record KeapSandboxTag(string Id, string Name, string? Description)
 /// <summary>
 /// The sandbox's in-memory data and counters. Thread-safe; every read returns a snapshot.
 /// </summary>
-public sealed class KeapSandboxState
+public sealed class KeapSandboxState(TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, JsonObject> _contacts = [];
     private readonly SortedDictionary<long, JsonObject> _tags = [];
     private readonly Dictionary<long, Dictionary<long, DateTimeOffset>> _tagsByContact = [];
+    private readonly Dictionary<string, SandboxEmailStatus> _emailStatuses = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<JsonObject> _customFields = [];
     private readonly ConcurrentDictionary<string, long> _routeCounts = new(StringComparer.OrdinalIgnoreCase);
     private long _nextId = 1;
     private long _tokenRequests;
@@ -44,6 +51,12 @@ public sealed class KeapSandboxState
     internal SortedDictionary<long, JsonObject> TagRecords => _tags;
 
     internal Dictionary<long, Dictionary<long, DateTimeOffset>> TagsByContact => _tagsByContact;
+
+    /// <summary>The opt-in status of every address the account has seen, by address (case-insensitive).</summary>
+    internal Dictionary<string, SandboxEmailStatus> EmailStatuses => _emailStatuses;
+
+    /// <summary>The contact custom fields, as <c>GET /v2/contacts/model</c> lists them.</summary>
+    internal List<JsonObject> CustomFieldRecords => _customFields;
 
     /// <summary>Raised by <see cref="Reset"/> so token and quota bookkeeping start over too.</summary>
     internal event Action? Resetting;
@@ -109,7 +122,68 @@ public sealed class KeapSandboxState
         }
     }
 
-    /// <summary>Forgets all contacts, tags, tokens, counters and quota usage.</summary>
+    /// <summary>
+    /// Defines a contact custom field, as a Keap user would in the account settings; it then appears in
+    /// <c>GET /v2/contacts/model</c> and may be written in a contact's <c>custom_fields</c>.
+    /// </summary>
+    /// <param name="label">The label Keap shows, for example <c>"Favorite Color"</c>.</param>
+    /// <param name="fieldType">Keap's <c>field_type</c>, for example <c>TEXT</c>, <c>WHOLE_NUMBER</c>, <c>DATE</c>, <c>YES_NO</c> or <c>DROPDOWN</c>.</param>
+    /// <param name="options">The choices of a dropdown, radio or list box field.</param>
+    /// <returns>The new field's id.</returns>
+    public string AddCustomField(string label, string fieldType, params string[] options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        ArgumentException.ThrowIfNullOrWhiteSpace(fieldType);
+        ArgumentNullException.ThrowIfNull(options);
+        lock (_gate)
+        {
+            var id = Id(NextId());
+            var number = _customFields.Count + 1;
+            _customFields.Add(new JsonObject
+            {
+                ["id"] = id,
+                ["label"] = label,
+                ["field_type"] = fieldType,
+                ["record_type"] = "CONTACT",
+                ["field_name"] = "custom" + Id(number),
+                ["group_id"] = "1",
+                ["group_name"] = "Custom Fields",
+                ["options"] = new JsonArray([.. options.Select((o, i) => new JsonObject { ["id"] = $"{id}-{Id(i + 1)}", ["label"] = o })]),
+            });
+            return id;
+        }
+    }
+
+    /// <summary>The opt-in status of an email address (for example <c>SINGLE_OPT_IN</c>), or <see langword="null"/> when the account has never seen it.</summary>
+    /// <param name="email">The address.</param>
+    /// <returns>Keap's <c>email_opt_status</c> value.</returns>
+    public string? EmailStatusOf(string email)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        lock (_gate)
+        {
+            return _emailStatuses.GetValueOrDefault(email)?.Status;
+        }
+    }
+
+    /// <summary>
+    /// Sets an address's opt-in status as if the person or Keap had acted, for example <c>LIST_UNSUBSCRIBE</c> (the
+    /// person unsubscribed) or <c>HARD_BOUNCE</c>.
+    /// </summary>
+    /// <param name="email">The address.</param>
+    /// <param name="status">Keap's <c>email_opt_status</c> value.</param>
+    public void SetEmailStatus(string email, string status)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        ArgumentException.ThrowIfNullOrWhiteSpace(status);
+        lock (_gate)
+        {
+            var existing = _emailStatuses.GetValueOrDefault(email);
+            _emailStatuses[email] = new SandboxEmailStatus(status, existing?.CreateTime ?? time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Forgets all contacts, tags, custom fields, email statuses, tokens, counters and quota usage.</summary>
     public void Reset()
     {
         lock (_gate)
@@ -117,6 +191,8 @@ public sealed class KeapSandboxState
             _contacts.Clear();
             _tags.Clear();
             _tagsByContact.Clear();
+            _emailStatuses.Clear();
+            _customFields.Clear();
             _nextId = 1;
         }
 

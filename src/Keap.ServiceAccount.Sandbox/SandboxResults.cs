@@ -6,6 +6,9 @@ namespace Keap.ServiceAccount.Sandbox;
 /// <summary>Response shapes shared by the OAuth and API endpoints.</summary>
 internal static class SandboxResults
 {
+    /// <summary>The <see cref="HttpContext.Items"/> key that makes the next list page repeat its page token.</summary>
+    public const string RepeatPageTokenItem = "keap-sandbox-repeat-page-token";
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -57,6 +60,10 @@ internal static class SandboxResults
                 return InvalidGrant();
             case KeapSandboxFault.TooManyRequests:
                 return QuotaExceeded();
+            case KeapSandboxFault.RepeatPageToken:
+                // Not a failure: the list answers normally but names its own page as the next one.
+                context.Items[RepeatPageTokenItem] = true;
+                return null;
             default:
                 await HangAsync(context).ConfigureAwait(false);
                 return Results.StatusCode(StatusCodes.Status504GatewayTimeout);

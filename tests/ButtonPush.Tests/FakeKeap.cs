@@ -62,17 +62,19 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
         return Task.FromResult(tagIds.GetOrAdd(name, _ => Interlocked.Increment(ref nextId).ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
-    public Task ApplyAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default)
+    public Task<KeapTagResults> ApplyAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default)
     {
         Gate();
         Interlocked.Increment(ref applies);
         var contacts = tagged.GetOrAdd(tagId, _ => new ConcurrentDictionary<string, bool>());
-        foreach (var id in contactIds)
+        var results = new List<KeapTagResult>();
+        foreach (var id in contactIds.Distinct())
         {
-            contacts[id] = true;
+            var added = contacts.TryAdd(id, true);
+            results.Add(new KeapTagResult(id, added ? KeapTagOutcome.Succeeded : KeapTagOutcome.Unchanged, added ? "SUCCESS" : "DUPLICATE", 0));
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(new KeapTagResults(tagId, results));
     }
 
     public Task<KeapConnectionStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
@@ -111,13 +113,21 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     IAsyncEnumerable<KeapContact> IKeapContactsClient.ListAllAsync(CancellationToken cancellationToken) => throw Unused();
 
+    public IAsyncEnumerable<KeapContactPage> ListChangedSinceAsync(DateTimeOffset since, string? pageToken = null, CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<KeapContactModel> GetModelAsync(CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<KeapEmailAddressStatus?> GetEmailStatusAsync(string email, CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<KeapEmailAddressStatus> SetEmailOptInAsync(string email, bool optedIn, string reason, CancellationToken cancellationToken = default) => throw Unused();
+
     IAsyncEnumerable<KeapTag> IKeapTagsClient.ListAllAsync(CancellationToken cancellationToken) => throw Unused();
 
     public Task<KeapTag?> FindByNameAsync(string name, CancellationToken cancellationToken = default) => throw Unused();
 
     public Task<KeapTag> CreateAsync(string name, string? description = null, CancellationToken cancellationToken = default) => throw Unused();
 
-    public Task RemoveAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) => throw Unused();
+    public Task<KeapTagResults> RemoveAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) => throw Unused();
 
     public IAsyncEnumerable<KeapTag> ListForContactAsync(string contactId, CancellationToken cancellationToken = default) => throw Unused();
 

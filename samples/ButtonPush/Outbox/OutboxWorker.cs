@@ -118,6 +118,7 @@ internal sealed partial class OutboxWorker(
         var text = ex switch
         {
             KeapApiException api => $"Keap answered {(int)api.StatusCode} {api.ErrorCode}: {api.ErrorMessage ?? api.Message}",
+            KeapAuthorizationException { IsTransient: true } auth => $"Keap token temporarily unavailable ({auth.State}): {auth.Message}",
             KeapAuthorizationException auth => $"Not connected to Keap ({auth.State}): {auth.Message}",
             _ => $"{ex.GetType().Name}: {ex.Message}",
         };

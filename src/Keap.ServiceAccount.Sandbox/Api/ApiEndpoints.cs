@@ -22,6 +22,7 @@ internal static class ApiEndpoints
             var api = routes.MapGroup(basePath).AddEndpointFilter(GuardAsync).DisableAntiforgery();
             api.MapPost("/contacts", CreateContactAsync);
             api.MapGet("/contacts", ListContacts);
+            api.MapGet("/contacts/model", ContactModel);
             api.MapGet("/contacts/{id}", GetContact);
             api.MapPatch("/contacts/{id}", PatchContactAsync);
             api.MapDelete("/contacts/{id}", DeleteContact);
@@ -29,8 +30,11 @@ internal static class ApiEndpoints
             api.MapGet("/tags", ListTags);
             api.MapPost("/tags", CreateTagAsync);
             api.MapGet("/tags/{id}", GetTag);
+            api.MapDelete("/tags/{id}", DeleteTag);
             api.MapPost("/tags/{id}/contacts:applyTags", ApplyTagsAsync);
             api.MapPost("/tags/{id}/contacts:removeTags", RemoveTagsAsync);
+            api.MapGet("/emailAddresses/{email}/status", EmailStatus);
+            api.MapPatch("/emailAddresses/{email}/status", ChangeEmailStatusAsync);
         }
     }
 
@@ -87,14 +91,13 @@ internal static class ApiEndpoints
             && services.GetRequiredService<IOptions<KeapSandboxOptions>>().Value.ServiceAccountKeys.Contains(key, StringComparer.Ordinal);
     }
 
-    private static async Task<IResult> CreateContactAsync(HttpRequest request, KeapSandboxState state, TimeProvider time, string? duplicate_option)
+    private static async Task<IResult> CreateContactAsync(HttpRequest request, KeapSandboxState state, TimeProvider time, string? duplicate_option, string? fields)
     {
         if (await ReadObjectAsync(request).ConfigureAwait(false) is not { } input)
         {
             return BadRequest("The request body must be a JSON object");
         }
 
-        StripServerFields(input);
         // The spec's options: Email, EmailAndName, EmailAndNameAndCompany (company compared by id).
         var matchCompany = string.Equals(duplicate_option, "EmailAndNameAndCompany", StringComparison.OrdinalIgnoreCase);
         var matchName = matchCompany || string.Equals(duplicate_option, "EmailAndName", StringComparison.OrdinalIgnoreCase);
@@ -103,9 +106,14 @@ internal static class ApiEndpoints
             return BadRequest("duplicate_option must be Email, EmailAndName or EmailAndNameAndCompany");
         }
 
-        var now = Timestamp(time);
+        var now = time.GetUtcNow();
         lock (state.Gate)
         {
+            if (SandboxContacts.Validate(state, input, creating: true) is { } invalid)
+            {
+                return BadRequest(invalid);
+            }
+
             if (duplicate_option is not null && FirstEmail(input) is { } email)
             {
                 var existing = state.ContactRecords.Values.FirstOrDefault(c =>
@@ -114,29 +122,87 @@ internal static class ApiEndpoints
                     && (!matchCompany || string.Equals(c["company"]?["id"]?.ToString(), input["company"]?["id"]?.ToString(), StringComparison.Ordinal)));
                 if (existing is not null)
                 {
-                    Merge(existing, input, now);
-                    return Results.Json(existing.DeepClone(), SandboxResults.Json);
+                    SandboxContacts.Write(state, existing, input, null, now);
+                    return Results.Json(SandboxContacts.View(state, existing, Fields(fields)), SandboxResults.Json);
                 }
             }
 
-            return Insert(state, state.ContactRecords, input, now);
+            var id = state.NextId();
+            var contact = new JsonObject { ["id"] = KeapSandboxState.Id(id), ["create_time"] = SandboxContacts.Format(now) };
+            SandboxContacts.Write(state, contact, input, null, now);
+            state.ContactRecords[id] = contact;
+            return Results.Json(SandboxContacts.View(state, contact, Fields(fields)), SandboxResults.Json, statusCode: StatusCodes.Status201Created);
         }
     }
 
-    private static IResult ListContacts(KeapSandboxState state, string? filter, int? page_size, string? page_token) =>
-        List(state, s => s.ContactRecords.Values, "contacts", "email",
-            (c, email) => Emails(c).Contains(email, StringComparer.OrdinalIgnoreCase), filter, page_size, page_token);
+    private static IResult ListContacts(HttpContext context, KeapSandboxState state, string? filter, string? order_by, int? page_size, string? page_token, string? fields)
+    {
+        if (!ContactFilter.TryParse(filter, out var matches, out var error))
+        {
+            return BadRequest(error);
+        }
 
-    private static IResult GetContact(KeapSandboxState state, string id) => Get(state, id, FindContact, ContactNotFound);
+        if (!TryOrder(order_by, ["id", "create_time", "email", "update_time"], out var order, out var descending))
+        {
+            return BadRequest("order_by must be one of id, create_time, email, update_time, optionally followed by asc or desc");
+        }
 
-    private static async Task<IResult> PatchContactAsync(HttpRequest request, KeapSandboxState state, TimeProvider time, string id)
+        lock (state.Gate)
+        {
+            var contacts = state.ContactRecords.Values.Where(matches);
+            if (order is not null && order != "id")
+            {
+                Func<JsonObject, string> key = order == "email" ? c => FirstEmail(c) ?? "" : c => (string?)c[order] ?? "";
+                contacts = descending ? contacts.OrderByDescending(key, StringComparer.Ordinal) : contacts.OrderBy(key, StringComparer.Ordinal);
+            }
+            else if (descending)
+            {
+                contacts = contacts.Reverse();
+            }
+
+            var shown = Fields(fields);
+            return Page(context, "contacts", contacts.Select(c => SandboxContacts.View(state, c, shown)), page_size, page_token);
+        }
+    }
+
+    private static IResult GetContact(KeapSandboxState state, string id, string? fields)
+    {
+        lock (state.Gate)
+        {
+            return FindContact(state, id) is { } contact
+                ? Results.Json(SandboxContacts.View(state, contact, Fields(fields)), SandboxResults.Json)
+                : ContactNotFound(id);
+        }
+    }
+
+    private static IResult ContactModel(KeapSandboxState state)
+    {
+        lock (state.Gate)
+        {
+            return Results.Json(
+                new JsonObject
+                {
+                    ["custom_fields"] = new JsonArray([.. state.CustomFieldRecords.Select(f => f.DeepClone())]),
+                    ["optional_properties"] = new JsonArray("notes", "links"),
+                },
+                SandboxResults.Json);
+        }
+    }
+
+    private static async Task<IResult> PatchContactAsync(HttpRequest request, KeapSandboxState state, TimeProvider time, string id, string? fields)
     {
         if (await ReadObjectAsync(request).ConfigureAwait(false) is not { } input)
         {
             return BadRequest("The request body must be a JSON object");
         }
 
-        StripServerFields(input);
+        // update_mask is a query array (update_mask=a&update_mask=b); each value must be one of the spec's names.
+        var mask = request.Query["update_mask"];
+        if (mask.FirstOrDefault(m => m is null || !SandboxContacts.UpdateMaskNames.Contains(m)) is { } invalidName)
+        {
+            return BadRequest($"Invalid update_mask value '{invalidName}': repeat update_mask once per property name");
+        }
+
         lock (state.Gate)
         {
             if (FindContact(state, id) is not { } contact)
@@ -144,8 +210,45 @@ internal static class ApiEndpoints
                 return ContactNotFound(id);
             }
 
-            Merge(contact, input, Timestamp(time));
-            return Results.Json(contact.DeepClone(), SandboxResults.Json);
+            if (SandboxContacts.Validate(state, input, creating: false) is { } invalid)
+            {
+                return BadRequest(invalid);
+            }
+
+            SandboxContacts.Write(state, contact, input, mask.Count == 0 ? null : [.. mask.OfType<string>()], time.GetUtcNow());
+            return Results.Json(SandboxContacts.View(state, contact, Fields(fields)), SandboxResults.Json);
+        }
+    }
+
+    private static IResult EmailStatus(KeapSandboxState state, string email)
+    {
+        lock (state.Gate)
+        {
+            return state.EmailStatuses.TryGetValue(email, out var status)
+                ? Results.Json(SandboxContacts.StatusView(email, status), SandboxResults.Json)
+                : EmailNotFound(email);
+        }
+    }
+
+    private static async Task<IResult> ChangeEmailStatusAsync(HttpRequest request, KeapSandboxState state, string email)
+    {
+        if (await ReadObjectAsync(request).ConfigureAwait(false) is not { } input
+            || input["opted_in"]?.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False)
+            || string.IsNullOrWhiteSpace((string?)input["reason"]))
+        {
+            return BadRequest("opted_in and reason are required");
+        }
+
+        lock (state.Gate)
+        {
+            if (!state.EmailStatuses.TryGetValue(email, out var status))
+            {
+                return EmailNotFound(email);
+            }
+
+            status = SandboxContacts.ChangeOptIn(status, (bool)input["opted_in"]!);
+            state.EmailStatuses[email] = status;
+            return Results.Json(SandboxContacts.StatusView(email, status), SandboxResults.Json);
         }
     }
 
@@ -163,7 +266,7 @@ internal static class ApiEndpoints
         }
     }
 
-    private static IResult ContactTags(KeapSandboxState state, string id, int? page_size, string? page_token)
+    private static IResult ContactTags(HttpContext context, KeapSandboxState state, string id, int? page_size, string? page_token)
     {
         lock (state.Gate)
         {
@@ -176,30 +279,36 @@ internal static class ApiEndpoints
             var items = applied.OrderBy(a => a.Key).Select(a => new JsonObject
             {
                 ["tag"] = state.TagRecords[a.Key].DeepClone(),
-                ["applied_time"] = Format(a.Value),
+                ["applied_time"] = SandboxContacts.Format(a.Value),
             });
-            return Page("tags", items, page_size, page_token);
+            return Page(context, "tags", items, page_size, page_token);
         }
     }
 
-    private static IResult ListTags(KeapSandboxState state, string? filter, int? page_size, string? page_token) =>
-        List(state, s => s.TagRecords.Values, "tags", "name",
-            (t, name) => string.Equals((string?)t["name"], name, StringComparison.OrdinalIgnoreCase), filter, page_size, page_token);
-
-    /// <summary>Lists records matching an optional <c>{field}==value</c> filter, one page at a time.</summary>
-    private static IResult List(
-        KeapSandboxState state, Func<KeapSandboxState, IEnumerable<JsonObject>> records, string property, string field,
-        Func<JsonObject, string, bool> matches, string? filter, int? pageSize, string? pageToken)
+    private static IResult ListTags(HttpContext context, KeapSandboxState state, string? filter, string? order_by, int? page_size, string? page_token)
     {
-        string? value = null;
-        if (filter is not null && !TryParseFilter(filter, field, out value))
+        string? name = null;
+        if (filter is not null && !TryParseFilter(filter, "name", out name))
         {
-            return BadRequest($"Unsupported filter; use {field}==value");
+            return BadRequest("Unsupported filter; use name==value");
+        }
+
+        if (!TryOrder(order_by, ["name", "create_time", "update_time"], out var order, out var descending))
+        {
+            return BadRequest("order_by must be one of name, create_time, update_time, optionally followed by asc or desc");
         }
 
         lock (state.Gate)
         {
-            return Page(property, records(state).Where(r => value is null || matches(r, value)), pageSize, pageToken);
+            var tags = state.TagRecords.Values.Where(t => name is null || string.Equals((string?)t["name"], name, StringComparison.OrdinalIgnoreCase));
+            if (order is not null)
+            {
+                tags = descending
+                    ? tags.OrderByDescending(t => (string?)t[order] ?? "", StringComparer.Ordinal)
+                    : tags.OrderBy(t => (string?)t[order] ?? "", StringComparer.Ordinal);
+            }
+
+            return Page(context, "tags", tags.Select(t => t.DeepClone().AsObject()), page_size, page_token);
         }
     }
 
@@ -214,7 +323,7 @@ internal static class ApiEndpoints
         }
 
         StripServerFields(input);
-        var now = Timestamp(time);
+        var now = SandboxContacts.Format(time.GetUtcNow());
         lock (state.Gate)
         {
             if (state.TagRecords.Values.Any(t => string.Equals((string?)t["name"], name, StringComparison.OrdinalIgnoreCase)))
@@ -227,6 +336,24 @@ internal static class ApiEndpoints
     }
 
     private static IResult GetTag(KeapSandboxState state, string id) => Get(state, id, FindTag, TagNotFound);
+
+    private static IResult DeleteTag(KeapSandboxState state, string id)
+    {
+        lock (state.Gate)
+        {
+            if (!long.TryParse(id, out var key) || !state.TagRecords.Remove(key))
+            {
+                return TagNotFound(id);
+            }
+
+            foreach (var applied in state.TagsByContact.Values)
+            {
+                applied.Remove(key);
+            }
+
+            return Results.NoContent();
+        }
+    }
 
     private static IResult Get(
         KeapSandboxState state, string id, Func<KeapSandboxState, string, JsonObject?> find, Func<string, IResult> notFound)
@@ -341,7 +468,7 @@ internal static class ApiEndpoints
         return (ids.Distinct().ToList(), null);
     }
 
-    private static IResult Page(string property, IEnumerable<JsonObject> items, int? pageSize, string? pageToken)
+    private static IResult Page(HttpContext context, string property, IEnumerable<JsonObject> items, int? pageSize, string? pageToken)
     {
         var size = pageSize ?? DefaultPageSize;
         if (size is < 1 or > MaxPageSize)
@@ -356,15 +483,41 @@ internal static class ApiEndpoints
         }
 
         var page = items.Skip(offset).Take(size + 1).ToList();
-        var body = new JsonObject { [property] = new JsonArray([.. page.Take(size).Select(i => i.DeepClone())]) };
-        if (page.Count > size)
+        var body = new JsonObject { [property] = new JsonArray([.. page.Take(size)]) };
+        if (context.Items.ContainsKey(SandboxResults.RepeatPageTokenItem))
         {
-            body["next_page_token"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(
-                "offset:" + (offset + size).ToString(CultureInfo.InvariantCulture)));
+            // The injected fault: hand back the token of the page just served, as a looping server would.
+            body["next_page_token"] = string.IsNullOrEmpty(pageToken) ? PageToken(offset) : pageToken;
+        }
+        else if (page.Count > size)
+        {
+            body["next_page_token"] = PageToken(offset + size);
         }
 
         return Results.Json(body, SandboxResults.Json);
     }
+
+    private static string PageToken(int offset) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes("offset:" + offset.ToString(CultureInfo.InvariantCulture)));
+
+    private static bool TryOrder(string? orderBy, string[] fields, out string? field, out bool descending)
+    {
+        field = null;
+        descending = false;
+        if (string.IsNullOrWhiteSpace(orderBy))
+        {
+            return true;
+        }
+
+        var parts = orderBy.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries);
+        field = parts[0];
+        descending = parts.Length > 1 && string.Equals(parts[1], "desc", StringComparison.OrdinalIgnoreCase);
+        return fields.Contains(field, StringComparer.Ordinal)
+            && (parts.Length == 1 || (parts.Length == 2 && parts[1].ToLowerInvariant() is "asc" or "desc"));
+    }
+
+    private static HashSet<string>? Fields(string? fields) =>
+        string.IsNullOrWhiteSpace(fields) ? null : new(fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
 
     private static bool TryReadPageToken(string token, out int offset)
     {
@@ -407,16 +560,6 @@ internal static class ApiEndpoints
         input.Remove("update_time");
     }
 
-    private static void Merge(JsonObject target, JsonObject changes, string now)
-    {
-        foreach (var (name, value) in changes.ToList())
-        {
-            target[name] = value?.DeepClone();
-        }
-
-        target["update_time"] = now;
-    }
-
     private static JsonObject? FindContact(KeapSandboxState state, string id) =>
         long.TryParse(id, out var key) ? state.ContactRecords.GetValueOrDefault(key) : null;
 
@@ -431,16 +574,14 @@ internal static class ApiEndpoints
     private static bool SameText(JsonObject a, JsonObject b, string field) =>
         string.Equals(a[field]?.ToString() ?? "", b[field]?.ToString() ?? "", StringComparison.OrdinalIgnoreCase);
 
-    private static string Timestamp(TimeProvider time) => Format(time.GetUtcNow());
-
-    private static string Format(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
     private static IResult BadRequest(string message) =>
         SandboxResults.KeapError(StatusCodes.Status400BadRequest, "INVALID_ARGUMENT", message);
 
     private static IResult ContactNotFound(string id) =>
         SandboxResults.KeapError(StatusCodes.Status404NotFound, "NOT_FOUND", $"Contact {id} not found", "contact");
+
+    private static IResult EmailNotFound(string email) =>
+        SandboxResults.KeapError(StatusCodes.Status404NotFound, "NOT_FOUND", $"Email address {email} not found", "emailAddress");
 
     private static IResult TagNotFound(string id) =>
         SandboxResults.KeapError(StatusCodes.Status404NotFound, "NOT_FOUND", $"Tag {id} not found", "tag");

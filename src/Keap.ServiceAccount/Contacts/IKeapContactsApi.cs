@@ -7,7 +7,7 @@ namespace Keap.ServiceAccount.Contacts;
 internal interface IKeapContactsApi
 {
     [Post("/rest/v2/contacts")]
-    Task<ContactDto> CreateAsync([Body] ContactWriteDto contact, CancellationToken cancellationToken);
+    Task<KeapContact> CreateAsync([Body] ContactWriteDto contact, CancellationToken cancellationToken);
 
     /// <summary>
     /// Upsert: 200 when an existing contact was updated, 201 when one was created; the caller reads the status.
@@ -20,15 +20,41 @@ internal interface IKeapContactsApi
         [Property(KeapRequestMarks.RepeatableKey)] bool repeatable,
         CancellationToken cancellationToken);
 
+    /// <summary>Reads a contact; <paramref name="fields"/> (comma-separated, as the spec's <c>explode: false</c>) limits the properties returned.</summary>
     [Get("/rest/v2/contacts/{contactId}")]
-    Task<ContactDto> GetAsync(string contactId, CancellationToken cancellationToken);
+    Task<KeapContact> GetAsync(string contactId, [Query(CollectionFormat.Csv)] IEnumerable<string>? fields, CancellationToken cancellationToken);
 
     [Get("/rest/v2/contacts")]
-    Task<ContactListDto> ListAsync(string? filter, [AliasAs("page_size")] int pageSize, [AliasAs("page_token")] string? pageToken, CancellationToken cancellationToken);
+    Task<ContactListDto> ListAsync(
+        string? filter,
+        [AliasAs("order_by")] string? orderBy,
+        [AliasAs("page_size")] int pageSize,
+        [AliasAs("page_token")] string? pageToken,
+        [Query(CollectionFormat.Csv)] IEnumerable<string>? fields,
+        CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Changes the properties named in <paramref name="updateMask"/>, a query array repeated per name as the spec declares it.
+    /// Setting the same values twice changes nothing, unless the body records a UTM touch (Keap adds one per write).
+    /// </summary>
     [Patch("/rest/v2/contacts/{contactId}")]
-    Task<ContactDto> UpdateAsync(string contactId, [Body] ContactWriteDto changes, [AliasAs("update_mask")] string updateMask, CancellationToken cancellationToken);
+    Task<KeapContact> UpdateAsync(
+        string contactId,
+        [Body] ContactWriteDto changes,
+        [Query(CollectionFormat.Multi)][AliasAs("update_mask")] IEnumerable<string> updateMask,
+        [Property(KeapRequestMarks.RepeatableKey)] bool repeatable,
+        CancellationToken cancellationToken);
 
     [Delete("/rest/v2/contacts/{contactId}")]
     Task DeleteAsync(string contactId, CancellationToken cancellationToken);
+
+    [Get("/rest/v2/contacts/model")]
+    Task<KeapContactModel> GetModelAsync(CancellationToken cancellationToken);
+
+    [Get("/rest/v2/emailAddresses/{email}/status")]
+    Task<KeapEmailAddressStatus> GetEmailStatusAsync(string email, CancellationToken cancellationToken);
+
+    /// <summary>Setting the same opt-in status twice changes nothing, so callers mark it <paramref name="repeatable"/>.</summary>
+    [Patch("/rest/v2/emailAddresses/{email}/status")]
+    Task<KeapEmailAddressStatus> UpdateEmailStatusAsync(string email, [Body] EmailStatusWriteDto change, [Property(KeapRequestMarks.RepeatableKey)] bool repeatable, CancellationToken cancellationToken);
 }

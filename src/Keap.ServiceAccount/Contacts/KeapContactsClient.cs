@@ -5,37 +5,49 @@ using Keap.ServiceAccount.Http;
 
 namespace Keap.ServiceAccount.Contacts;
 
-/// <summary>The contacts client over Keap's v2 contacts endpoints.</summary>
-internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api) : IKeapContactsClient
+/// <summary>The contacts client over Keap's v2 contacts and email address endpoints, with the contact model cached.</summary>
+internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProvider time) : IKeapContactsClient
 {
+    /// <summary>How long the contact model is trusted; a label or id it lacks refreshes it at once.</summary>
+    internal static readonly TimeSpan ModelLifetime = TimeSpan.FromMinutes(15);
+
+    private CachedModel? _model;
+
     public async Task<KeapContact> CreateAsync(KeapContactInput contact, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contact);
-        var created = await api.Create().CreateAsync(ContactWriteDto.From(contact), cancellationToken).ConfigureAwait(false);
-        return created.ToContact();
+        var body = ContactWriteDto.From(contact, await ResolveCustomFieldsAsync(contact.CustomFields, cancellationToken).ConfigureAwait(false), null);
+        return await api.Create().CreateAsync(body, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<KeapContactUpsertResult> UpsertByEmailAsync(KeapContactInput contact, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contact);
-        if (string.IsNullOrWhiteSpace(contact.Email))
+        var email = contact.Email
+            ?? (contact.EmailAddresses?.FirstOrDefault(e => e.Field == KeapContactInput.PrimaryEmailField) ?? contact.EmailAddresses?.FirstOrDefault(e => e.Email is not null))?.Email;
+        if (string.IsNullOrWhiteSpace(email))
         {
             throw new ArgumentException("An upsert by email needs the contact's email.", nameof(contact));
         }
 
-        using var response = await api.Create().UpsertAsync(ContactWriteDto.From(contact), "Email", repeatable: true, cancellationToken).ConfigureAwait(false);
+        var customFields = await ResolveCustomFieldsAsync(contact.CustomFields, cancellationToken).ConfigureAwait(false);
+        var merge = ContactWriteDto.StoredArraysToMerge(contact);
+        var stored = merge.Count == 0
+            ? null
+            : (await api.Create().ListAsync(KeapFilter.Is("email", email), null, 1, null, merge, cancellationToken).ConfigureAwait(false)).Contacts?.FirstOrDefault();
+        using var response = await api.Create().UpsertAsync(ContactWriteDto.From(contact, customFields, stored), "Email", repeatable: true, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw await KeapApiErrors.CreateAsync(response, cancellationToken).ConfigureAwait(false);
         }
 
-        ContactDto? dto;
+        KeapContact? created;
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             try
             {
-                dto = await JsonSerializer.DeserializeAsync(stream, KeapJsonContext.Default.ContactDto, cancellationToken).ConfigureAwait(false);
+                created = await JsonSerializer.DeserializeAsync(stream, KeapJsonContext.Default.KeapContact, cancellationToken).ConfigureAwait(false);
             }
             catch (JsonException e)
             {
@@ -44,7 +56,7 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api) : IKeapC
         }
 
         return new KeapContactUpsertResult(
-            (dto ?? throw new KeapApiException("Keap returned an empty contact.")).ToContact(),
+            created ?? throw new KeapApiException("Keap returned an empty contact."),
             response.StatusCode == HttpStatusCode.Created);
     }
 
@@ -53,8 +65,7 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api) : IKeapC
         ArgumentException.ThrowIfNullOrWhiteSpace(contactId);
         try
         {
-            var contact = await api.Create().GetAsync(contactId, cancellationToken).ConfigureAwait(false);
-            return contact.ToContact();
+            return await api.Create().GetAsync(contactId, null, cancellationToken).ConfigureAwait(false);
         }
         catch (KeapApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -65,17 +76,25 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api) : IKeapC
     public async Task<KeapContact?> FindByEmailAsync(string email, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
-        var page = await api.Create().ListAsync(KeapFilter.Is("email", email), 1, null, cancellationToken).ConfigureAwait(false);
-        return page.Contacts?.FirstOrDefault()?.ToContact();
+        var page = await api.Create().ListAsync(KeapFilter.Is("email", email), null, 1, null, null, cancellationToken).ConfigureAwait(false);
+        return page.Contacts?.FirstOrDefault();
     }
 
     public async Task<KeapContact> UpdateAsync(string contactId, KeapContactInput changes, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(contactId);
         ArgumentNullException.ThrowIfNull(changes);
-        var body = ContactWriteDto.From(changes);
-        var updated = await api.Create().UpdateAsync(contactId, body, body.UpdateMask(), cancellationToken).ConfigureAwait(false);
-        return updated.ToContact();
+        var customFields = await ResolveCustomFieldsAsync(changes.CustomFields, cancellationToken).ConfigureAwait(false);
+        var merge = ContactWriteDto.StoredArraysToMerge(changes);
+        var stored = merge.Count == 0 ? null : await api.Create().GetAsync(contactId, merge, cancellationToken).ConfigureAwait(false);
+        var body = ContactWriteDto.From(changes, customFields, stored);
+        var mask = body.UpdateMask();
+        if (mask.Count == 0)
+        {
+            throw new ArgumentException("The changes set no field.", nameof(changes));
+        }
+
+        return await api.Create().UpdateAsync(contactId, body, mask, repeatable: body.UtmParameters is null, cancellationToken).ConfigureAwait(false);
     }
 
     public Task DeleteAsync(string contactId, CancellationToken cancellationToken = default)
@@ -84,16 +103,89 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api) : IKeapC
         return api.Create().DeleteAsync(contactId, cancellationToken);
     }
 
-    public async IAsyncEnumerable<KeapContact> ListAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var contacts = KeapPages.EnumerateAsync(
-            (pageToken, ct) => api.Create().ListAsync(null, KeapFilter.MaxPageSize, pageToken, ct),
+    public IAsyncEnumerable<KeapContact> ListAllAsync(CancellationToken cancellationToken = default) =>
+        KeapPages.EnumerateAsync(
+            (pageToken, ct) => api.Create().ListAsync(null, null, KeapFilter.MaxPageSize, pageToken, null, ct),
             page => page.Contacts,
             page => page.NextPageToken,
             cancellationToken);
-        await foreach (var contact in contacts.ConfigureAwait(false))
+
+    public async IAsyncEnumerable<KeapContactPage> ListChangedSinceAsync(
+        DateTimeOffset since, string? pageToken = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Keap's filter wants a full ISO 8601 time with milliseconds; oldest change first, so a page token resumes in order.
+        var filter = KeapFilter.Is("start_update_time", KeapTimeConverter.ToText(since));
+        var pages = KeapPages.PagesAsync(
+            (token, ct) => api.Create().ListAsync(filter, "update_time asc", KeapFilter.MaxPageSize, token, null, ct),
+            page => page.Contacts,
+            page => page.NextPageToken,
+            pageToken,
+            cancellationToken);
+        await foreach (var page in pages.ConfigureAwait(false))
         {
-            yield return contact.ToContact();
+            yield return new KeapContactPage(page.Items, page.NextPageToken);
         }
     }
+
+    public async Task<KeapContactModel> GetModelAsync(CancellationToken cancellationToken = default)
+    {
+        var cached = _model;
+        return cached is not null && time.GetUtcNow() - cached.FetchedAt < ModelLifetime
+            ? cached.Model
+            : await FetchModelAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<KeapEmailAddressStatus?> GetEmailStatusAsync(string email, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        try
+        {
+            return await api.Create().GetEmailStatusAsync(email, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeapApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public Task<KeapEmailAddressStatus> SetEmailOptInAsync(string email, bool optedIn, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return api.Create().UpdateEmailStatusAsync(email, new EmailStatusWriteDto { OptedIn = optedIn, Reason = reason }, repeatable: true, cancellationToken);
+    }
+
+    private async Task<KeapContactModel> FetchModelAsync(CancellationToken cancellationToken)
+    {
+        var model = await api.Create().GetModelAsync(cancellationToken).ConfigureAwait(false);
+        _model = new CachedModel(model, time.GetUtcNow());
+        return model;
+    }
+
+    /// <summary>Resolves labels to ids and checks each value's type; a label or id the cached model lacks refreshes it once.</summary>
+    private async Task<List<KeapCustomFieldValue>?> ResolveCustomFieldsAsync(KeapCustomFieldValues values, CancellationToken cancellationToken)
+    {
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        var model = await GetModelAsync(cancellationToken).ConfigureAwait(false);
+        if (values.Entries.Any(e => Find(model, e) is null))
+        {
+            // The field may have been added in Keap since the model was cached.
+            model = await FetchModelAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. values.Entries.Select(e =>
+        {
+            var field = Find(model, e) ?? throw (e.Label is { } label ? model.UnknownLabel(label) : model.UnknownId(e.Id!));
+            return new KeapCustomFieldValue { Id = field.Id, Content = CustomFieldContent.Write(field, e.Value) };
+        })];
+    }
+
+    private static KeapCustomField? Find(KeapContactModel model, KeapCustomFieldValues.Entry entry) =>
+        entry.Label is { } label ? model.FindByLabel(label) : model.FindById(entry.Id!);
+
+    private sealed record CachedModel(KeapContactModel Model, DateTimeOffset FetchedAt);
 }

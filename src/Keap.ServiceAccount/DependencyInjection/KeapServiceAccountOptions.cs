@@ -67,15 +67,41 @@ public sealed class KeapServiceAccountOptions
 
     /// <summary>
     /// How long before the access token expires a background refresh starts while the current token keeps
-    /// being served. Keap advises refreshing well ahead; default 3 hours.
+    /// being served. Keap advises refreshing well ahead; default 3 hours. When Keap grants a shorter lifetime
+    /// (<c>expires_in</c>), the window shrinks to a quarter of that lifetime, so a token is refreshed at most once per lifetime.
     /// </summary>
     // Keap's access tokens last 24 hours; a soft window that long would refresh on every call.
     [Positive(ShorterThan = "1.00:00:00")]
     public TimeSpan SoftRefreshWindow { get; set; } = TimeSpan.FromHours(3);
 
-    /// <summary>How long before the access token expires callers wait for a refresh instead of using it. Default 60 seconds.</summary>
+    /// <summary>
+    /// How long before the access token expires callers wait for a refresh instead of using it. Default 60 seconds;
+    /// at most half of the (possibly shrunk) soft window.
+    /// </summary>
     [Positive]
     public TimeSpan HardRefreshWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The least time between a token's issue and its planned refresh, whatever <c>expires_in</c> Keap granted, so a
+    /// misconfigured or very short lifetime can never make the package refresh on every call. Default 1 minute.
+    /// </summary>
+    [Positive]
+    public TimeSpan MinRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often each instance checks the store's version for a change made by another instance (a refresh, a
+    /// disconnect, a reconnect to another account, a refused refresh token). The check runs in the background, off the
+    /// token hand-out; another instance's change is followed within this time plus one store read. Default 30 seconds.
+    /// </summary>
+    [Positive]
+    public TimeSpan StoreCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When the application stops while a refresh token is on the wire, stopping waits for Keap's answer
+    /// (<see cref="TokenRequestTimeout"/>) plus this long for storing the new token. Default 5 seconds.
+    /// </summary>
+    [Positive]
+    public TimeSpan ShutdownSaveBudget { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long Keap honours a refresh token after issuing it. Default 45 days; at most 365 days.</summary>
     // Bounded so that adding it to a date or doubling it cannot overflow on the token path.

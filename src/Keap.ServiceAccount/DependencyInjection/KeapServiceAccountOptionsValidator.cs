@@ -56,6 +56,18 @@ internal sealed class KeapServiceAccountOptionsValidator : IValidateOptions<Keap
         }
 
         Shorter(failures, nameof(options.HardRefreshWindow), options.HardRefreshWindow, nameof(options.SoftRefreshWindow), options.SoftRefreshWindow);
+        // Reported only when the hard window is already shorter: one line per invalid setting.
+        if (options.HardRefreshWindow < options.SoftRefreshWindow && options.HardRefreshWindow * 2 > options.SoftRefreshWindow)
+        {
+            failures.Add($"{Name(nameof(options.HardRefreshWindow))} ({options.HardRefreshWindow}) must be at most half of {Name(nameof(options.SoftRefreshWindow))} ({options.SoftRefreshWindow}), so callers are not made to wait for most of the window.");
+        }
+
+        // The soft window shrinks for short lifetimes, but a planned refresh never comes sooner than the minimum interval.
+        if (options.MinRefreshInterval + options.SoftRefreshWindow >= TimeSpan.FromHours(24))
+        {
+            failures.Add($"{Name(nameof(options.MinRefreshInterval))} ({options.MinRefreshInterval}) plus {Name(nameof(options.SoftRefreshWindow))} ({options.SoftRefreshWindow}) must fit in Keap's 24-hour access token lifetime.");
+        }
+
         Shorter(failures, nameof(options.TokenRequestTimeout), options.TokenRequestTimeout, nameof(options.RefreshLeaseDuration), options.RefreshLeaseDuration);
         Shorter(failures, nameof(options.RefreshTokenKeepAliveAge), options.RefreshTokenKeepAliveAge, nameof(options.RefreshTokenLifetime), options.RefreshTokenLifetime);
         if (options.ApiAttemptTimeout > options.ApiTotalTimeout)

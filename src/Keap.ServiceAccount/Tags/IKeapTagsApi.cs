@@ -14,7 +14,7 @@ internal interface IKeapTagsApi
 
     /// <summary>Applying a tag twice leaves it applied once, so callers mark it <paramref name="repeatable"/>.</summary>
     [Post("/rest/v2/tags/{tagId}/contacts:applyTags")]
-    Task ApplyAsync(string tagId, [Body] ContactIdsDto body, [Property(KeapRequestMarks.RepeatableKey)] bool repeatable, CancellationToken cancellationToken);
+    Task<ApplyTagsDto> ApplyAsync(string tagId, [Body] ContactIdsDto body, [Property(KeapRequestMarks.RepeatableKey)] bool repeatable, CancellationToken cancellationToken);
 
     /// <summary>Removing a tag twice leaves it removed, so callers mark it <paramref name="repeatable"/>.</summary>
     [Post("/rest/v2/tags/{tagId}/contacts:removeTags")]

@@ -6,14 +6,14 @@ public interface IKeapTagsClient
     /// <summary>Lists every tag, page after page.</summary>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The tags, fetched lazily a page at a time.</returns>
-    /// <exception cref="KeapApiException">Keap refused a page.</exception>
+    /// <exception cref="KeapApiException">Keap refused a page, or repeated a page token (or sent two empty pages in a row with a token) so the list would not end.</exception>
     IAsyncEnumerable<KeapTag> ListAllAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Finds a tag by its exact name.</summary>
     /// <param name="name">The tag's name.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The tag, or <see langword="null"/>.</returns>
-    /// <exception cref="KeapApiException">Keap refused the call.</exception>
+    /// <exception cref="KeapApiException">Keap refused the call, or its list of matching tags did not end.</exception>
     Task<KeapTag?> FindByNameAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Creates a tag.</summary>
@@ -26,32 +26,46 @@ public interface IKeapTagsClient
 
     /// <summary>
     /// Returns the id of the tag named <paramref name="name"/>, creating the tag if Keap has none. The id is cached,
-    /// and concurrent first calls create the tag once.
+    /// and concurrent first calls create the tag once. The shared lookup stops when every caller waiting for it has
+    /// been cancelled.
     /// </summary>
     /// <param name="name">The tag's name.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The tag's id.</returns>
-    /// <exception cref="KeapApiException">Keap refused the call.</exception>
+    /// <exception cref="KeapApiException">Keap refused the call, or a list of tags did not end.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     Task<string> GetOrCreateIdAsync(string name, CancellationToken cancellationToken = default);
 
-    /// <summary>Applies a tag to contacts, in batches of <see cref="KeapServiceAccountOptions.TagBatchSize"/>.</summary>
+    /// <summary>
+    /// Applies a tag to contacts, in batches of <see cref="KeapServiceAccountOptions.TagBatchSize"/>, and reports what
+    /// Keap did for each contact (tagged, already had it, not found, other) and which batch carried it. When
+    /// <paramref name="tagId"/> came from <see cref="GetOrCreateIdAsync"/> and Keap answers 404 (the tag was deleted),
+    /// the cached id is forgotten, the tag is looked up (or created) by its name once more and the call goes on with
+    /// that id (<see cref="KeapTagResults.TagId"/>).
+    /// </summary>
     /// <param name="tagId">The tag's id.</param>
-    /// <param name="contactIds">The contacts' ids.</param>
+    /// <param name="contactIds">The contacts' ids; repeated ids are sent once.</param>
     /// <param name="cancellationToken">Cancels the remaining batches.</param>
-    /// <exception cref="KeapApiException">Keap refused a batch.</exception>
-    Task ApplyAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default);
+    /// <returns>One result per distinct contact id, in the order given.</returns>
+    /// <exception cref="KeapApiException">Keap refused a batch; the batches before it were applied, so repeating the call is safe.</exception>
+    Task<KeapTagResults> ApplyAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes a tag from contacts, in batches of <see cref="KeapServiceAccountOptions.TagBatchSize"/>.</summary>
+    /// <summary>
+    /// Removes a tag from contacts, in batches of <see cref="KeapServiceAccountOptions.TagBatchSize"/>. Keap answers
+    /// removeTags with 204 and no per-contact detail, so every contact of an accepted batch is reported
+    /// <see cref="KeapTagOutcome.Succeeded"/>. A 404 on a cached tag id is handled as in <see cref="ApplyAsync"/>.
+    /// </summary>
     /// <param name="tagId">The tag's id.</param>
-    /// <param name="contactIds">The contacts' ids.</param>
+    /// <param name="contactIds">The contacts' ids; repeated ids are sent once.</param>
     /// <param name="cancellationToken">Cancels the remaining batches.</param>
-    /// <exception cref="KeapApiException">Keap refused a batch.</exception>
-    Task RemoveAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default);
+    /// <returns>One result per distinct contact id, in the order given.</returns>
+    /// <exception cref="KeapApiException">Keap refused a batch; the batches before it were applied.</exception>
+    Task<KeapTagResults> RemoveAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the tags applied to a contact.</summary>
     /// <param name="contactId">The contact's id.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The contact's tags.</returns>
-    /// <exception cref="KeapApiException">Keap refused a page.</exception>
+    /// <exception cref="KeapApiException">Keap refused a page, or repeated a page token (or sent two empty pages in a row with a token) so the list would not end.</exception>
     IAsyncEnumerable<KeapTag> ListForContactAsync(string contactId, CancellationToken cancellationToken = default);
 }

@@ -9,8 +9,8 @@ namespace Keap.ServiceAccount.Tags;
 /// <summary>The tags client over Keap's v2 tags endpoints, with a per-process cache of tag ids by name.</summary>
 internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapServiceAccountOptions> options) : IKeapTagsClient
 {
-    // One lookup-or-create per name (single flight); a failed one is removed so the next call tries again.
-    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _ids = new(StringComparer.Ordinal);
+    // One lookup-or-create per name (single flight); a failed or abandoned one is removed so the next call tries again.
+    private readonly ConcurrentDictionary<string, SingleFlight<string>> _ids = new(StringComparer.Ordinal);
 
     public async IAsyncEnumerable<KeapTag> ListAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -43,20 +43,39 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
         return created.ToTag();
     }
 
-    public Task<string> GetOrCreateIdAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<string> GetOrCreateIdAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var lookup = _ids.GetOrAdd(name, n => new Lazy<Task<string>>(() => FindOrCreateIdAsync(n)));
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var flight = _ids.GetOrAdd(name, n => new SingleFlight<string>((self, ct) => FindOrCreateIdAsync(n, self, ct)));
 
-        // The shared lookup is not tied to any one caller's cancellation; each caller only stops waiting.
-        return lookup.Value.WaitAsync(cancellationToken);
+            // The shared lookup runs until every caller waiting for it has given up; each caller stops waiting on its own token.
+            if (flight.TryJoin(cancellationToken) is { } id)
+            {
+                return await id.ConfigureAwait(false);
+            }
+
+            // Everyone waiting for that lookup gave up and it was cancelled: start a fresh one.
+            _ids.TryRemove(KeyValuePair.Create(name, flight));
+        }
     }
 
-    public Task ApplyAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) =>
-        InBatchesAsync(tagId, contactIds, (id, body, ct) => api.Create().ApplyAsync(id, body, repeatable: true, ct), cancellationToken);
+    public Task<KeapTagResults> ApplyAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) =>
+        InBatchesAsync(tagId, contactIds, async (id, body, ct) => (await api.Create().ApplyAsync(id, body, repeatable: true, ct).ConfigureAwait(false)).Results ?? [], cancellationToken);
 
-    public Task RemoveAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) =>
-        InBatchesAsync(tagId, contactIds, (id, body, ct) => api.Create().RemoveAsync(id, body, repeatable: true, ct), cancellationToken);
+    public Task<KeapTagResults> RemoveAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) =>
+        InBatchesAsync(
+            tagId,
+            contactIds,
+            async (id, body, ct) =>
+            {
+                // Keap's removeTags answers 204 with no per-contact detail.
+                await api.Create().RemoveAsync(id, body, repeatable: true, ct).ConfigureAwait(false);
+                return null;
+            },
+            cancellationToken);
 
     public async IAsyncEnumerable<KeapTag> ListForContactAsync(string contactId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -75,35 +94,53 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
         }
     }
 
-    private async Task<string> FindOrCreateIdAsync(string name)
+    private static KeapTagResult ToResult(string contactId, IReadOnlyDictionary<string, string>? outcomes, int batch)
+    {
+        if (outcomes is null)
+        {
+            return new KeapTagResult(contactId, KeapTagOutcome.Succeeded, null, batch);
+        }
+
+        var word = outcomes.GetValueOrDefault(contactId);
+        var outcome = word?.ToUpperInvariant() switch
+        {
+            "SUCCESS" => KeapTagOutcome.Succeeded,
+            "DUPLICATE" => KeapTagOutcome.Unchanged,
+            "NOT_FOUND" => KeapTagOutcome.NotFound,
+            _ => KeapTagOutcome.Other,
+        };
+        return new KeapTagResult(contactId, outcome, word, batch);
+    }
+
+    private async Task<string> FindOrCreateIdAsync(string name, SingleFlight<string> flight, CancellationToken cancellationToken)
     {
         try
         {
-            return await FindOrCreateIdOnceAsync(name).ConfigureAwait(false);
+            return await FindOrCreateIdOnceAsync(name, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            _ids.TryRemove(name, out _);
+            _ids.TryRemove(KeyValuePair.Create(name, flight));
             throw;
         }
     }
 
-    private async Task<string> FindOrCreateIdOnceAsync(string name)
+    private async Task<string> FindOrCreateIdOnceAsync(string name, CancellationToken cancellationToken)
     {
         try
         {
-            var found = await FindByNameAsync(name, CancellationToken.None).ConfigureAwait(false);
+            var found = await FindByNameAsync(name, cancellationToken).ConfigureAwait(false);
             if (found is not null)
             {
                 return found.Id;
             }
 
-            return (await CreateAsync(name, cancellationToken: CancellationToken.None).ConfigureAwait(false)).Id;
+            return (await CreateAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false)).Id;
         }
         catch (KeapApiException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.BadRequest)
         {
             // Another process created it between our lookup and our create: use theirs.
-            var raced = await FindByNameAsync(name, CancellationToken.None).ConfigureAwait(false);
+            var raced = await FindByNameAsync(name, cancellationToken).ConfigureAwait(false);
             if (raced is null)
             {
                 throw;
@@ -113,25 +150,61 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
         }
     }
 
+    /// <summary>Forgets the cached name of <paramref name="tagId"/>, if one resolved to it.</summary>
+    /// <returns>The name, or <see langword="null"/> when the id was not cached.</returns>
+    private string? Evict(string tagId)
+    {
+        foreach (var (name, flight) in _ids)
+        {
+            if (flight.Completion is { IsCompletedSuccessfully: true } task && string.Equals(task.Result, tagId, StringComparison.Ordinal)
+                && _ids.TryRemove(KeyValuePair.Create(name, flight)))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
     private IAsyncEnumerable<TagDto> ListAsync(string? filter, CancellationToken cancellationToken) => KeapPages.EnumerateAsync(
         (pageToken, ct) => api.Create().ListAsync(filter, KeapFilter.MaxPageSize, pageToken, ct),
         page => page.Tags,
         page => page.NextPageToken,
         cancellationToken);
 
-    private async Task InBatchesAsync(
+    private async Task<KeapTagResults> InBatchesAsync(
         string tagId,
         IEnumerable<string> contactIds,
-        Func<string, ContactIdsDto, CancellationToken, Task> send,
+        Func<string, ContactIdsDto, CancellationToken, Task<Dictionary<string, string>?>> send,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tagId);
         ArgumentNullException.ThrowIfNull(contactIds);
+        var results = new List<KeapTagResult>();
+        var batch = 0;
+        var lookedUpAgain = false;
 
         // Keap declares contact_ids unique; duplicates would only waste batch room.
-        foreach (var batch in contactIds.Distinct(StringComparer.Ordinal).Chunk(options.Value.TagBatchSize))
+        foreach (var ids in contactIds.Distinct(StringComparer.Ordinal).Chunk(options.Value.TagBatchSize))
         {
-            await send(tagId, new ContactIdsDto { ContactIds = batch }, cancellationToken).ConfigureAwait(false);
+            var body = new ContactIdsDto { ContactIds = ids };
+            Dictionary<string, string>? outcomes;
+            try
+            {
+                outcomes = await send(tagId, body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KeapApiException e) when (e.StatusCode == HttpStatusCode.NotFound && !lookedUpAgain && Evict(tagId) is { } name)
+            {
+                // A cached id whose tag was deleted in Keap: look the name up (or create it) once more and carry on with that id.
+                lookedUpAgain = true;
+                tagId = await GetOrCreateIdAsync(name, cancellationToken).ConfigureAwait(false);
+                outcomes = await send(tagId, body, cancellationToken).ConfigureAwait(false);
+            }
+
+            results.AddRange(ids.Select(id => ToResult(id, outcomes, batch)));
+            batch++;
         }
+
+        return new KeapTagResults(tagId, results);
     }
 }

@@ -1,12 +1,8 @@
-using System.Text.Json.Serialization;
-using Keap.ServiceAccount.Http;
-
 namespace Keap.ServiceAccount.Tags;
 
 /// <summary>A tag as Keap returns it.</summary>
 internal sealed class TagDto
 {
-    [JsonConverter(typeof(StringOrNumberConverter))]
     public string? Id { get; set; }
 
     public string? Name { get; set; }
@@ -55,4 +51,10 @@ internal sealed class AppliedTagDto
 internal sealed class ContactIdsDto
 {
     public required IReadOnlyList<string> ContactIds { get; set; }
+}
+
+/// <summary>The applyTags reply: Keap's outcome word per contact id.</summary>
+internal sealed class ApplyTagsDto
+{
+    public Dictionary<string, string>? Results { get; set; }
 }

@@ -20,6 +20,7 @@ public sealed class KeapContactsClientTests : IDisposable
     [InlineData(200, false)]
     public async Task Upsert_posts_with_duplicate_option_email_and_reports_created_from_the_status(int status, bool created)
     {
+        NoStoredContact();
         _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost().WithParam("duplicate_option", "Email"))
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(ContactJson));
 
@@ -28,7 +29,7 @@ public sealed class KeapContactsClientTests : IDisposable
         Assert.Equal(created, result.Created);
         Assert.Equal("123", result.Contact.Id);
         Assert.Equal("ada@example.com", result.Contact.Email);
-        var request = Assert.Single(_api.Requests).RequestMessage;
+        var request = Assert.Single(_api.Requests, r => r.RequestMessage.Method == "POST").RequestMessage;
         Assert.Equal("Bearer secret-access-token-1", request.Headers!["Authorization"].Single());
         using var body = JsonDocument.Parse(request.Body!);
         Assert.Equal("Ada", body.RootElement.GetProperty("given_name").GetString());
@@ -36,6 +37,20 @@ public sealed class KeapContactsClientTests : IDisposable
         var email = Assert.Single(body.RootElement.GetProperty("email_addresses").EnumerateArray());
         Assert.Equal("ada@example.com", email.GetProperty("email").GetString());
         Assert.Equal("EMAIL1", email.GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task Upsert_sends_the_opt_in_reason_on_the_primary_address()
+    {
+        NoStoredContact();
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody(ContactJson));
+
+        await _api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "ada@example.com", EmailOptInReason = "Ticked the newsletter box on sign-up" });
+
+        using var body = JsonDocument.Parse(Assert.Single(_api.Requests, r => r.RequestMessage.Method == "POST").RequestMessage.Body!);
+        var email = Assert.Single(body.RootElement.GetProperty("email_addresses").EnumerateArray());
+        Assert.Equal("Ticked the newsletter box on sign-up", email.GetProperty("opt_in_reason").GetString());
     }
 
     [Fact]
@@ -139,10 +154,174 @@ public sealed class KeapContactsClientTests : IDisposable
         Assert.All(_api.Requests, r => Assert.Equal("1000", r.RequestMessage.Query!["page_size"].Single()));
     }
 
+    private void NoStoredContact() =>
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingGet()).RespondWith(ApiHarness.Json("""{"contacts":[]}"""));
+
     private void Page(string? token, string body)
     {
         var request = Request.Create().WithPath(ContactsPath).UsingGet();
         request = token is null ? request.WithParam("page_token", true, WireMock.Matchers.MatchBehaviour.RejectOnMatch) : request.WithParam("page_token", token);
         _api.Server.Given(request).RespondWith(Response.Create().WithStatusCode(HttpStatusCode.OK).WithHeader("Content-Type", "application/json").WithBody(body));
+    }
+
+    [Fact]
+    public async Task Update_of_two_fields_repeats_update_mask_once_per_field_as_the_spec_declares()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/1001").UsingPatch()).RespondWith(ApiHarness.Json(ContactJson));
+
+        await _api.Contacts.UpdateAsync("1001", new KeapContactInput { GivenName = "Ann", FamilyName = "Lee" });
+
+        var request = Assert.Single(_api.Requests).RequestMessage;
+        Assert.Equal(["given_name", "family_name"], request.Query!["update_mask"]);
+        Assert.Contains("update_mask=given_name&update_mask=family_name", request.RawQuery, StringComparison.Ordinal);
+        Assert.DoesNotContain("%2C", request.RawQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Changing_EMAIL1_keeps_EMAIL2_and_EMAIL3()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingGet())
+            .RespondWith(ApiHarness.Json("""{"id":123,"email_addresses":[{"email":"old@example.com","field":"EMAIL1","is_opt_in":true,"email_opt_status":"SINGLE_OPT_IN"},{"email":"two@example.com","field":"EMAIL2"},{"email":"three@example.com","field":"EMAIL3"}]}"""));
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingPatch()).RespondWith(ApiHarness.Json(ContactJson));
+
+        await _api.Contacts.UpdateAsync("123", new KeapContactInput { Email = "new@example.com" });
+
+        var read = Assert.Single(_api.Requests, r => r.RequestMessage.Method == "GET").RequestMessage;
+        Assert.Equal(["email_addresses"], read.Query!["fields"]);
+        var patch = Assert.Single(_api.Requests, r => r.RequestMessage.Method == "PATCH").RequestMessage;
+        Assert.Equal(
+            """{"email_addresses":[{"email":"new@example.com","field":"EMAIL1"},{"email":"two@example.com","field":"EMAIL2"},{"email":"three@example.com","field":"EMAIL3"}]}""",
+            patch.Body);
+        Assert.Equal(["email_addresses"], patch.Query!["update_mask"]);
+    }
+
+    [Fact]
+    public async Task With_Replace_the_arrays_given_are_sent_as_they_are_without_reading_first()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingPatch()).RespondWith(ApiHarness.Json(ContactJson));
+
+        await _api.Contacts.UpdateAsync("123", new KeapContactInput { Email = "new@example.com", ArrayUpdate = KeapArrayUpdate.Replace });
+
+        Assert.Equal("""{"email_addresses":[{"email":"new@example.com","field":"EMAIL1"}]}""", Assert.Single(_api.Requests).RequestMessage.Body);
+    }
+
+    [Fact]
+    public async Task Merging_an_item_without_its_slot_is_refused()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("123", new KeapContactInput { PhoneNumbers = [new KeapPhoneNumber { Number = "555" }] }));
+
+        Assert.Contains("KeapArrayUpdate.Replace", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_api.Requests, r => r.RequestMessage.Method == "PATCH");
+    }
+
+    [Fact]
+    public async Task An_upsert_keeps_the_existing_contacts_other_addresses()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingGet())
+            .RespondWith(ApiHarness.Json("""{"contacts":[{"id":1,"email_addresses":[{"email":"ada@example.com","field":"EMAIL1"},{"email":"ada@work.example.com","field":"EMAIL2"}]}]}"""));
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost()).RespondWith(ApiHarness.Json(ContactJson));
+
+        var result = await _api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "ada@example.com", EmailOptInReason = "Signed up" });
+
+        Assert.False(result.Created);
+        var lookup = Assert.Single(_api.Requests, r => r.RequestMessage.Method == "GET").RequestMessage;
+        Assert.Equal("email==ada@example.com", lookup.Query!["filter"].Single());
+        var post = Assert.Single(_api.Requests, r => r.RequestMessage.Method == "POST").RequestMessage;
+        Assert.Equal(
+            """{"email_addresses":[{"email":"ada@example.com","field":"EMAIL1","opt_in_reason":"Signed up"},{"email":"ada@work.example.com","field":"EMAIL2"}]}""",
+            post.Body);
+    }
+
+    [Fact]
+    public async Task A_contacts_page_that_repeats_its_token_ends_the_list_with_an_error_after_one_more_request()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingGet()).RespondWith(ApiHarness.Json("""{"contacts":[],"next_page_token":"abc"}"""));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var error = await Assert.ThrowsAsync<KeapApiException>(async () =>
+        {
+            await foreach (var contact in _api.Contacts.ListAllAsync(timeout.Token))
+            {
+                Assert.Fail("No contact expected: " + contact.Id);
+            }
+        });
+
+        Assert.Contains("next_page_token", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _api.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_cancelled_list_sends_no_further_request()
+    {
+        Page(null, """{"contacts":[{"id":"1"}],"next_page_token":"p2"}""");
+        Page("p2", """{"contacts":[{"id":"2"}]}""");
+        using var cancel = new CancellationTokenSource();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var contact in _api.Contacts.ListAllAsync(cancel.Token))
+            {
+                await cancel.CancelAsync();
+            }
+        });
+
+        Assert.Single(_api.Requests);
+    }
+
+    [Fact]
+    public async Task Changed_since_filters_and_orders_by_update_time_and_resumes_from_a_kept_token()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingGet().WithParam("page_token", "p2"))
+            .RespondWith(ApiHarness.Json("""{"contacts":[{"id":"3","update_time":"2026-01-02T00:00:00Z"}]}"""));
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingGet().WithParam("page_token", true, WireMock.Matchers.MatchBehaviour.RejectOnMatch))
+            .RespondWith(ApiHarness.Json("""{"contacts":[{"id":"1"},{"id":"2"}],"next_page_token":"p2"}"""));
+        var since = new DateTimeOffset(2026, 1, 1, 1, 0, 0, TimeSpan.FromHours(1));
+
+        var pages = new List<KeapContactPage>();
+        await foreach (var page in _api.Contacts.ListChangedSinceAsync(since))
+        {
+            pages.Add(page);
+        }
+
+        var resumed = new List<KeapContactPage>();
+        await foreach (var page in _api.Contacts.ListChangedSinceAsync(since, pages[0].NextPageToken))
+        {
+            resumed.Add(page);
+        }
+
+        Assert.Equal([["1", "2"], ["3"]], pages.Select(p => p.Contacts.Select(c => c.Id).ToArray()));
+        Assert.Equal(["p2", null], pages.Select(p => p.NextPageToken));
+        Assert.Equal(["3"], Assert.Single(resumed).Contacts.Select(c => c.Id));
+        Assert.All(_api.Requests, r =>
+        {
+            Assert.Equal("start_update_time==2026-01-01T00:00:00.000Z", r.RequestMessage.Query!["filter"].Single());
+            Assert.Equal("update_time asc", r.RequestMessage.Query!["order_by"].Single());
+        });
+        Assert.Equal(3, _api.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Email_status_is_read_and_changed_with_keaps_body_and_unknown_addresses_read_as_null()
+    {
+        _api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/emailAddresses/ada@example.com/status").UsingGet())
+            .RespondWith(ApiHarness.Json("""{"email":"ada@example.com","opted_in":false,"status":"LIST_UNSUBSCRIBE","create_time":"2024-05-21T14:30:00Z","last_sent_time":"2024-05-21T14:30:00Z"}"""));
+        _api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/emailAddresses/ada@example.com/status").UsingPatch())
+            .RespondWith(ApiHarness.Json("""{"email":"ada@example.com","opted_in":false,"status":"LIST_UNSUBSCRIBE","create_time":"2024-05-21T14:30:00Z"}"""));
+        _api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/emailAddresses/nobody@example.com/status").UsingGet())
+            .RespondWith(ApiHarness.Json("""{"code":404,"message":"Not found","status":"NOT_FOUND"}""", 404));
+
+        var status = await _api.Contacts.GetEmailStatusAsync("ada@example.com");
+        var changed = await _api.Contacts.SetEmailOptInAsync("ada@example.com", optedIn: true, "Asked by phone");
+        var unknown = await _api.Contacts.GetEmailStatusAsync("nobody@example.com");
+
+        Assert.Equal(KeapEmailStatus.ListUnsubscribe, status!.Status);
+        Assert.False(status.Status.CanBeOptedInByApi);
+        Assert.Equal(new DateTimeOffset(2024, 5, 21, 14, 30, 0, TimeSpan.Zero), status.LastSentTime);
+        Assert.False(changed.OptedIn);
+        Assert.Null(unknown);
+        var patch = Assert.Single(_api.Requests, r => r.RequestMessage.Method == "PATCH").RequestMessage;
+        Assert.Equal("""{"reason":"Asked by phone","opted_in":true}""", patch.Body);
     }
 }

@@ -7,51 +7,59 @@ namespace Keap.ServiceAccount.Tests.DependencyInjection;
 
 public sealed class KeapServiceAccountOptionsValidationTests
 {
-    /// <summary>One setting, as configuration writes it, and the start of the line that must name it. Plain strings, so xunit can serialise each case.</summary>
-    public static TheoryData<string, string, string> Misconfigurations => new()
+    /// <summary>The start of the line that must name the setting, and the settings as configuration writes them (<c>Key=value; ...</c>). Plain strings, so xunit can serialise each case.</summary>
+    public static TheoryData<string, string> Misconfigurations => new()
     {
-        { "Keap:ApiBaseAddress must be an absolute http(s) URI", "ApiBaseAddress", "ftp://api.infusionsoft.com/crm/" },
-        { "Keap:ApiBaseAddress must be an absolute http(s) URI", "ApiBaseAddress", "crm/" },
-        { "Keap:TokenEndpoint must be an absolute http(s) URI", "TokenEndpoint", "/token" },
-        { "Keap:AuthorizeEndpoint must be an absolute http(s) URI", "AuthorizeEndpoint", "file:///authorize" },
-        { "Keap:ApiAttemptTimeout must be at least", "ApiAttemptTimeout", "00:00:00" },
-        { "Keap:ApiTotalTimeout must be at least", "ApiTotalTimeout", "-00:00:01" },
-        { "Keap:ApiAttemptTimeout (00:05:00) must not exceed Keap:ApiTotalTimeout", "ApiAttemptTimeout", "00:05:00" },
-        { "Keap:ApiMaxRetryAttempts must be between 0 and 10 (got '11')", "ApiMaxRetryAttempts", "11" },
-        { "Keap:TagBatchSize must be between 1 and 1000 (got '0')", "TagBatchSize", "0" },
-        { "Keap:TagBatchSize must be between 1 and 1000 (got '1001')", "TagBatchSize", "1001" },
-        { "Keap:ApiRetryBaseDelay must be positive", "ApiRetryBaseDelay", "00:00:00" },
-        { "Keap:SoftRefreshWindow must be positive and shorter than 1.00:00:00", "SoftRefreshWindow", "1.00:00:00" },
-        { "Keap:HardRefreshWindow (04:00:00) must be shorter than Keap:SoftRefreshWindow", "HardRefreshWindow", "04:00:00" },
-        { "Keap:TokenRequestTimeout (00:00:20) must be shorter than Keap:RefreshLeaseDuration", "RefreshLeaseDuration", "00:00:10" },
-        { "Keap:RefreshTokenKeepAliveAge (50.00:00:00) must be shorter than Keap:RefreshTokenLifetime", "RefreshTokenKeepAliveAge", "50.00:00:00" },
+        { "Keap:ApiBaseAddress must be an absolute http(s) URI", "ApiBaseAddress=ftp://api.infusionsoft.com/crm/" },
+        { "Keap:ApiBaseAddress must be an absolute http(s) URI", "ApiBaseAddress=crm/" },
+        { "Keap:TokenEndpoint must be an absolute http(s) URI", "TokenEndpoint=/token" },
+        { "Keap:AuthorizeEndpoint must be an absolute http(s) URI", "AuthorizeEndpoint=file:///authorize" },
+        { "Keap:ApiAttemptTimeout must be at least", "ApiAttemptTimeout=00:00:00" },
+        { "Keap:ApiTotalTimeout must be at least", "ApiTotalTimeout=-00:00:01" },
+        { "Keap:ApiAttemptTimeout (00:05:00) must not exceed Keap:ApiTotalTimeout", "ApiAttemptTimeout=00:05:00" },
+        { "Keap:ApiMaxRetryAttempts must be between 0 and 10 (got '11')", "ApiMaxRetryAttempts=11" },
+        { "Keap:TagBatchSize must be between 1 and 1000 (got '0')", "TagBatchSize=0" },
+        { "Keap:TagBatchSize must be between 1 and 1000 (got '1001')", "TagBatchSize=1001" },
+        { "Keap:ApiRetryBaseDelay must be positive", "ApiRetryBaseDelay=00:00:00" },
+        { "Keap:SoftRefreshWindow must be positive and shorter than 1.00:00:00", "SoftRefreshWindow=1.00:00:00" },
+        { "Keap:HardRefreshWindow (04:00:00) must be shorter than Keap:SoftRefreshWindow", "HardRefreshWindow=04:00:00" },
+        { "Keap:TokenRequestTimeout (00:00:20) must be shorter than Keap:RefreshLeaseDuration", "RefreshLeaseDuration=00:00:10" },
+        { "Keap:RefreshTokenKeepAliveAge (50.00:00:00) must be shorter than Keap:RefreshTokenLifetime", "RefreshTokenKeepAliveAge=50.00:00:00" },
+        { "Keap:HardRefreshWindow (02:00:00) must be at most half of Keap:SoftRefreshWindow (03:00:00)", "HardRefreshWindow=02:00:00" },
+        { "Keap:MinRefreshInterval (05:00:00) plus Keap:SoftRefreshWindow (20:00:00) must fit in Keap's 24-hour access token lifetime", "SoftRefreshWindow=20:00:00; MinRefreshInterval=05:00:00" },
+        { "Keap:MinRefreshInterval must be positive", "MinRefreshInterval=00:00:00" },
+        { "Keap:StoreCheckInterval must be positive", "StoreCheckInterval=00:00:00" },
+        { "Keap:ShutdownSaveBudget must be positive", "ShutdownSaveBudget=-00:00:01" },
 
         // A password in a URI would be echoed in this message and kept in every logged URI: refused, and never quoted.
-        { "Keap:ApiBaseAddress must be an absolute http(s) URI without user info (got 'ftp://api.infusionsoft.com/crm/')", "ApiBaseAddress", "ftp://user:SECRET@api.infusionsoft.com/crm" },
-        { "Keap:TokenEndpoint must be an absolute http(s) URI without user info (got 'https://api.infusionsoft.com/token')", "TokenEndpoint", "https://user:SECRET@api.infusionsoft.com/token" },
+        { "Keap:ApiBaseAddress must be an absolute http(s) URI without user info (got 'ftp://api.infusionsoft.com/crm/')", "ApiBaseAddress=ftp://user:SECRET@api.infusionsoft.com/crm" },
+        { "Keap:TokenEndpoint must be an absolute http(s) URI without user info (got 'https://api.infusionsoft.com/token')", "TokenEndpoint=https://user:SECRET@api.infusionsoft.com/token" },
 
         // Accepted at start-up before, then every API call failed: the resilience pipeline's own limits (10 ms to 1 day).
-        { "Keap:ApiAttemptTimeout must be at least 00:00:00.0100000 and at most 1.00:00:00", "ApiAttemptTimeout", "00:00:00.001" },
-        { "Keap:ApiTotalTimeout must be at least 00:00:00.0100000 and at most 1.00:00:00", "ApiTotalTimeout", "2.00:00:00" },
-        { "Keap:ApiRetryBaseDelay must be positive and at most 1.00:00:00", "ApiRetryBaseDelay", "2.00:00:00" },
+        { "Keap:ApiAttemptTimeout must be at least 00:00:00.0100000 and at most 1.00:00:00", "ApiAttemptTimeout=00:00:00.001" },
+        { "Keap:ApiTotalTimeout must be at least 00:00:00.0100000 and at most 1.00:00:00", "ApiTotalTimeout=2.00:00:00" },
+        { "Keap:ApiRetryBaseDelay must be positive and at most 1.00:00:00", "ApiRetryBaseDelay=2.00:00:00" },
 
         // Accepted before, then the token path overflowed its clock arithmetic or its timer on first use.
-        { "Keap:TokenRequestTimeout must be positive and at most 1.00:00:00", "TokenRequestTimeout", "60.00:00:00" },
-        { "Keap:RefreshLeaseDuration must be positive and at most 1.00:00:00", "RefreshLeaseDuration", "10675199.00:00:00" },
-        { "Keap:AuthorizationStateLifetime must be positive and at most 1.00:00:00", "AuthorizationStateLifetime", "10675199.00:00:00" },
-        { "Keap:RefreshTokenLifetime must be positive and at most 365.00:00:00", "RefreshTokenLifetime", "10675199.00:00:00" },
-        { "Keap:RefreshTokenKeepAliveAge must be positive and at most 365.00:00:00", "RefreshTokenKeepAliveAge", "10675199.00:00:00" },
+        { "Keap:TokenRequestTimeout must be positive and at most 1.00:00:00", "TokenRequestTimeout=60.00:00:00" },
+        { "Keap:RefreshLeaseDuration must be positive and at most 1.00:00:00", "RefreshLeaseDuration=10675199.00:00:00" },
+        { "Keap:AuthorizationStateLifetime must be positive and at most 1.00:00:00", "AuthorizationStateLifetime=10675199.00:00:00" },
+        { "Keap:RefreshTokenLifetime must be positive and at most 365.00:00:00", "RefreshTokenLifetime=10675199.00:00:00" },
+        { "Keap:RefreshTokenKeepAliveAge must be positive and at most 365.00:00:00", "RefreshTokenKeepAliveAge=10675199.00:00:00" },
     };
 
     [Theory]
     [MemberData(nameof(Misconfigurations))]
-    public async Task Host_start_fails_with_a_line_naming_the_option(string expected, string setting, string value)
+    public async Task Host_start_fails_with_a_line_naming_the_option(string expected, string settings)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?> { ["Keap:ServiceAccountKey"] = "KeapAK-SECRET" };
+        foreach (var setting in settings.Split("; "))
         {
-            ["Keap:ServiceAccountKey"] = "KeapAK-SECRET",
-            ["Keap:" + setting] = value,
-        }).Build();
+            var (key, value) = (setting[..setting.IndexOf('=', StringComparison.Ordinal)], setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            values["Keap:" + key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddKeapServiceAccount(configuration.GetSection("Keap"));
         using var host = builder.Build();

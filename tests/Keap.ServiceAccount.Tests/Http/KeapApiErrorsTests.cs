@@ -68,7 +68,7 @@ public sealed class KeapApiErrorsTests : IDisposable
         _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost()).RespondWith(Response.Create()
             .WithStatusCode(200).WithHeader("Content-Type", "text/html").WithBody("<html>maintenance</html>"));
 
-        var error = await Assert.ThrowsAsync<KeapApiException>(() => _api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "a@example.com" }));
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => _api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "a@example.com", ArrayUpdate = KeapArrayUpdate.Replace }));
         var created = await Assert.ThrowsAsync<KeapApiException>(() => _api.Contacts.CreateAsync(new KeapContactInput { Email = "a@example.com" }));
 
         Assert.Equal(HttpStatusCode.OK, error.StatusCode);

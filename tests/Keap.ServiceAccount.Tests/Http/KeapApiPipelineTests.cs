@@ -22,7 +22,8 @@ public sealed class KeapApiPipelineTests
         api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost().WithHeader("Authorization", "Bearer secret-access-token-2"))
             .RespondWith(ApiHarness.Json(ContactJson, 201));
 
-        var result = await api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "ada@example.com", GivenName = "Ada" });
+        // Replace: no read of the stored arrays first, so the upsert is the only call.
+        var result = await api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "ada@example.com", GivenName = "Ada", ArrayUpdate = KeapArrayUpdate.Replace });
 
         Assert.True(result.Created);
         Assert.Equal(1, api.Tokens.Refreshes);
@@ -181,7 +182,7 @@ public sealed class KeapApiPipelineTests
     {
         using var api = ApiHarness.Start();
         FailOnceThen(api, Request.Create().WithPath(ContactsPath).UsingPost(), status, ApiHarness.Json(ContactJson, 201));
-        var input = new KeapContactInput { Email = "ada@example.com" };
+        var input = new KeapContactInput { Email = "ada@example.com", ArrayUpdate = KeapArrayUpdate.Replace };
 
         var id = upsert ? (await api.Contacts.UpsertByEmailAsync(input)).Contact.Id : (await api.Contacts.CreateAsync(input)).Id;
 

@@ -11,23 +11,24 @@ public sealed class KeapJsonContextTests
     [InlineData("""{"id":"123"}""", "123")]
     [InlineData("""{"id":12345678901234567890}""", "12345678901234567890")]
     public void Ids_are_read_from_numbers_and_strings(string json, string expected) =>
-        Assert.Equal(expected, JsonSerializer.Deserialize(json, KeapJsonContext.Default.ContactDto)!.Id);
+        Assert.Equal(expected, JsonSerializer.Deserialize(json, KeapJsonContext.Default.KeapContact)!.Id);
 
     [Fact]
-    public void Unknown_properties_are_ignored_and_unknown_email_slots_are_kept()
+    public void Unknown_properties_and_unknown_email_slots_are_kept()
     {
         var dto = JsonSerializer.Deserialize(
             """{"id":"1","brand_new":{"a":[1,2]},"email_addresses":[{"email":"x@example.com","field":"EMAIL_FROM_THE_FUTURE"}]}""",
-            KeapJsonContext.Default.ContactDto)!;
+            KeapJsonContext.Default.KeapContact)!;
 
-        Assert.Equal("EMAIL_FROM_THE_FUTURE", Assert.Single(dto.EmailAddresses!).Field);
-        Assert.Equal("x@example.com", dto.ToContact().Email);
+        Assert.Equal("EMAIL_FROM_THE_FUTURE", Assert.Single(dto.EmailAddresses).Field);
+        Assert.Equal("x@example.com", dto.Email);
+        Assert.Equal("""{"a":[1,2]}""", dto.AdditionalProperties["brand_new"].GetRawText());
     }
 
     [Fact]
     public void Writes_snake_case_and_leaves_unset_fields_out()
     {
-        var json = JsonSerializer.Serialize(ContactWriteDto.From(new KeapContactInput { GivenName = "Ada" }), KeapJsonContext.Default.ContactWriteDto);
+        var json = JsonSerializer.Serialize(ContactWriteDto.From(new KeapContactInput { GivenName = "Ada" }, null, null), KeapJsonContext.Default.ContactWriteDto);
 
         Assert.Equal("""{"given_name":"Ada"}""", json);
     }
@@ -35,6 +36,6 @@ public sealed class KeapJsonContextTests
     [Fact]
     public void A_non_scalar_id_is_rejected()
     {
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"id":{"x":1}}""", KeapJsonContext.Default.ContactDto));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"id":{"x":1}}""", KeapJsonContext.Default.KeapContact));
     }
 }

@@ -45,19 +45,25 @@ public sealed class KeapRepeatableMarkTests
     }
 
     [Fact]
-    public async Task The_typed_clients_mark_upserts_and_tag_operations_and_leave_creations_unmarked()
+    public async Task The_typed_clients_mark_upserts_updates_opt_ins_and_tag_operations_and_leave_creations_unmarked()
     {
         var marks = new List<(string Path, bool? Repeatable)>();
         using var api = ApiHarness.Start(builder: b => b.ConfigureHttpClient(h => h.AddHttpMessageHandler(() => new MarkRecorder(marks))));
         api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/contacts").UsingPost()).RespondWith(ApiHarness.Json("""{"id":"1"}""", 201));
         api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/tags").UsingPost()).RespondWith(ApiHarness.Json("""{"id":"7","name":"t"}""", 201));
         api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/tags/7/contacts:*").UsingPost()).RespondWith(ApiHarness.Json("""{"results":{}}"""));
+        api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/contacts/1").UsingPatch()).RespondWith(ApiHarness.Json("""{"id":"1"}"""));
+        api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/emailAddresses/ada@example.com/status").UsingPatch())
+            .RespondWith(ApiHarness.Json("""{"email":"ada@example.com","opted_in":true,"status":"SINGLE_OPT_IN","create_time":"2026-01-01T00:00:00Z"}"""));
 
-        await api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "ada@example.com" });
+        await api.Contacts.UpsertByEmailAsync(new KeapContactInput { Email = "ada@example.com", ArrayUpdate = KeapArrayUpdate.Replace });
         await api.Contacts.CreateAsync(new KeapContactInput { Email = "ada@example.com" });
         await api.Tags.ApplyAsync("7", ["1"]);
         await api.Tags.RemoveAsync("7", ["1"]);
         await api.Tags.CreateAsync("t");
+        await api.Contacts.UpdateAsync("1", new KeapContactInput { GivenName = "Ada" });
+        await api.Contacts.UpdateAsync("1", new KeapContactInput { UtmParameters = new KeapUtmParameters { KeapSourceId = "9" } });
+        await api.Contacts.SetEmailOptInAsync("ada@example.com", optedIn: true, "Form");
 
         Assert.Equal(
             [
@@ -66,6 +72,11 @@ public sealed class KeapRepeatableMarkTests
                 ("/crm/rest/v2/tags/7/contacts:applyTags", true),
                 ("/crm/rest/v2/tags/7/contacts:removeTags", true),
                 ("/crm/rest/v2/tags", null),
+                ("/crm/rest/v2/contacts/1", true),
+
+                // Each write of a UTM touch records one more touch.
+                ("/crm/rest/v2/contacts/1", false),
+                ("/crm/rest/v2/emailAddresses/ada%40example.com/status", true),
             ],
             marks);
     }

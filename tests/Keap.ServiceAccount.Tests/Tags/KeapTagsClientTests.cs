@@ -149,4 +149,189 @@ public sealed class KeapTagsClientTests : IDisposable
 
         Assert.Equal(["a", "b"], names);
     }
+
+    [Fact]
+    public async Task Apply_reports_each_contacts_outcome_and_its_batch()
+    {
+        using var api = ApiHarness.Start(o => o.TagBatchSize = 2);
+        api.Server.Given(Request.Create().WithPath(TagsPath + "/42/contacts:applyTags").UsingPost())
+            .RespondWith(ApiHarness.Json("""{"results":{"1":"SUCCESS","2":"DUPLICATE","3":"NOT_FOUND","4":"FORBIDDEN"}}"""));
+
+        var results = await api.Tags.ApplyAsync("42", ["1", "2", "3", "4", "5", "1"]);
+
+        Assert.Equal("42", results.TagId);
+        Assert.Equal(
+            [
+                new KeapTagResult("1", KeapTagOutcome.Succeeded, "SUCCESS", 0),
+                new KeapTagResult("2", KeapTagOutcome.Unchanged, "DUPLICATE", 0),
+                new KeapTagResult("3", KeapTagOutcome.NotFound, "NOT_FOUND", 1),
+                new KeapTagResult("4", KeapTagOutcome.Other, "FORBIDDEN", 1),
+                new KeapTagResult("5", KeapTagOutcome.Other, null, 2),
+            ],
+            results.Results);
+        Assert.Equal(["1"], results.Succeeded);
+        Assert.Equal(["2"], results.Unchanged);
+        Assert.Equal(["3"], results.NotFound);
+        Assert.Equal(["4", "5"], results.Other);
+        Assert.False(results.AllSucceeded);
+    }
+
+    [Fact]
+    public async Task Apply_to_a_deleted_contact_says_not_found()
+    {
+        _api.Server.Given(Request.Create().WithPath(TagsPath + "/42/contacts:applyTags").UsingPost())
+            .RespondWith(ApiHarness.Json("""{"results":{"1":"NOT_FOUND"}}"""));
+
+        var results = await _api.Tags.ApplyAsync("42", ["1"]);
+
+        Assert.Equal(KeapTagOutcome.NotFound, Assert.Single(results.Results).Outcome);
+    }
+
+    [Fact]
+    public async Task Remove_reports_every_contact_of_an_accepted_batch_as_succeeded()
+    {
+        _api.Server.Given(Request.Create().WithPath(TagsPath + "/42/contacts:removeTags").UsingPost()).RespondWith(Response.Create().WithStatusCode(204));
+
+        var results = await _api.Tags.RemoveAsync("42", ["1", "2"]);
+
+        Assert.Equal(["1", "2"], results.Succeeded);
+        Assert.True(results.AllSucceeded);
+    }
+
+    [Fact]
+    public async Task A_404_on_a_cached_tag_id_evicts_it_and_looks_the_name_up_once_more()
+    {
+        _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).AtPriority(2).InScenario("deleted").WillSetStateTo("first lookup done")
+            .RespondWith(ApiHarness.Json("""{"tags":[{"id":"7","name":"vip"}]}"""));
+        _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).AtPriority(1).InScenario("deleted").WhenStateIs("first lookup done")
+            .RespondWith(ApiHarness.Json("""{"tags":[{"id":"8","name":"vip"}]}"""));
+        _api.Server.Given(Request.Create().WithPath(TagsPath + "/7/contacts:applyTags").UsingPost())
+            .RespondWith(ApiHarness.Json("""{"code":404,"message":"Tag 7 not found","status":"NOT_FOUND"}""", 404));
+        _api.Server.Given(Request.Create().WithPath(TagsPath + "/8/contacts:applyTags").UsingPost())
+            .RespondWith(ApiHarness.Json("""{"results":{"1":"SUCCESS"}}"""));
+
+        var cached = await _api.Tags.GetOrCreateIdAsync("vip");
+        var results = await _api.Tags.ApplyAsync(cached, ["1"]);
+        var again = await _api.Tags.GetOrCreateIdAsync("vip");
+
+        Assert.Equal("7", cached);
+        Assert.Equal("8", results.TagId);
+        Assert.Equal(["1"], results.Succeeded);
+        Assert.Equal("8", again);
+        Assert.Equal(2, _api.Requests.Count(r => r.RequestMessage.Method == "GET"));
+    }
+
+    [Fact]
+    public async Task A_404_on_a_tag_id_that_was_not_cached_is_reported()
+    {
+        _api.Server.Given(Request.Create().WithPath(TagsPath + "/7/contacts:applyTags").UsingPost())
+            .RespondWith(ApiHarness.Json("""{"code":404,"message":"Tag 7 not found","status":"NOT_FOUND"}""", 404));
+
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => _api.Tags.ApplyAsync("7", ["1"]));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, error.StatusCode);
+        Assert.Single(_api.Requests);
+    }
+
+    public static TheoryData<string> Lists => ["ListAll", "FindByName", "GetOrCreateId", "ListForContact"];
+
+    [Theory]
+    [MemberData(nameof(Lists))]
+    public async Task A_page_that_repeats_its_token_ends_the_list_with_an_error(string list)
+    {
+        _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).RespondWith(ApiHarness.Json("""{"tags":[],"next_page_token":"abc"}"""));
+        _api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/contacts/1/tags").UsingGet())
+            .RespondWith(ApiHarness.Json("""{"tags":[],"next_page_token":"abc"}"""));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => RunAsync(list, timeout.Token));
+
+        Assert.Contains("next_page_token", error.Message, StringComparison.Ordinal);
+        Assert.InRange(_api.Requests.Count, 1, 2);
+    }
+
+    [Fact]
+    public async Task Empty_pages_that_keep_giving_new_tokens_end_after_one_extra_request()
+    {
+        _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""{"tags":[],"next_page_token":"t{{request.query.page_token}}x"}""").WithTransformer());
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        await Assert.ThrowsAsync<KeapApiException>(async () =>
+        {
+            await foreach (var tag in _api.Tags.ListAllAsync(timeout.Token))
+            {
+                Assert.Fail("No tag expected: " + tag.Name);
+            }
+        });
+
+        Assert.Equal(2, _api.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_cancelled_GetOrCreate_stops_its_lookup_and_the_next_call_starts_a_fresh_one()
+    {
+        using var release = new ManualResetEventSlim();
+        var calls = 0;
+        _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).RespondWith(Response.Create().WithCallback(_ =>
+        {
+            // The first lookup hangs until the test ends; the second answers at once.
+            var call = Interlocked.Increment(ref calls);
+            if (call == 1)
+            {
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            return new WireMock.ResponseMessage
+            {
+                StatusCode = 200,
+                Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                BodyData = new WireMock.Util.BodyData { BodyAsString = $$"""{"tags":[{"id":"{{call}}","name":"vip"}]}""", DetectedBodyType = WireMock.Types.BodyType.String },
+            };
+        }));
+        using var cancel = new CancellationTokenSource();
+
+        var first = _api.Tags.GetOrCreateIdAsync("vip", cancel.Token);
+        await WaitForRequestsAsync(1);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        var second = await _api.Tags.GetOrCreateIdAsync("vip").WaitAsync(TimeSpan.FromSeconds(10));
+        release.Set();
+
+        Assert.Equal("2", second);
+    }
+
+    private async Task WaitForRequestsAsync(int count)
+    {
+        for (var i = 0; i < 1000 && _api.Requests.Count < count; i++)
+        {
+            await Task.Delay(10);
+        }
+    }
+
+    private async Task RunAsync(string list, CancellationToken cancellationToken)
+    {
+        switch (list)
+        {
+            case "ListAll":
+                await foreach (var unused in _api.Tags.ListAllAsync(cancellationToken))
+                {
+                }
+
+                break;
+            case "FindByName":
+                await _api.Tags.FindByNameAsync("vip", cancellationToken);
+                break;
+            case "GetOrCreateId":
+                await _api.Tags.GetOrCreateIdAsync("vip", cancellationToken);
+                break;
+            default:
+                await foreach (var unused in _api.Tags.ListForContactAsync("1", cancellationToken))
+                {
+                }
+
+                break;
+        }
+    }
 }

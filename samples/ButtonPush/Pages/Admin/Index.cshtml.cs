@@ -29,15 +29,8 @@ internal sealed class AdminModel(IKeapAuthorization authorization, OutboxStore o
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            Status = await authorization.GetStatusAsync(cancellationToken);
-        }
-        catch (TokenStoreException ex)
-        {
-            // A stored token that cannot be read (say, Data Protection keys lost) must not hide the panel that fixes it.
-            Status = new KeapConnectionStatus { State = KeapConnectionState.NeedsReauthorization, LastError = ex.Message };
-        }
+        // A stored token that cannot be read (say, Data Protection keys lost) reads as StoreUnavailable, with the panel that fixes it.
+        Status = await authorization.GetStatusAsync(cancellationToken);
 
         Outbox = await outbox.ListOpenAsync(cancellationToken);
     }
