@@ -91,16 +91,16 @@ public sealed class KeapServiceAccountOptions
     /// <summary>
     /// How often each instance checks the store's version for a change made by another instance (a refresh, a
     /// disconnect, a reconnect to another account, a refused refresh token). The check runs in the background, off the
-    /// token hand-out; another instance's change is followed within this time plus one store read. Default 30 seconds.
+    /// token hand-out; another instance's change is followed within this time plus one store read. Default 30 seconds; at most 1 day.
     /// </summary>
-    [Positive]
+    [Positive(AtMost = "1.00:00:00")]
     public TimeSpan StoreCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// When the application stops while a refresh token is on the wire, stopping waits for Keap's answer
-    /// (<see cref="TokenRequestTimeout"/>) plus this long for storing the new token. Default 5 seconds.
+    /// (<see cref="TokenRequestTimeout"/>) plus this long for storing the new token. Default 5 seconds; at most 1 day.
     /// </summary>
-    [Positive]
+    [Positive(AtMost = "1.00:00:00")]
     public TimeSpan ShutdownSaveBudget { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long Keap honours a refresh token after issuing it. Default 45 days; at most 365 days.</summary>

@@ -57,13 +57,14 @@ internal sealed class KeapServiceAccountOptionsValidator : IValidateOptions<Keap
 
         Shorter(failures, nameof(options.HardRefreshWindow), options.HardRefreshWindow, nameof(options.SoftRefreshWindow), options.SoftRefreshWindow);
         // Reported only when the hard window is already shorter: one line per invalid setting.
-        if (options.HardRefreshWindow < options.SoftRefreshWindow && options.HardRefreshWindow * 2 > options.SoftRefreshWindow)
+        if (options.HardRefreshWindow < options.SoftRefreshWindow && options.HardRefreshWindow > options.SoftRefreshWindow / 2)
         {
             failures.Add($"{Name(nameof(options.HardRefreshWindow))} ({options.HardRefreshWindow}) must be at most half of {Name(nameof(options.SoftRefreshWindow))} ({options.SoftRefreshWindow}), so callers are not made to wait for most of the window.");
         }
 
         // The soft window shrinks for short lifetimes, but a planned refresh never comes sooner than the minimum interval.
-        if (options.MinRefreshInterval + options.SoftRefreshWindow >= TimeSpan.FromHours(24))
+        // Compared in hours, not by adding TimeSpans: two huge settings would overflow and hide every message.
+        if (options.MinRefreshInterval.TotalHours + options.SoftRefreshWindow.TotalHours >= 24)
         {
             failures.Add($"{Name(nameof(options.MinRefreshInterval))} ({options.MinRefreshInterval}) plus {Name(nameof(options.SoftRefreshWindow))} ({options.SoftRefreshWindow}) must fit in Keap's 24-hour access token lifetime.");
         }

@@ -46,6 +46,12 @@ public sealed class KeapServiceAccountOptionsValidationTests
         { "Keap:AuthorizationStateLifetime must be positive and at most 1.00:00:00", "AuthorizationStateLifetime=10675199.00:00:00" },
         { "Keap:RefreshTokenLifetime must be positive and at most 365.00:00:00", "RefreshTokenLifetime=10675199.00:00:00" },
         { "Keap:RefreshTokenKeepAliveAge must be positive and at most 365.00:00:00", "RefreshTokenKeepAliveAge=10675199.00:00:00" },
+        { "Keap:StoreCheckInterval must be positive and at most 1.00:00:00", "StoreCheckInterval=10675199.00:00:00" },
+        { "Keap:ShutdownSaveBudget must be positive and at most 1.00:00:00", "ShutdownSaveBudget=10675199.00:00:00" },
+
+        // The sum in the cross-field rule overflowed: start-up failed with an OverflowException naming nothing.
+        { "Keap:MinRefreshInterval (10675199.00:00:00) plus Keap:SoftRefreshWindow (03:00:00) must fit", "MinRefreshInterval=10675199.00:00:00" },
+        { "Keap:SoftRefreshWindow must be positive and shorter than 1.00:00:00", "SoftRefreshWindow=10675199.00:00:00; HardRefreshWindow=10000000.00:00:00" },
     };
 
     [Theory]
