@@ -4,7 +4,8 @@
 // Commands on stdin: "get N" runs N concurrent GetAccessTokenAsync calls, "reject N T" runs N concurrent
 // GetAccessTokenAfterRejectionAsync(T) calls (as after a 401); each prints "token <value>" or "error <state>" per call,
 // then "done". "hold-lease" takes the store's refresh lease without ever releasing it and prints "leased" (or "busy"),
-// to play a process that dies holding it. "exit" ends the process.
+// to play a process that dies holding it. "status" prints "status <state> <last error>" from IKeapAuthorization.
+// "exit" ends the process.
 using Keap.ServiceAccount;
 using Keap.ServiceAccount.Tokens;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,13 @@ while (Console.ReadLine() is { } line)
         var duration = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeapServiceAccountOptions>>().Value.RefreshLeaseDuration;
         var lease = await provider.GetRequiredService<ITokenStore>().TryAcquireLeaseAsync("test-worker-holding-the-lease", duration);
         Console.WriteLine(lease is null ? "busy" : "leased");
+        continue;
+    }
+
+    if (parts is ["status"])
+    {
+        var status = await provider.GetRequiredService<IKeapAuthorization>().GetStatusAsync();
+        Console.WriteLine($"status {status.State} {status.LastError}");
         continue;
     }
 

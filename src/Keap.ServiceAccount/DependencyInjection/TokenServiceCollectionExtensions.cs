@@ -16,6 +16,11 @@ internal static class TokenServiceCollectionExtensions
             client.Timeout = Timeout.InfiniteTimeSpan;
         });
         services.TryAddSingleton<TokenEndpointClient>();
+        services.TryAddSingleton(sp => new GuardedTokenStore(sp.GetRequiredService<Keap.ServiceAccount.ITokenStore>()));
+        services.TryAddSingleton<TokenCache>();
+        services.TryAddSingleton<ConnectionStatusTracker>();
+        services.TryAddSingleton<PendingTokenSave>();
+        services.TryAddSingleton<RefreshCoordinator>();
         services.TryAddSingleton<KeapTokenManager>();
         services.TryAddSingleton<IAccessTokenProvider>(sp => sp.GetRequiredService<KeapTokenManager>());
         services.TryAddSingleton<AuthorizationStateProtector>();

@@ -29,8 +29,8 @@ internal static partial class TokenLog
     [LoggerMessage(1007, LogLevel.Warning, "Could not store the refreshed token, retrying while the lease is held", EventName = "SaveRetry")]
     public static partial void SaveRetry(ILogger logger, Exception exception);
 
-    [LoggerMessage(1008, LogLevel.Warning, "Could not read the token store", EventName = "StoreReadFailed")]
-    public static partial void StoreReadFailed(ILogger logger, Exception exception);
+    [LoggerMessage(1008, LogLevel.Warning, "The token store failed; refreshing pauses and is tried again", EventName = "StoreFailed")]
+    public static partial void StoreFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(1009, LogLevel.Warning, "Could not release the refresh lease; it lapses by itself", EventName = "LeaseReleaseFailed")]
     public static partial void LeaseReleaseFailed(ILogger logger, Exception exception);
@@ -43,6 +43,21 @@ internal static partial class TokenLog
 
     [LoggerMessage(1012, LogLevel.Information, "Disconnected from Keap; the stored token was removed", EventName = "Disconnected")]
     public static partial void Disconnected(ILogger logger);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Keap granted an access token lifetime of {Lifetime}, too short for Keap:SoftRefreshWindow ({SoftWindow}) and Keap:HardRefreshWindow ({HardWindow}); using {ScaledSoftWindow} and {ScaledHardWindow} for this token", EventName = "WindowsScaled")]
+    public static partial void WindowsScaled(ILogger logger, TimeSpan lifetime, TimeSpan softWindow, TimeSpan hardWindow, TimeSpan scaledSoftWindow, TimeSpan scaledHardWindow);
+
+    [LoggerMessage(1014, LogLevel.Warning, "The refreshed token could not be stored before the refresh lease ended; it is kept in memory and stored once the store accepts it", EventName = "SavePending")]
+    public static partial void SavePending(ILogger logger, Exception exception);
+
+    [LoggerMessage(1015, LogLevel.Information, "The refreshed token kept in memory is now stored (version {Version})", EventName = "PendingSaved")]
+    public static partial void PendingSaved(ILogger logger, long version);
+
+    [LoggerMessage(1016, LogLevel.Warning, "Keap refused the refresh token but the refusal could not be recorded in the store; this process will not present it again", EventName = "RefusalNotRecorded")]
+    public static partial void RefusalNotRecorded(ILogger logger, Exception exception);
+
+    [LoggerMessage(1017, LogLevel.Information, "Stopping: waiting up to {Limit} for the token refresh in flight to be answered and stored", EventName = "StopWaitsForRefresh")]
+    public static partial void StopWaitsForRefresh(ILogger logger, TimeSpan limit);
 
     [LoggerMessage(1020, LogLevel.Debug, "Next background token refresh planned at {DueAt:O}", EventName = "RefreshScheduled")]
     public static partial void RefreshScheduled(ILogger logger, DateTimeOffset dueAt);

@@ -20,20 +20,31 @@ public interface IKeapAuthorization
     /// </summary>
     /// <param name="callback">The callback's query parameters (<c>code</c>, <c>state</c>, or <c>error</c> and <c>error_description</c>).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>What happened; never throws for a bad, replayed or expired state or a denial.</returns>
+    /// <returns>
+    /// What happened; never throws for a bad, replayed or expired state or a denial. A rejection is this result only:
+    /// the connection's status and health stay as they were.
+    /// </returns>
     Task<KeapAuthorizationResult> CompleteAuthorizationAsync(KeapAuthorizationCallback callback, CancellationToken cancellationToken = default);
 
-    /// <summary>Forgets the stored token: the application stops calling Keap until connected again.</summary>
+    /// <summary>
+    /// Forgets the stored token: the application stops calling Keap until connected again. This instance stops at once;
+    /// every other instance sharing the store stops within <see cref="KeapServiceAccountOptions.StoreCheckInterval"/>
+    /// (plus a call already on its way), as it does after a reconnect to another Keap account.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="TokenStoreException">The store failed or kept changing.</exception>
     Task DisconnectAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Refreshes the token now (once for the whole farm, like every refresh) and returns the new status.</summary>
+    /// <summary>
+    /// Refreshes the token now (once for the whole farm, like every refresh) and returns the new status. The refresh
+    /// is forced for the version read here: a refresh already running that ends without a newer token is followed by one that does.
+    /// </summary>
     /// <param name="cancellationToken">Cancels waiting; the refresh itself, once started, finishes.</param>
     /// <returns>The status after the refresh.</returns>
     Task<KeapConnectionStatus> RefreshNowAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Reports how the connection stands.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The status.</returns>
+    /// <returns>The status; a store that cannot be read is <see cref="KeapConnectionState.StoreUnavailable"/>, not an exception.</returns>
     Task<KeapConnectionStatus> GetStatusAsync(CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,10 @@
 namespace Keap.ServiceAccount;
 
-/// <summary>No usable Keap token: the application is not connected, or Keap refused its refresh token and an administrator must connect again.</summary>
+/// <summary>
+/// No usable Keap token. <see cref="State"/> says why: not connected or needing re-authorization (an administrator has
+/// to connect), or a transient failure of the token path (<see cref="IsTransient"/>: the token store is unavailable,
+/// or refreshing failed) that a later attempt may get past without anyone's help.
+/// </summary>
 public sealed class KeapAuthorizationException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -37,4 +41,11 @@ public sealed class KeapAuthorizationException : Exception
 
     /// <summary>The connection state that prevented the call.</summary>
     public KeapConnectionState State { get; }
+
+    /// <summary>
+    /// <see langword="true"/> when the failure is transient (<see cref="KeapConnectionState.StoreUnavailable"/> or
+    /// <see cref="KeapConnectionState.RefreshFailing"/>): retry later. <see langword="false"/> when an administrator has
+    /// to connect the application (<see cref="KeapConnectionState.NotConnected"/>, <see cref="KeapConnectionState.NeedsReauthorization"/>).
+    /// </summary>
+    public bool IsTransient => State is KeapConnectionState.StoreUnavailable or KeapConnectionState.RefreshFailing;
 }

@@ -7,7 +7,7 @@ namespace Keap.ServiceAccount.Tokens;
 /// <summary>The administrator's connect / status / refresh / disconnect operations.</summary>
 internal sealed class KeapAuthorizationService(
     KeapTokenManager manager,
-    ITokenStore store,
+    GuardedTokenStore store,
     TokenEndpointClient endpoint,
     AuthorizationStateProtector states,
     IOptionsMonitor<KeapServiceAccountOptions> options,
@@ -107,9 +107,20 @@ internal sealed class KeapAuthorizationService(
     {
         if (!options.CurrentValue.UsesServiceAccountKey)
         {
-            var stored = await store.GetAsync(cancellationToken).ConfigureAwait(false);
+            StoredToken? stored;
+            try
+            {
+                stored = await store.GetAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (TokenStoreException)
+            {
+                // The status reports the store as unavailable.
+                stored = null;
+            }
+
             if (stored is not null)
             {
+                // Forced for the version seen here: joining a refresh that ends without a newer token starts another.
                 await manager.RefreshAsync(stored.Version).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -121,8 +132,8 @@ internal sealed class KeapAuthorizationService(
 
     private async Task<KeapAuthorizationResult> RejectAsync(KeapAuthorizationOutcome outcome, string reason, CancellationToken cancellationToken)
     {
+        // The rejection is this callback's result only: the stored connection, its status and health are unaffected.
         TokenLog.AuthorizationRejected(logger, outcome, reason);
-        manager.RecordError(reason);
         var status = await manager.GetStatusAsync(cancellationToken).ConfigureAwait(false);
         return new KeapAuthorizationResult(outcome, reason, status);
     }

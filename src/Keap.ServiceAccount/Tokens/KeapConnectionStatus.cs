@@ -30,7 +30,10 @@ public sealed class KeapConnectionStatus
     /// <summary>When this process last refreshed successfully.</summary>
     public DateTimeOffset? LastRefreshAt { get; init; }
 
-    /// <summary>The last refresh or authorization error, if the last attempt failed.</summary>
+    /// <summary>
+    /// Why the state is not <see cref="KeapConnectionState.Connected"/>: the recorded refusal, the last refresh or store
+    /// failure. A rejected authorization callback is reported in its own result, never here.
+    /// </summary>
     public string? LastError { get; init; }
 
     /// <summary>When <see cref="LastError"/> happened.</summary>

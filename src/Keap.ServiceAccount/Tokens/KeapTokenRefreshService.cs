@@ -1,27 +1,33 @@
-using System.Security.Cryptography;
 using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace Keap.ServiceAccount.Tokens;
 
 /// <summary>
-/// Renews the token in the background: at the start of the soft window (with jitter so a farm does not
-/// contend at one instant) and when an idle refresh token reaches its keep-alive age. Idle without a token.
+/// Renews the token in the background at this instance's (jittered) start of the soft window and when an idle refresh
+/// token reaches its keep-alive age, and checks the store now and then for other instances' changes. On stop, it waits
+/// (bounded) for a refresh token already on the wire to be answered and stored.
 /// </summary>
 internal sealed class KeapTokenRefreshService(
     KeapTokenManager manager,
-    ITokenStore store,
+    RefreshCoordinator coordinator,
     IOptionsMonitor<KeapServiceAccountOptions> options,
     TimeProvider timeProvider,
     ILogger<KeapTokenRefreshService> logger) : BackgroundService
 {
-    // Without a token (or needing re-authorization) look again now and then: another instance may connect.
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(15);
-    private static readonly TimeSpan MaxJitter = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MinWait = TimeSpan.FromSeconds(1);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await coordinator.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,42 +36,43 @@ internal sealed class KeapTokenRefreshService(
             return;
         }
 
+        // Keap or the store failing: try again ever more patiently (30 s to 15 min) instead of at the planned time.
+        var rounds = new ResiliencePipelineBuilder<RefreshOutcome> { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions<RefreshOutcome>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex
+                    ? ex is not OperationCanceledException
+                    : args.Outcome.Result is { Kind: RefreshKind.Failed, State: KeapConnectionState.RefreshFailing or KeapConnectionState.StoreUnavailable }),
+                MaxRetryAttempts = int.MaxValue,
+                Delay = FirstBackoff,
+                MaxDelay = MaxBackoff,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                OnRetry = args =>
+                {
+                    if (args.Outcome.Exception is { } ex)
+                    {
+                        TokenLog.BackgroundRefreshError(logger, ex, args.RetryDelay);
+                    }
+                    else
+                    {
+                        TokenLog.BackgroundRefreshBackoff(logger, args.RetryDelay);
+                    }
+
+                    return default;
+                },
+            })
+            .Build();
         var changed = new SemaphoreSlim(0);
         void OnChanged() => changed.Release();
         manager.TokenChanged += OnChanged;
         try
         {
-            var backoff = FirstBackoff;
             while (!stoppingToken.IsCancellationRequested)
             {
-                TimeSpan wait;
-                try
-                {
-                    wait = await PlanAsync(stoppingToken).ConfigureAwait(false);
-                    if (wait <= TimeSpan.Zero)
-                    {
-                        var outcome = await manager.RefreshAsync(forceVersion: null).WaitAsync(stoppingToken).ConfigureAwait(false);
-                        if (outcome.Kind == RefreshKind.Failed && outcome.State == KeapConnectionState.Connected)
-                        {
-                            TokenLog.BackgroundRefreshBackoff(logger, backoff);
-                            wait = backoff;
-                            backoff = Min(backoff * 2, MaxBackoff);
-                        }
-                        else
-                        {
-                            backoff = FirstBackoff;
-                            continue;
-                        }
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    TokenLog.BackgroundRefreshError(logger, ex, backoff);
-                    wait = backoff;
-                    backoff = Min(backoff * 2, MaxBackoff);
-                }
-
-                await WaitAsync(changed, wait, stoppingToken).ConfigureAwait(false);
+                // Refreshes when due, otherwise only reads the store: another instance's change is adopted here too.
+                await rounds.ExecuteAsync(async ct => await manager.RefreshAsync(forceVersion: null).WaitAsync(ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+                await WaitAsync(changed, Plan(), stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -75,35 +82,23 @@ internal sealed class KeapTokenRefreshService(
         finally
         {
             manager.TokenChanged -= OnChanged;
-            manager.ScheduledRefreshAt = null;
             changed.Dispose();
         }
     }
 
-    /// <summary>How long to wait before the next refresh; zero or less means now.</summary>
-    private async Task<TimeSpan> PlanAsync(CancellationToken cancellationToken)
+    /// <summary>How long to wait before looking again: until this instance's planned refresh, at most the store check interval.</summary>
+    private TimeSpan Plan()
     {
-        var stored = await store.GetAsync(cancellationToken).ConfigureAwait(false);
-        var status = stored is null ? null : await manager.GetStatusAsync(cancellationToken).ConfigureAwait(false);
-        if (stored is null || status?.State == KeapConnectionState.NeedsReauthorization)
+        // Without a token (or needing re-authorization) look again now and then: another instance may connect.
+        var poll = options.CurrentValue.StoreCheckInterval;
+        if (manager.NextRefreshAt is not { } due)
         {
-            manager.ScheduledRefreshAt = null;
-            return IdlePoll;
+            return poll;
         }
 
-        var planned = manager.PlanRefresh(stored.Token);
-        var now = timeProvider.GetUtcNow();
-        if (planned <= now)
-        {
-            return TimeSpan.Zero;
-        }
-
-        // Spread a farm's refreshes a little later into the soft window; never past half of it.
-        var jitterRange = Min(MaxJitter, options.CurrentValue.SoftRefreshWindow / 2);
-        var due = planned + TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32((int)Math.Max(1, jitterRange.TotalMilliseconds)));
-        manager.ScheduledRefreshAt = due;
         TokenLog.RefreshScheduled(logger, due);
-        return due - now;
+        var wait = due - timeProvider.GetUtcNow();
+        return wait < MinWait ? MinWait : Min(wait, poll);
     }
 
     private async Task WaitAsync(SemaphoreSlim changed, TimeSpan wait, CancellationToken stoppingToken)

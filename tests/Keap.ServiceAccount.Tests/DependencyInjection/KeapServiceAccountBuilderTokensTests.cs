@@ -24,7 +24,9 @@ public sealed class KeapServiceAccountBuilderTokensTests : IDisposable
         await host.SeedAsync(TimeSpan.FromHours(24));
 
         Assert.IsType<FileTokenStore>(host.Store);
-        Assert.StartsWith("protected:", await File.ReadAllTextAsync(path), StringComparison.Ordinal);
+        var file = await File.ReadAllTextAsync(path);
+        Assert.Contains("\"token\":\"protected:", file, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", file, StringComparison.Ordinal);
         Assert.Equal("SECRET-at-1", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
     }
 

@@ -32,6 +32,15 @@ public sealed class TestWorkerProcess : IAsyncDisposable
 
     public Task<List<string>> RejectAsync(int count, string rejected) => RunAsync($"reject {count} {rejected}");
 
+    /// <summary>The worker's connection status as "State LastError".</summary>
+    public async Task<string> StatusAsync()
+    {
+        await SendAsync("status");
+        var line = await ReadLineAsync();
+        Assert.StartsWith("status ", line, StringComparison.Ordinal);
+        return line["status ".Length..];
+    }
+
     /// <summary>Takes the store's refresh lease and keeps it.</summary>
     public async Task HoldLeaseAsync()
     {

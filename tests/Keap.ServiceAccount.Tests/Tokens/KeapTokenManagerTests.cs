@@ -1,3 +1,4 @@
+using Keap.ServiceAccount.Tokens;
 using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -116,15 +117,18 @@ public sealed class KeapTokenManagerTests : IDisposable
         Assert.Contains("invalid_grant", first.Message, StringComparison.Ordinal);
         Assert.Equal(1, _endpoint.RefreshCalls);
         var stored = await host.Store.GetAsync();
-        Assert.Equal(seeded.Version, stored!.Version);
+
+        // The refusal is recorded in the store, beside the token it concerns, under a new version.
+        Assert.True(stored!.Version > seeded.Version);
         Assert.Equal(seeded.Token.RefreshToken, stored.Token.RefreshToken);
+        Assert.Equal(first.Message, stored.Refusal);
         var status = await host.Authorization.GetStatusAsync();
         Assert.Equal(KeapConnectionState.NeedsReauthorization, status.State);
         Assert.Contains("connect again", status.LastError, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Starts_a_background_refresh_at_21_hours_of_a_24_hour_token_and_keeps_serving_the_current_one()
+    public async Task Starts_a_background_refresh_in_the_first_ten_minutes_after_21_hours_of_a_24_hour_token_and_keeps_serving_the_current_one()
     {
         using var host = TokenTestHost.Create(_endpoint);
         await host.SeedAsync(TimeSpan.FromHours(24));
@@ -133,7 +137,8 @@ public sealed class KeapTokenManagerTests : IDisposable
         Assert.Equal("SECRET-at-1", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
         Assert.Equal(0, _endpoint.RefreshCalls);
 
-        host.Clock.Advance(TimeSpan.FromHours(0.2));
+        // The soft window opens at 21 hours; this instance's own start lies within its first 10 minutes (jitter).
+        host.Clock.Advance(TimeSpan.FromHours(0.1) + TimeSpan.FromMinutes(10));
         Assert.Equal("SECRET-at-1", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
         await host.Manager.RefreshAsync(forceVersion: null);
 
@@ -166,24 +171,37 @@ public sealed class KeapTokenManagerTests : IDisposable
     }
 
     [Fact]
-    public async Task Reports_precisely_when_the_new_token_cannot_be_stored_after_Keap_rotated()
+    public async Task Keeps_the_new_token_in_memory_while_the_store_refuses_saves_past_the_lease_and_stores_it_when_the_store_returns()
     {
         var clock = new FakeTimeProvider(TokenTestHost.Start);
         var store = new FailingSaveStore(new InMemoryTokenStore(clock));
         using var host = TokenTestHost.Create(_endpoint, clock, store);
         var seeded = await store.Inner.TrySaveAsync(
-            new KeapToken("SECRET-at-0", _endpoint.Issue().RefreshToken, clock.GetUtcNow().AddSeconds(-1), clock.GetUtcNow(), FakeTokenEndpoint.Scope),
+            new KeapToken("SECRET-at-0", _endpoint.Issue().RefreshToken, clock.GetUtcNow().AddSeconds(-1), clock.GetUtcNow().AddDays(-1), FakeTokenEndpoint.Scope),
             StoredToken.NoVersion);
 
-        var error = await Assert.ThrowsAsync<KeapAuthorizationException>(
-            () => host.AdvanceUntilAsync(host.Tokens.GetAccessTokenAsync(CancellationToken.None).AsTask(), TimeSpan.FromSeconds(1)));
+        // Keap rotated; every save fails until well past the lease: the new token is served from memory.
+        var token = await host.AdvanceUntilAsync(host.Tokens.GetAccessTokenAsync(CancellationToken.None).AsTask(), TimeSpan.FromSeconds(1));
 
-        Assert.Equal(KeapConnectionState.NeedsReauthorization, error.State);
-        Assert.Contains("refresh token was spent but the new token could not be stored", error.Message, StringComparison.Ordinal);
-        Assert.Equal(1, _endpoint.RefreshCalls);
+        Assert.Equal("SECRET-at-2", token);
         Assert.True(store.SaveAttempts > 1);
         Assert.Equal(seeded!.Version, (await store.GetAsync())!.Version);
-        Assert.DoesNotContain("SECRET", host.AllLogText() + error, StringComparison.Ordinal);
+        var status = await host.Authorization.GetStatusAsync();
+        Assert.Equal(KeapConnectionState.StoreUnavailable, status.State);
+        Assert.True(status.AccessTokenExpiresAt > clock.GetUtcNow().AddHours(23));
+        host.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal("SECRET-at-2", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
+
+        // The store comes back: the compare-and-swap against the version it replaced (the fence) lands.
+        store.Failing = false;
+        var cache = host.Provider.GetRequiredService<TokenCache>();
+        await host.AdvanceUntilAsync(() => cache.Current is { Pending: false }, TimeSpan.FromSeconds(5));
+        var stored = await store.GetAsync();
+        Assert.Equal("SECRET-at-2", stored!.Token.AccessToken);
+        Assert.Equal(KeapConnectionState.Connected, (await host.Authorization.GetStatusAsync()).State);
+        Assert.Equal(1, _endpoint.RefreshCalls);
+        Assert.Empty(_endpoint.SpentRefreshTokensSent);
+        Assert.DoesNotContain("SECRET", host.AllLogText(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -312,11 +330,15 @@ public sealed class KeapTokenManagerTests : IDisposable
 
         public ValueTask<StoredToken?> GetAsync(CancellationToken cancellationToken = default) => inner.GetAsync(cancellationToken);
 
+        public bool Failing { get; set; } = true;
+
         public ValueTask<StoredToken?> TrySaveAsync(KeapToken token, long expectedVersion, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _saveAttempts);
-            throw new TokenStoreException("The database is unreachable.");
+            return Failing ? throw new TokenStoreException("The database is unreachable.") : inner.TrySaveAsync(token, expectedVersion, cancellationToken);
         }
+
+        public ValueTask<StoredToken?> TryMarkRefusedAsync(long expectedVersion, string reason, CancellationToken cancellationToken = default) => inner.TryMarkRefusedAsync(expectedVersion, reason, cancellationToken);
 
         public ValueTask<bool> TryDeleteAsync(long expectedVersion, CancellationToken cancellationToken = default) => inner.TryDeleteAsync(expectedVersion, cancellationToken);
 

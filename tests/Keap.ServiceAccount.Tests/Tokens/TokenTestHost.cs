@@ -12,6 +12,8 @@ public sealed class TokenTestHost : IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    private static readonly TimeSpan KeapLifetime = TimeSpan.FromHours(24);
+
     private TokenTestHost(ServiceProvider provider, FakeTimeProvider clock, FakeTokenEndpoint endpoint)
     {
         Provider = provider;
@@ -70,12 +72,16 @@ public sealed class TokenTestHost : IDisposable
         return new TokenTestHost(services.BuildServiceProvider(), clock, endpoint) { InFlight = inFlight };
     }
 
-    /// <summary>Stores a token the fake endpoint knows, expiring <paramref name="expiresIn"/> from now.</summary>
+    /// <summary>
+    /// Stores a token the fake endpoint knows, expiring <paramref name="expiresIn"/> from now. Unless
+    /// <paramref name="refreshTokenAge"/> says otherwise, it is a 24-hour token (Keap's lifetime) issued that long before its expiry.
+    /// </summary>
     public async Task<StoredToken> SeedAsync(TimeSpan expiresIn, TimeSpan? refreshTokenAge = null)
     {
         var (access, refresh) = Endpoint.Issue();
         var now = Clock.GetUtcNow();
-        var token = new KeapToken(access, refresh, now + expiresIn, now - (refreshTokenAge ?? TimeSpan.Zero), FakeTokenEndpoint.Scope);
+        var age = refreshTokenAge ?? (expiresIn < KeapLifetime ? KeapLifetime - expiresIn : TimeSpan.Zero);
+        var token = new KeapToken(access, refresh, now + expiresIn, now - age, FakeTokenEndpoint.Scope);
         var current = await Store.GetAsync();
         return (await Store.TrySaveAsync(token, current?.Version ?? StoredToken.NoVersion))!;
     }
@@ -89,9 +95,9 @@ public sealed class TokenTestHost : IDisposable
         return await task;
     }
 
-    public async Task AdvanceUntilAsync(Func<bool> done, TimeSpan step)
+    public async Task AdvanceUntilAsync(Func<bool> done, TimeSpan step, int steps = 20_000)
     {
-        for (var i = 0; i < 20_000 && !done(); i++)
+        for (var i = 0; i < steps && !done(); i++)
         {
             // A real, tiny pause lets the work queued by the clock run before the next step.
             await Task.Delay(1);

@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Keap.ServiceAccount.Tokens.Stores;
 
 /// <summary>
-/// Keeps the token in a JSON file. Every operation runs under an OS-exclusive lock on a sidecar
-/// <c>.lock</c> file, which also holds the version; the lease lives in a <c>.lease</c> file. Writes go to a
-/// temporary file that replaces the token file by rename, so a reader never sees half a token.
+/// Keeps the token in a JSON file. Every operation runs under an OS-exclusive lock on a sidecar <c>.lock</c> file;
+/// the lease lives in a <c>.lease</c> file. The token file holds the version beside the token and is replaced as a
+/// whole (temporary file, then rename), so a crash leaves either the old version and token or the new ones, never a
+/// version without its token. A disconnect writes a file with the version and no token, so versions never restart.
 /// </summary>
 internal sealed class FileTokenStore : ITokenStore
 {
@@ -31,75 +34,107 @@ internal sealed class FileTokenStore : ITokenStore
         _timeProvider = timeProvider;
     }
 
-    public async ValueTask<StoredToken?> GetAsync(CancellationToken cancellationToken = default)
-    {
-        using var held = await LockAsync(cancellationToken).ConfigureAwait(false);
-        var token = ReadToken();
-        return token is null ? null : new StoredToken(token, held.Version);
-    }
+    public ValueTask<StoredToken?> GetAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("read the token", () => ReadFile().Stored, cancellationToken);
 
-    public async ValueTask<StoredToken?> TrySaveAsync(KeapToken token, long expectedVersion, CancellationToken cancellationToken = default)
+    public ValueTask<StoredToken?> TrySaveAsync(KeapToken token, long expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        using var held = await LockAsync(cancellationToken).ConfigureAwait(false);
-
-        // Reading first means a corrupt file throws here and is never overwritten.
-        var existing = ReadToken();
-        var current = existing is null ? StoredToken.NoVersion : held.Version;
-        if (current != expectedVersion)
+        return RunAsync("save the token", () =>
         {
-            return null;
-        }
+            // Reading first means a corrupt file throws here and is never overwritten.
+            var file = ReadFile();
+            if ((file.Stored?.Version ?? StoredToken.NoVersion) != expectedVersion)
+            {
+                return null;
+            }
 
-        // The version moves first: a crash before the rename leaves the old token under a new version, which only makes stale writers re-read.
-        var version = held.Advance();
-        WriteAtomically(_path, TokenSerializer.Serialize(token, _protector));
-        return new StoredToken(token, version);
+            var version = file.LastVersion + 1;
+            WriteFile(version, TokenSerializer.Serialize(token, _protector));
+            return new StoredToken(token, version);
+        }, cancellationToken);
     }
 
-    public async ValueTask<bool> TryDeleteAsync(long expectedVersion, CancellationToken cancellationToken = default)
+    public ValueTask<StoredToken?> TryMarkRefusedAsync(long expectedVersion, string reason, CancellationToken cancellationToken = default)
     {
-        using var held = await LockAsync(cancellationToken).ConfigureAwait(false);
-        if (!File.Exists(_path) || held.Version != expectedVersion)
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return RunAsync("record the refused refresh token", () =>
         {
-            return false;
-        }
+            var file = ReadFile();
+            if (file.Stored is not { } stored || stored.Version != expectedVersion)
+            {
+                return null;
+            }
 
-        // Versions never repeat, so a writer holding the deleted version cannot match a later token.
-        held.Advance();
-        File.Delete(_path);
-        return true;
+            var version = file.LastVersion + 1;
+            WriteFile(version, TokenSerializer.Serialize(stored.Token, _protector, reason));
+            return new StoredToken(stored.Token, version) { Refusal = reason };
+        }, cancellationToken);
     }
 
-    public async ValueTask<TokenLease?> TryAcquireLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken = default)
+    public ValueTask<bool> TryDeleteAsync(long expectedVersion, CancellationToken cancellationToken = default) =>
+        RunAsync("delete the token", () =>
+        {
+            var file = ReadFile();
+            if (file.Stored is null || file.Stored.Version != expectedVersion)
+            {
+                return false;
+            }
+
+            // The version stays in the file, so a writer holding the deleted version cannot match a later token.
+            WriteFile(file.LastVersion + 1, token: null);
+            return true;
+        }, cancellationToken);
+
+    public ValueTask<TokenLease?> TryAcquireLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
-        using var held = await LockAsync(cancellationToken).ConfigureAwait(false);
-        var now = _timeProvider.GetUtcNow();
-        if (ReadLease() is { } existing && existing.ExpiresAt > now)
+        return RunAsync("take the refresh lease", () =>
         {
-            return null;
-        }
+            var now = _timeProvider.GetUtcNow();
+            if (ReadLease() is { } existing && existing.ExpiresAt > now)
+            {
+                return null;
+            }
 
-        var lease = new TokenLease(owner, Guid.NewGuid().ToString("N"), now + duration);
-        WriteAtomically(_leasePath, string.Create(
-            CultureInfo.InvariantCulture,
-            $"{lease.LeaseId}\n{lease.ExpiresAt.ToUnixTimeMilliseconds()}\n{lease.Owner}"));
-        return lease;
+            var lease = new TokenLease(owner, Guid.NewGuid().ToString("N"), now + duration);
+            WriteAtomically(_leasePath, string.Create(
+                CultureInfo.InvariantCulture,
+                $"{lease.LeaseId}\n{lease.ExpiresAt.ToUnixTimeMilliseconds()}\n{lease.Owner}"));
+            return lease;
+        }, cancellationToken);
     }
 
     public async ValueTask ReleaseLeaseAsync(TokenLease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        using var held = await LockAsync(cancellationToken).ConfigureAwait(false);
-        if (ReadLease() is { } existing && existing.LeaseId == lease.LeaseId)
+        await RunAsync("release the refresh lease", () =>
         {
-            File.Delete(_leasePath);
+            if (ReadLease() is { } existing && existing.LeaseId == lease.LeaseId)
+            {
+                File.Delete(_leasePath);
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="work"/> under the lock; every file-system failure becomes a <see cref="TokenStoreException"/> naming <paramref name="operation"/>.</summary>
+    private async ValueTask<T> RunAsync<T>(string operation, Func<T> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var held = await LockAsync(operation, cancellationToken).ConfigureAwait(false);
+            return work();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+        {
+            throw new TokenStoreException($"The file token store could not {operation} ({_path}): {ex.GetType().Name}.", ex);
         }
     }
 
-    private KeapToken? ReadToken()
+    private TokenFile ReadFile()
     {
         string text;
         try
@@ -108,15 +143,34 @@ internal sealed class FileTokenStore : ITokenStore
         }
         catch (FileNotFoundException)
         {
-            return null;
-        }
-        catch (IOException ex)
-        {
-            throw new TokenStoreException($"The token file {_path} cannot be read.", ex);
+            return new TokenFile(StoredToken.NoVersion, null);
         }
 
-        return TokenSerializer.Deserialize(text, _protector, $"the file {_path}");
+        var source = $"the file {_path}";
+        FileDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(text, FileDocumentContext.Default.FileDocument);
+        }
+        catch (JsonException ex)
+        {
+            // The JsonException message may quote the payload, which holds secrets: report the position only.
+            throw new TokenStoreException(
+                $"The token stored in {source} is not valid JSON (line {ex.LineNumber}, byte {ex.BytePositionInLine}). It was left as it is; fix or delete it and connect again.");
+        }
+
+        // A version that cannot be read is never taken as 0: that would let a stale writer's compare-and-swap match again.
+        if (document is null || document.Version is not > StoredToken.NoVersion)
+        {
+            throw new TokenStoreException($"The token stored in {source} has no readable version. It was left as it is; fix or delete it and connect again.");
+        }
+
+        var version = document.Version.Value;
+        return new TokenFile(version, document.Token is null ? null : TokenSerializer.Deserialize(document.Token, _protector, source, version));
     }
+
+    private void WriteFile(long version, string? token) =>
+        WriteAtomically(_path, JsonSerializer.Serialize(new FileDocument(version, token), FileDocumentContext.Default.FileDocument));
 
     private TokenLease? ReadLease()
     {
@@ -161,7 +215,7 @@ internal sealed class FileTokenStore : ITokenStore
         }
     }
 
-    private async Task<HeldLock> LockAsync(CancellationToken cancellationToken)
+    private async Task<FileStream> LockAsync(string operation, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         var fileOptions = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
@@ -175,7 +229,8 @@ internal sealed class FileTokenStore : ITokenStore
         {
             try
             {
-                return new HeldLock(new FileStream(_lockPath, fileOptions));
+                // The lock file only locks: its content is never read, so deleting or damaging it loses nothing.
+                return new FileStream(_lockPath, fileOptions);
             }
             catch (IOException) when (TimeProvider.System.GetElapsedTime(started) < LockTimeout)
             {
@@ -183,36 +238,17 @@ internal sealed class FileTokenStore : ITokenStore
             }
             catch (IOException ex)
             {
-                throw new TokenStoreException($"The lock file {_lockPath} stayed locked for {LockTimeout}.", ex);
+                throw new TokenStoreException($"The file token store could not {operation}: the lock file {_lockPath} stayed locked for {LockTimeout}.", ex);
             }
         }
     }
 
-    /// <summary>The exclusive lock on the sidecar file, which stores the version as text.</summary>
-    private sealed class HeldLock : IDisposable
-    {
-        private readonly FileStream _stream;
-
-        public HeldLock(FileStream stream)
-        {
-            _stream = stream;
-            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
-            Version = long.TryParse(reader.ReadToEnd().Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? version : StoredToken.NoVersion;
-        }
-
-        public long Version { get; private set; }
-
-        public long Advance()
-        {
-            Version++;
-            var bytes = Encoding.UTF8.GetBytes(Version.ToString(CultureInfo.InvariantCulture));
-            _stream.SetLength(0);
-            _stream.Position = 0;
-            _stream.Write(bytes);
-            _stream.Flush(flushToDisk: true);
-            return Version;
-        }
-
-        public void Dispose() => _stream.Dispose();
-    }
+    private sealed record TokenFile(long LastVersion, StoredToken? Stored);
 }
+
+/// <summary>The token file: the version and the (optionally protected) <see cref="TokenSerializer"/> document, or no token after a disconnect.</summary>
+internal sealed record FileDocument(long? Version, string? Token);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(FileDocument))]
+internal sealed partial class FileDocumentContext : JsonSerializerContext;

@@ -35,6 +35,21 @@ internal sealed class InMemoryTokenStore(TimeProvider timeProvider) : ITokenStor
         }
     }
 
+    public ValueTask<StoredToken?> TryMarkRefusedAsync(long expectedVersion, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        lock (_gate)
+        {
+            if (_current is null || _current.Version != expectedVersion)
+            {
+                return ValueTask.FromResult<StoredToken?>(null);
+            }
+
+            _current = new StoredToken(_current.Token, ++_lastVersion) { Refusal = reason };
+            return ValueTask.FromResult<StoredToken?>(_current);
+        }
+    }
+
     public ValueTask<bool> TryDeleteAsync(long expectedVersion, CancellationToken cancellationToken = default)
     {
         lock (_gate)

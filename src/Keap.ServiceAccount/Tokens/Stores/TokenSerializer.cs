@@ -12,7 +12,8 @@ internal static class TokenSerializer
     /// <summary>The format version written into every document; bumped only with a migration path.</summary>
     public const int FormatVersion = 1;
 
-    public static string Serialize(KeapToken token, ITokenProtector? protector)
+    /// <summary>Writes <paramref name="token"/> and, when Keap refused its refresh token, the <paramref name="refusal"/>.</summary>
+    public static string Serialize(KeapToken token, ITokenProtector? protector, string? refusal = null)
     {
         ArgumentNullException.ThrowIfNull(token);
         var document = new TokenDocument(
@@ -21,13 +22,14 @@ internal static class TokenSerializer
             token.RefreshToken,
             token.AccessTokenExpiresAt,
             token.RefreshTokenIssuedAt,
-            token.Scope);
+            token.Scope,
+            refusal);
         var json = JsonSerializer.Serialize(document, TokenDocumentContext.Default.TokenDocument);
         return protector is null ? json : protector.Protect(json);
     }
 
     /// <summary>Reads a stored token; anything unreadable becomes a <see cref="TokenStoreException"/> naming <paramref name="source"/>, never a silent reset.</summary>
-    public static KeapToken Deserialize(string stored, ITokenProtector? protector, string source)
+    public static StoredToken Deserialize(string stored, ITokenProtector? protector, string source, long version)
     {
         ArgumentNullException.ThrowIfNull(stored);
         string json;
@@ -61,12 +63,13 @@ internal static class TokenSerializer
                 $"The token stored in {source} is incomplete or of an unknown format. It was left as it is; fix or delete it and connect again.");
         }
 
-        return new KeapToken(
+        var token = new KeapToken(
             document.AccessToken,
             document.RefreshToken,
             document.AccessTokenExpiresAt,
             document.RefreshTokenIssuedAt,
             document.Scope);
+        return new StoredToken(token, version) { Refusal = document.Refusal };
     }
 }
 
@@ -76,7 +79,8 @@ internal sealed record TokenDocument(
     string RefreshToken,
     DateTimeOffset AccessTokenExpiresAt,
     DateTimeOffset RefreshTokenIssuedAt,
-    string? Scope);
+    string? Scope,
+    string? Refusal = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(TokenDocument))]

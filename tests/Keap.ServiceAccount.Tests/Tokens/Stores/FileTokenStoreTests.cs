@@ -123,6 +123,81 @@ public sealed class FileTokenStoreTests : IDisposable
         Assert.Equal(1 + wins.Count(w => w), final!.Version);
     }
 
+    [Theory]
+    [InlineData("deleted")]
+    [InlineData("emptied")]
+    [InlineData("garbled")]
+    public async Task Keeps_the_version_when_the_lock_file_is_lost_so_a_stale_writer_can_never_match_again(string damage)
+    {
+        var store = new FileTokenStore(TokenPath, protector: null, _clock);
+        var first = await store.TrySaveAsync(Token("a"), StoredToken.NoVersion);
+        var second = await store.TrySaveAsync(Token("b"), first!.Version);
+        var lockPath = TokenPath + ".lock";
+
+        // A crash while the sidecar was rewritten, or someone cleaning up, leaves it empty, damaged or gone.
+        switch (damage)
+        {
+            case "deleted":
+                File.Delete(lockPath);
+                break;
+            case "emptied":
+                await File.WriteAllTextAsync(lockPath, string.Empty);
+                break;
+            default:
+                await File.WriteAllTextAsync(lockPath, "\u0000garbage");
+                break;
+        }
+
+        var read = await new FileTokenStore(TokenPath, protector: null, _clock).GetAsync();
+        Assert.Equal(second!.Version, read!.Version);
+        Assert.Null(await store.TrySaveAsync(Token("stale-first"), StoredToken.NoVersion));
+        Assert.Null(await store.TrySaveAsync(Token("stale"), first.Version));
+        var third = await store.TrySaveAsync(Token("c"), second.Version);
+        Assert.Equal(second.Version + 1, third!.Version);
+    }
+
+    [Fact]
+    public async Task Keeps_counting_versions_after_a_disconnect_even_without_the_lock_file()
+    {
+        var store = new FileTokenStore(TokenPath, protector: null, _clock);
+        var first = await store.TrySaveAsync(Token("a"), StoredToken.NoVersion);
+        Assert.True(await store.TryDeleteAsync(first!.Version));
+        File.Delete(TokenPath + ".lock");
+
+        var again = await store.TrySaveAsync(Token("again"), StoredToken.NoVersion);
+
+        Assert.True(again!.Version > first.Version);
+        Assert.False(await store.TryDeleteAsync(first.Version));
+    }
+
+    [Fact]
+    public async Task Reports_an_unreadable_version_instead_of_starting_again_at_zero()
+    {
+        var store = new FileTokenStore(TokenPath, protector: null, _clock);
+        await store.TrySaveAsync(Token("a"), StoredToken.NoVersion);
+        var text = await File.ReadAllTextAsync(TokenPath);
+        await File.WriteAllTextAsync(TokenPath, text.Replace("\"version\":1", "\"version\":\"one\"", StringComparison.Ordinal));
+
+        await Assert.ThrowsAsync<TokenStoreException>(() => store.GetAsync().AsTask());
+        await Assert.ThrowsAsync<TokenStoreException>(() => store.TrySaveAsync(Token("b"), StoredToken.NoVersion).AsTask());
+    }
+
+    [Fact]
+    public async Task Reports_a_file_system_failure_as_a_TokenStoreException_naming_the_operation()
+    {
+        // The directory cannot exist: a regular file stands where it should be.
+        var blocker = Path.Combine(_directory, "not-a-directory");
+        await File.WriteAllTextAsync(blocker, "x");
+        var store = new FileTokenStore(Path.Combine(blocker, "keap-token.json"), protector: null, _clock);
+
+        var read = await Assert.ThrowsAsync<TokenStoreException>(() => store.GetAsync().AsTask());
+        var lease = await Assert.ThrowsAsync<TokenStoreException>(() => store.TryAcquireLeaseAsync("owner", TimeSpan.FromSeconds(60)).AsTask());
+
+        Assert.Contains("could not read the token", read.Message, StringComparison.Ordinal);
+        Assert.Contains("could not take the refresh lease", lease.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<IOException>(read.InnerException);
+    }
+
     private KeapToken Token(string name) =>
         new($"access-{name}", $"refresh-{name}", _clock.GetUtcNow().AddDays(1), _clock.GetUtcNow(), "full|ab123.infusionsoft.com");
 

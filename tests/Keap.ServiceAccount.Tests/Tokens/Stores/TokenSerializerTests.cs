@@ -14,7 +14,7 @@ public sealed class TokenSerializerTests
     [Fact]
     public void Round_trips_every_field()
     {
-        var read = TokenSerializer.Deserialize(TokenSerializer.Serialize(Token, protector: null), protector: null, "test");
+        var read = TokenSerializer.Deserialize(TokenSerializer.Serialize(Token, protector: null), protector: null, "test", version: 1).Token;
 
         Assert.Equal(Token.AccessToken, read.AccessToken);
         Assert.Equal(Token.RefreshToken, read.RefreshToken);
@@ -31,7 +31,7 @@ public sealed class TokenSerializerTests
         var stored = TokenSerializer.Serialize(Token, protector);
 
         Assert.DoesNotContain("refresh-secret-456", stored, StringComparison.Ordinal);
-        Assert.Equal(Token.RefreshToken, TokenSerializer.Deserialize(stored, protector, "test").RefreshToken);
+        Assert.Equal(Token.RefreshToken, TokenSerializer.Deserialize(stored, protector, "test", version: 1).Token.RefreshToken);
     }
 
     [Theory]
@@ -41,7 +41,7 @@ public sealed class TokenSerializerTests
     [InlineData("null")]
     public void Reports_unreadable_data_without_quoting_it(string stored)
     {
-        var error = Assert.Throws<TokenStoreException>(() => TokenSerializer.Deserialize(stored, protector: null, "the test store"));
+        var error = Assert.Throws<TokenStoreException>(() => TokenSerializer.Deserialize(stored, protector: null, "the test store", version: 1));
 
         Assert.Contains("the test store", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("access-secret-123", error.ToString(), StringComparison.Ordinal);
@@ -50,7 +50,7 @@ public sealed class TokenSerializerTests
     [Fact]
     public void Reports_data_the_protector_cannot_open()
     {
-        var error = Assert.Throws<TokenStoreException>(() => TokenSerializer.Deserialize("garbage", new ReversingProtector(), "the test store"));
+        var error = Assert.Throws<TokenStoreException>(() => TokenSerializer.Deserialize("garbage", new ReversingProtector(), "the test store", version: 1));
 
         Assert.Contains("cannot be unprotected", error.Message, StringComparison.Ordinal);
     }

@@ -96,6 +96,30 @@ public abstract class TokenStoreContract : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Records_a_refusal_for_the_version_it_concerns_until_a_newer_token_replaces_it()
+    {
+        var first = await Store.TrySaveAsync(NewToken("one"), StoredToken.NoVersion);
+        var second = await Store.TrySaveAsync(NewToken("two"), first!.Version);
+
+        Assert.Null(await Store.TryMarkRefusedAsync(first.Version, "stale"));
+        var refused = await Store.TryMarkRefusedAsync(second!.Version, "Keap refused the stored refresh token (invalid_grant).");
+        var read = await Store.GetAsync();
+
+        Assert.NotNull(refused);
+        Assert.True(refused.Version > second.Version);
+        Assert.Equal("Keap refused the stored refresh token (invalid_grant).", refused.Refusal);
+        Assert.Equal(refused.Version, read!.Version);
+        Assert.Equal(refused.Refusal, read.Refusal);
+        Assert.Equal("refresh-two-secret", read.Token.RefreshToken);
+        Assert.Null(await Store.TrySaveAsync(NewToken("stale"), second.Version));
+
+        var reconnected = await Store.TrySaveAsync(NewToken("three"), refused.Version);
+        Assert.Null(reconnected!.Refusal);
+        Assert.Null((await Store.GetAsync())!.Refusal);
+        Assert.Null(await Store.TryMarkRefusedAsync(refused.Version, "late"));
+    }
+
+    [StoreFact]
     public async Task Grants_the_lease_to_one_owner_until_it_expires()
     {
         var takenAt = Time.GetUtcNow();
@@ -232,6 +256,9 @@ public abstract class DurableTokenStoreContract : TokenStoreContract
         Assert.NotNull(lease);
         Assert.Null(await other.TryAcquireLeaseAsync("instance-b", LeaseDuration));
         Assert.Null(await other.TrySaveAsync(NewToken("late"), StoredToken.NoVersion));
+        var refused = await other.TryMarkRefusedAsync(saved.Version, "refused");
+        Assert.Equal("refused", (await Store.GetAsync())!.Refusal);
+        Assert.Equal(refused!.Version, (await Store.GetAsync())!.Version);
     }
 
     [StoreFact]

@@ -98,7 +98,7 @@ internal sealed class SqlTokenStore : ITokenStore
         {
             var row = await ReadTokenRowAsync(connection, ct).ConfigureAwait(false);
             return row is { Value: { } value }
-                ? new StoredToken(TokenSerializer.Deserialize(value, _protector, _source), row.Version)
+                ? TokenSerializer.Deserialize(value, _protector, _source, row.Version)
                 : null;
         }, cancellationToken);
 
@@ -127,6 +127,25 @@ internal sealed class SqlTokenStore : ITokenStore
             // A cleared row keeps its version so that the next token continues the sequence instead of restarting it.
             return row.Value is null && await UpdateTokenAsync(connection, value, row.Version, hasValue: false, ct).ConfigureAwait(false)
                 ? new StoredToken(token, row.Version + 1)
+                : null;
+        }, cancellationToken);
+    }
+
+    public ValueTask<StoredToken?> TryMarkRefusedAsync(long expectedVersion, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return RunAsync("record the refused refresh token", async (connection, ct) =>
+        {
+            // The refusal rides in the row's value, written under the same compare-and-swap as a token: no extra column.
+            var row = await ReadTokenRowAsync(connection, ct).ConfigureAwait(false);
+            if (row is not { Value: { } value } || row.Version != expectedVersion)
+            {
+                return null;
+            }
+
+            var token = TokenSerializer.Deserialize(value, _protector, _source, row.Version).Token;
+            return await UpdateTokenAsync(connection, TokenSerializer.Serialize(token, _protector, reason), expectedVersion, hasValue: true, ct).ConfigureAwait(false)
+                ? new StoredToken(token, expectedVersion + 1) { Refusal = reason }
                 : null;
         }, cancellationToken);
     }
