@@ -157,62 +157,58 @@ internal sealed class ContactWriteDto
     /// <param name="input">What the caller set.</param>
     /// <param name="customFields">The custom field values, resolved to ids and checked; <see langword="null"/> when none were set.</param>
     /// <param name="stored">The stored contact to merge arrays into, or <see langword="null"/> to send the arrays as given.</param>
-    public static ContactWriteDto From(KeapContactInput input, List<KeapCustomFieldValue>? customFields, KeapContact? stored)
+    public static ContactWriteDto From(KeapContactInput input, List<KeapCustomFieldValue>? customFields, KeapContact? stored) => new()
     {
-        var merging = input.ArrayUpdate == KeapArrayUpdate.Merge;
-        return new()
-        {
-            GivenName = input.GivenName,
-            FamilyName = input.FamilyName,
-            MiddleName = input.MiddleName,
-            PreferredName = input.PreferredName,
-            Prefix = input.Prefix,
-            Suffix = input.Suffix,
-            SpouseName = input.SpouseName,
-            EmailAddresses = Merge(
-                Emails(input),
-                stored?.EmailAddresses.Select(e => new KeapEmailAddress { Email = e.Email, Field = e.Field }).ToList(),
-                e => e.Field,
-                merging)?.Select(e => new EmailAddressWriteDto { Email = e.Email, Field = e.Field, OptInReason = e.OptInReason }).ToList(),
-            PhoneNumbers = Merge(input.PhoneNumbers, stored?.PhoneNumbers, p => p.Field, merging),
-            FaxNumbers = Merge(input.FaxNumbers, stored?.FaxNumbers, f => f.Field, merging),
-            Addresses = Merge(input.Addresses, stored?.Addresses, a => a.Field, merging),
-            SocialAccounts = Merge(input.SocialAccounts, stored?.SocialAccounts, s => s.Type, merging),
-            CustomFields = Merge(
-                customFields,
-                stored?.CustomFields.Where(c => c.Content.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)).ToList(),
-                c => c.Id,
-                merging),
-            Company = input.Company,
-            JobTitle = input.JobTitle,
-            Website = input.Website,
-            ContactType = input.ContactType,
-            LeadSourceId = input.LeadSourceId,
-            OwnerId = input.OwnerId,
-            ReferralCode = input.ReferralCode,
-            Origin = input.OriginIpAddress is null ? null : new OriginWriteDto { IpAddress = input.OriginIpAddress },
-            SourceType = input.SourceType,
-            BirthDate = input.BirthDate,
-            AnniversaryDate = input.AnniversaryDate,
-            PreferredLocale = input.PreferredLocale,
-            TimeZone = input.TimeZone,
-            UtmParameters = input.UtmParameters,
-            AssistantName = input.AssistantName,
-            AssistantPhone = input.AssistantPhone,
-            BillingInformation = input.BillingInformation,
-            AdditionalProperties = input.AdditionalProperties.Count == 0 ? null : new Dictionary<string, JsonElement>(input.AdditionalProperties, StringComparer.Ordinal),
-        };
-    }
+        GivenName = input.GivenName,
+        FamilyName = input.FamilyName,
+        MiddleName = input.MiddleName,
+        PreferredName = input.PreferredName,
+        Prefix = input.Prefix,
+        Suffix = input.Suffix,
+        SpouseName = input.SpouseName,
+        EmailAddresses = Merge(
+            Emails(input),
+            stored?.EmailAddresses.Select(e => new KeapEmailAddress { Email = e.Email, Field = e.Field }).ToList(),
+            e => e.Field,
+            input.ArrayUpdate)?.Select(e => new EmailAddressWriteDto { Email = e.Email, Field = e.Field, OptInReason = e.OptInReason }).ToList(),
+        PhoneNumbers = Merge(input.PhoneNumbers, stored?.PhoneNumbers, p => p.Field, input.ArrayUpdate),
+        FaxNumbers = Merge(input.FaxNumbers, stored?.FaxNumbers, f => f.Field, input.ArrayUpdate),
+        Addresses = Merge(input.Addresses, stored?.Addresses, a => a.Field, input.ArrayUpdate),
+        SocialAccounts = Merge(input.SocialAccounts, stored?.SocialAccounts, s => s.Type, input.ArrayUpdate),
+        CustomFields = Merge(
+            customFields,
+            stored?.CustomFields.Where(c => c.Content.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)).ToList(),
+            c => c.Id,
+            input.ArrayUpdate),
+        Company = input.Company,
+        JobTitle = input.JobTitle,
+        Website = input.Website,
+        ContactType = input.ContactType,
+        LeadSourceId = input.LeadSourceId,
+        OwnerId = input.OwnerId,
+        ReferralCode = input.ReferralCode,
+        Origin = input.OriginIpAddress is null ? null : new OriginWriteDto { IpAddress = input.OriginIpAddress },
+        SourceType = input.SourceType,
+        BirthDate = input.BirthDate,
+        AnniversaryDate = input.AnniversaryDate,
+        PreferredLocale = input.PreferredLocale,
+        TimeZone = input.TimeZone,
+        UtmParameters = input.UtmParameters,
+        AssistantName = input.AssistantName,
+        AssistantPhone = input.AssistantPhone,
+        BillingInformation = input.BillingInformation,
+        AdditionalProperties = input.AdditionalProperties.Count == 0 ? null : new Dictionary<string, JsonElement>(input.AdditionalProperties, StringComparer.Ordinal),
+    };
 
     /// <summary>The <c>update_mask</c>: the name of every property this body sends, so a PATCH leaves the others alone.</summary>
     public IReadOnlyList<string> UpdateMask() =>
         [.. JsonSerializer.SerializeToElement(this, KeapJsonContext.Default.ContactWriteDto).EnumerateObject().Select(p => p.Name)];
 
-    /// <summary>The primary address from <see cref="KeapContactInput.Email"/> (with its opt-in reason) in front of the other addresses given.</summary>
     /// <summary>Whether <paramref name="given"/> has items and leaves one of <paramref name="slots"/> unset.</summary>
     private static bool LeavesSlotsUnset<T>(IEnumerable<T>? given, Func<T, string?> slot, string[] slots) =>
         given?.Select(slot).ToHashSet(StringComparer.OrdinalIgnoreCase) is { Count: > 0 } set && !slots.All(set.Contains);
 
+    /// <summary>The primary address from <see cref="KeapContactInput.Email"/> (with its opt-in reason) in front of the other addresses given.</summary>
     private static List<KeapEmailAddress>? Emails(KeapContactInput input)
     {
         if (input.Email is null)
@@ -232,7 +228,7 @@ internal sealed class ContactWriteDto
     /// <see cref="Check"/> has made sure merged items name distinct slots. An empty list merged changes nothing, so it
     /// is not sent; <paramref name="stored"/> is <see langword="null"/> when the items fill every slot (nothing to keep).
     /// </remarks>
-    private static List<T>? Merge<T>(IEnumerable<T>? givenItems, IReadOnlyList<T>? stored, Func<T, string?> slot, bool merging)
+    private static List<T>? Merge<T>(IEnumerable<T>? givenItems, IReadOnlyList<T>? stored, Func<T, string?> slot, KeapArrayUpdate mode)
     {
         if (givenItems is null)
         {
@@ -240,7 +236,7 @@ internal sealed class ContactWriteDto
         }
 
         var items = givenItems.ToList();
-        if (merging && items.Count == 0)
+        if (mode == KeapArrayUpdate.Merge && items.Count == 0)
         {
             return null;
         }
