@@ -9,23 +9,39 @@ namespace Keap.ServiceAccount.Tokens.Stores.Sql;
 /// </summary>
 internal sealed class SqlDialect
 {
-    public static readonly SqlDialect PostgreSql = new("PostgreSQL", "Npgsql", "VARCHAR(200)", hasConditionalUpsert: true);
+    // Identity and generated columns fill themselves, so only a plain NOT NULL column without a default needs the store to write it.
+    public static readonly SqlDialect PostgreSql = new("PostgreSQL", "Npgsql", "VARCHAR(200)", hasConditionalUpsert: true,
+        (schema, table) =>
+            "SELECT attname FROM pg_catalog.pg_attribute " +
+            $"WHERE attrelid = to_regclass('{(schema is null ? table : schema + "." + table)}') " +
+            "AND attnum > 0 AND NOT attisdropped AND attnotnull AND NOT atthasdef AND attidentity = '' AND attgenerated = ''");
 
-    public static readonly SqlDialect Sqlite = new("SQLite", "Microsoft.Data.Sqlite", "VARCHAR(200)", hasConditionalUpsert: true);
+    // pragma_table_info leaves generated columns out; an INTEGER PRIMARY KEY alone is the rowid, which SQLite assigns.
+    public static readonly SqlDialect Sqlite = new("SQLite", "Microsoft.Data.Sqlite", "VARCHAR(200)", hasConditionalUpsert: true,
+        (schema, table) =>
+            $"SELECT name FROM pragma_table_info('{table}', '{schema ?? "main"}') AS c " +
+            "WHERE c.\"notnull\" = 1 AND c.dflt_value IS NULL " +
+            $"AND NOT (c.pk = 1 AND upper(c.type) = 'INTEGER' AND (SELECT COUNT(*) FROM pragma_table_info('{table}', '{schema ?? "main"}') WHERE pk > 0) = 1)");
 
     // A binary collation, so row names compare exactly as in PostgreSQL and SQLite rather than case-insensitively.
-    public static readonly SqlDialect MySql = new("MySQL/MariaDB", "MySqlConnector", "VARCHAR(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", hasConditionalUpsert: false);
+    public static readonly SqlDialect MySql = new("MySQL/MariaDB", "MySqlConnector", "VARCHAR(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", hasConditionalUpsert: false,
+        (schema, table) =>
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS " +
+            $"WHERE TABLE_SCHEMA = {(schema is null ? "DATABASE()" : $"'{schema}'")} AND TABLE_NAME = '{table}' " +
+            "AND IS_NULLABLE = 'NO' AND COLUMN_DEFAULT IS NULL AND EXTRA NOT LIKE '%auto_increment%' AND EXTRA NOT LIKE '%GENERATED%'");
 
     public static readonly IReadOnlyList<SqlDialect> All = [PostgreSql, Sqlite, MySql];
 
     private readonly string _nameType;
+    private readonly Func<string?, string, string> _requiredColumnsSql;
 
-    private SqlDialect(string name, string provider, string nameType, bool hasConditionalUpsert)
+    private SqlDialect(string name, string provider, string nameType, bool hasConditionalUpsert, Func<string?, string, string> requiredColumnsSql)
     {
         Name = name;
         Provider = provider;
         _nameType = nameType;
         HasConditionalUpsert = hasConditionalUpsert;
+        _requiredColumnsSql = requiredColumnsSql;
     }
 
     /// <summary>The database family, as errors and docs/sql-token-store.md name it.</summary>
@@ -69,6 +85,17 @@ internal sealed class SqlDialect
         "version BIGINT NOT NULL, " +
         "owner VARCHAR(200) NULL, " +
         "expires_at BIGINT NULL)";
+
+    /// <summary>
+    /// A query listing the columns of <paramref name="table"/> (a validated <c>[schema.]table</c> identifier, so it can be
+    /// written into the SQL as a literal) that must be given a value on insert: NOT NULL, no default, not filled by the
+    /// database. The provider's column schema cannot say this, and an insert leaving such a column out fails.
+    /// </summary>
+    public string RequiredColumnsSql(string table)
+    {
+        var dot = table.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? _requiredColumnsSql(null, table) : _requiredColumnsSql(table[..dot], table[(dot + 1)..]);
+    }
 
     public override string ToString() => Name;
 }

@@ -28,6 +28,7 @@ internal sealed class SqlTokenStore : ITokenStore
 
     private readonly string _createTableSql;
     private readonly string _selectColumnsSql;
+    private readonly string _requiredColumnsSql;
     private readonly string _selectTokenSql;
     private readonly string _rowExistsSql;
     private readonly string _insertTokenSql;
@@ -58,6 +59,7 @@ internal sealed class SqlTokenStore : ITokenStore
         var table = options.TableName;
         _createTableSql = _dialect.CreateTableScript(table);
         _selectColumnsSql = $"SELECT * FROM {table} WHERE 1 = 0";
+        _requiredColumnsSql = _dialect.RequiredColumnsSql(table);
         _selectTokenSql = $"SELECT value, version FROM {table} WHERE name = @name";
         _rowExistsSql = $"SELECT COUNT(*) FROM {table} WHERE name = @name";
         _insertTokenSql = $"INSERT INTO {table} (name, value, version) VALUES (@name, @value, @next)";
@@ -269,21 +271,47 @@ internal sealed class SqlTokenStore : ITokenStore
 
     private async Task CheckColumnsAsync(DbConnection connection)
     {
+        var columns = await ReadColumnSchemaAsync(connection).ConfigureAwait(false);
+        var required = await ReadRequiredColumnsAsync(connection).ConfigureAwait(false);
+        var problems = SqlTableCheck.FindProblems(columns, required, _options.LeaseKey);
+        if (problems.Count > 0)
+        {
+            throw new TokenStoreException(
+                $"The SQL token store cannot use the existing table {_options.TableName}: {string.Join("; ", problems)}. " +
+                $"Create it with the {_dialect.Name} script in docs/sql-token-store.md, or set {nameof(SqlTokenStoreOptions)}.{nameof(SqlTokenStoreOptions.TableName)} to a table of the store's own.");
+        }
+    }
+
+    private async Task<IReadOnlyCollection<DbColumn>> ReadColumnSchemaAsync(DbConnection connection)
+    {
         var command = CreateCommand(connection, _selectColumnsSql, []);
         await using (command.ConfigureAwait(false))
         {
             var reader = await command.ExecuteReaderAsync(CommandBehavior.SchemaOnly | CommandBehavior.KeyInfo, CancellationToken.None).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                var problems = SqlTableCheck.FindProblems(await reader.GetColumnSchemaAsync(CancellationToken.None).ConfigureAwait(false));
-                if (problems.Count > 0)
+                return await reader.GetColumnSchemaAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyCollection<string>> ReadRequiredColumnsAsync(DbConnection connection)
+    {
+        var required = new List<string>();
+        var command = CreateCommand(connection, _requiredColumnsSql, []);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
                 {
-                    throw new TokenStoreException(
-                        $"The SQL token store cannot use the existing table {_options.TableName}: {string.Join("; ", problems)}. " +
-                        $"Create it with the {_dialect.Name} script in docs/sql-token-store.md, or set {nameof(SqlTokenStoreOptions)}.{nameof(SqlTokenStoreOptions.TableName)} to a table of the store's own.");
+                    required.Add(reader.GetString(0));
                 }
             }
         }
+
+        return required;
     }
 
     private async Task<TokenRow?> ReadTokenRowAsync(DbConnection connection, CancellationToken cancellationToken)

@@ -56,7 +56,8 @@ public sealed partial class SqlTokenStoreOptions
         TokenKey = TokenKey,
     };
 
-    // 63 characters: PostgreSQL's identifier limit, the strictest of the supported databases.
-    [GeneratedRegex("^([A-Za-z_][A-Za-z0-9_]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
+    // 63 characters: PostgreSQL's identifier limit, the strictest of the supported databases. \z, not $, which would
+    // accept a trailing newline.
+    [GeneratedRegex("^([A-Za-z_][A-Za-z0-9_]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_]{0,62}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex SafeTableName();
 }

@@ -98,6 +98,23 @@ public sealed class PostgresTokenStoreTests : IAsyncLifetime
         }
     }
 
+    [PostgresFact]
+    public async Task Names_a_name_column_too_short_for_the_lease_row_of_the_configured_token_key()
+    {
+        // 'keap.marketing.account' (22) fits in 25 characters; its lease row 'keap.marketing.account.lease' (28) does not.
+        await using var dataSource = NpgsqlDataSource.Create(PostgresServer.ConnectionString);
+        await using (var create = dataSource.CreateCommand($"CREATE TABLE {_table} (name VARCHAR(25) NOT NULL PRIMARY KEY, value TEXT NULL, version BIGINT NOT NULL, owner VARCHAR(200) NULL, expires_at BIGINT NULL)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var store = new SqlTokenStore(dataSource, new SqlTokenStoreOptions { TableName = _table, TokenKey = "keap.marketing.account" }, _time, protector: null);
+
+        var error = await Assert.ThrowsAsync<TokenStoreException>(async () => await store.EnsureReadyAsync(CancellationToken.None));
+
+        Assert.Contains("column 'name' holds at most 25 characters, but the row 'keap.marketing.account.lease' needs 28", error.Message, StringComparison.Ordinal);
+    }
+
     private KeapToken Token(string name) => new(
         $"access-{name}-secret", $"refresh-{name}-secret", _time.GetUtcNow().AddHours(24), _time.GetUtcNow(), "full|ab123.infusionsoft.com");
 }

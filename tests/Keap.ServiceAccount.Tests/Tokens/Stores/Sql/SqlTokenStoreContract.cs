@@ -64,6 +64,65 @@ public abstract class SqlTokenStoreContract : DurableTokenStoreContract
         Assert.DoesNotContain("'value'", error.Message, StringComparison.Ordinal);
     }
 
+    [StoreFact]
+    public async Task Names_an_extra_column_that_requires_a_value_the_store_never_writes()
+    {
+        await ExecuteAsync($"CREATE TABLE {TableName} (name VARCHAR(200) NOT NULL PRIMARY KEY, value TEXT NULL, version BIGINT NOT NULL, owner VARCHAR(200) NULL, expires_at BIGINT NULL, tenant VARCHAR(20) NOT NULL, note VARCHAR(20) NOT NULL DEFAULT 'x')");
+
+        var error = await Assert.ThrowsAsync<TokenStoreException>(async () => await Store.GetAsync());
+
+        Assert.Contains("column 'tenant' is NOT NULL without a default, so the store's inserts (which leave it out) would fail; give it a default or allow NULL", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("'note'", error.Message, StringComparison.Ordinal);
+    }
+
+    [StoreFact]
+    public async Task Names_a_composite_primary_key_that_contains_name()
+    {
+        await ExecuteAsync($"CREATE TABLE {TableName} (name VARCHAR(200) NOT NULL, value TEXT NULL, version BIGINT NOT NULL, owner VARCHAR(200) NULL, expires_at BIGINT NULL, tenant VARCHAR(20) NOT NULL DEFAULT 'a', PRIMARY KEY (name, tenant))");
+
+        var error = await Assert.ThrowsAsync<TokenStoreException>(async () => await Store.GetAsync());
+
+        Assert.Contains("column 'name' is only part of a key with other columns (tenant); it must be the primary key on its own or unique on its own", error.Message, StringComparison.Ordinal);
+    }
+
+    [StoreFact]
+    public async Task Names_a_name_column_too_short_for_the_lease_row()
+    {
+        // Long enough for 'keap.token' but not for 'keap.token.lease'.
+        await ExecuteAsync($"CREATE TABLE {TableName} (name VARCHAR(12) NOT NULL PRIMARY KEY, value TEXT NULL, version BIGINT NOT NULL, owner VARCHAR(200) NULL, expires_at BIGINT NULL)");
+        var dialect = SqlDialect.For(DataSource);
+
+        var error = await Record.ExceptionAsync(async () => await Store.GetAsync());
+
+        if (dialect == SqlDialect.Sqlite)
+        {
+            // SQLite does not enforce declared lengths, so the row names fit.
+            Assert.Null(error);
+            return;
+        }
+
+        var refused = Assert.IsType<TokenStoreException>(error);
+        Assert.Contains("column 'name' holds at most 12 characters, but the row 'keap.token.lease' needs 16", refused.Message, StringComparison.Ordinal);
+    }
+
+    [StoreFact]
+    public async Task Names_a_value_column_too_short_for_a_token()
+    {
+        await ExecuteAsync($"CREATE TABLE {TableName} (name VARCHAR(200) NOT NULL PRIMARY KEY, value VARCHAR(50) NULL, version BIGINT NOT NULL, owner VARCHAR(200) NULL, expires_at BIGINT NULL)");
+        var dialect = SqlDialect.For(DataSource);
+
+        var error = await Record.ExceptionAsync(async () => await Store.TrySaveAsync(NewToken("long"), StoredToken.NoVersion));
+
+        if (dialect == SqlDialect.Sqlite)
+        {
+            Assert.Null(error);
+            return;
+        }
+
+        var refused = Assert.IsType<TokenStoreException>(error);
+        Assert.Contains("column 'value' holds at most 50 characters; a token needs a text type (TEXT) or at least 4000 characters", refused.Message, StringComparison.Ordinal);
+    }
+
     protected override async Task WriteRawAsync(string raw)
     {
         await using var command = DataSource.CreateCommand($"UPDATE {TableName} SET value = @value WHERE name = @name");

@@ -37,6 +37,8 @@ public sealed class SqlTokenStoreTests : IAsyncLifetime
     [InlineData("\"quoted\"")]
     [InlineData("a.b.c")]
     [InlineData("1settings")]
+    [InlineData("settings\n")]
+    [InlineData("app.settings\n")]
     public void Rejects_a_table_name_that_is_not_a_plain_identifier(string tableName)
     {
         var builder = new ServiceCollection().AddKeapServiceAccount(_ => { });
