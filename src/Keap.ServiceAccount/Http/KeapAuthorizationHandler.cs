@@ -10,13 +10,13 @@ namespace Keap.ServiceAccount.Http;
 /// Authenticates each attempt: the Service Account Key when one is configured, otherwise the current OAuth access
 /// token; after a 401 it asks for a fresh token once and repeats the request with the same body.
 /// </summary>
-internal sealed class KeapAuthorizationHandler(IServiceProvider services, IOptionsMonitor<KeapServiceAccountOptions> options) : DelegatingHandler
+internal sealed class KeapAuthorizationHandler(IServiceProvider services, IOptions<KeapServiceAccountOptions> options) : DelegatingHandler
 {
     internal const string ApiKeyHeader = "X-Keap-API-Key";
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var current = options.CurrentValue;
+        var current = options.Value;
         if (current.UsesServiceAccountKey)
         {
             request.Headers.Remove(ApiKeyHeader);

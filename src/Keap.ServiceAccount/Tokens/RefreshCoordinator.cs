@@ -19,7 +19,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private readonly TokenEndpointClient _endpoint;
     private readonly TokenCache _cache;
     private readonly ConnectionStatusTracker _status;
-    private readonly IOptionsMonitor<KeapServiceAccountOptions> _options;
+    private readonly IOptions<KeapServiceAccountOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<RefreshCoordinator> _logger;
     private readonly TokenTelemetry _telemetry;
@@ -48,7 +48,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         TokenCache cache,
         ConnectionStatusTracker status,
         PendingTokenSave pendingSave,
-        IOptionsMonitor<KeapServiceAccountOptions> options,
+        IOptions<KeapServiceAccountOptions> options,
         TimeProvider timeProvider,
         IMeterFactory meterFactory,
         ILogger<RefreshCoordinator> logger)
@@ -127,8 +127,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 
         if (!running.IsCompleted)
         {
-            // Read only when something runs: options that never validated mean nothing ever ran.
-            var o = _options.CurrentValue;
+            var o = _options.Value;
             var limit = o.TokenRequestTimeout + o.ShutdownSaveBudget;
             lock (_gate)
             {
@@ -264,7 +263,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 
     private async Task<RefreshOutcome> RefreshCoreAsync(long? forceVersion, CancellationToken stopping)
     {
-        var o = _options.CurrentValue;
+        var o = _options.Value;
         var current = await _store.GetAsync(stopping).ConfigureAwait(false);
         if (Settled(current, forceVersion) is { } settled)
         {

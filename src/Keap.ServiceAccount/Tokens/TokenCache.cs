@@ -9,7 +9,7 @@ namespace Keap.ServiceAccount.Tokens;
 /// The token this process hands out, with the instants that decide what the hot path does: before
 /// <see cref="CachedToken.FastUntil"/> it returns the token and nothing else.
 /// </summary>
-internal sealed class TokenCache(IOptionsMonitor<KeapServiceAccountOptions> options, TimeProvider timeProvider, ILogger<TokenCache> logger)
+internal sealed class TokenCache(IOptions<KeapServiceAccountOptions> options, TimeProvider timeProvider, ILogger<TokenCache> logger)
 {
     // A soft window at most this share of the granted lifetime: at most one refresh per lifetime.
     private const int LifetimeShareOfSoftWindow = 4;
@@ -28,7 +28,7 @@ internal sealed class TokenCache(IOptionsMonitor<KeapServiceAccountOptions> opti
     public RefreshPlan Plan(KeapToken token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        var o = options.CurrentValue;
+        var o = options.Value;
         var (soft, hard) = Windows(token, o);
         var hardAt = token.AccessTokenExpiresAt - hard;
         var softAt = token.AccessTokenExpiresAt - soft;
@@ -60,7 +60,7 @@ internal sealed class TokenCache(IOptionsMonitor<KeapServiceAccountOptions> opti
     {
         ArgumentNullException.ThrowIfNull(stored);
         var now = timeProvider.GetUtcNow();
-        var checkAt = now + options.CurrentValue.StoreCheckInterval;
+        var checkAt = now + options.Value.StoreCheckInterval;
         var previous = _current;
         CachedToken next;
         if (previous is not null && previous.Stored.Version == stored.Version && previous.Pending == pending
@@ -106,7 +106,7 @@ internal sealed class TokenCache(IOptionsMonitor<KeapServiceAccountOptions> opti
 
     private void LogScaling(KeapToken token, RefreshPlan plan)
     {
-        var o = options.CurrentValue;
+        var o = options.Value;
         if (plan.SoftWindow < o.SoftRefreshWindow)
         {
             TokenLog.WindowsScaled(
