@@ -132,7 +132,7 @@ internal sealed class KeapTokenManager(
     public void Forget()
     {
         coordinator.Reset();
-        cache.Clear();
+        cache.Forget();
         tracker.Recovered();
         coordinator.NotifyChanged();
     }

@@ -264,8 +264,11 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private async Task<RefreshOutcome> RefreshCoreAsync(long? forceVersion, CancellationToken stopping)
     {
         var o = _options.Value;
+
+        // A connect or disconnect on this instance while this run reads the store makes the run's reads stale.
+        var floor = _cache.Floor;
         var current = await _store.GetAsync(stopping).ConfigureAwait(false);
-        if (Settled(current, forceVersion) is { } settled)
+        if (Settled(current, forceVersion, floor) is { } settled)
         {
             return settled;
         }
@@ -281,7 +284,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         {
             // Another process may have rotated between our read and the lease: only its token counts now.
             current = await _store.GetAsync(stopping).ConfigureAwait(false);
-            if (Settled(current, forceVersion) is { } settledUnderLease)
+            if (Settled(current, forceVersion, floor) is { } settledUnderLease)
             {
                 return settledUnderLease;
             }
@@ -316,11 +319,15 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The outcome when <paramref name="current"/> needs no call to Keap (nothing stored, refused, pending, not due); <see langword="null"/> to refresh.</summary>
-    private RefreshOutcome? Settled(StoredToken? current, long? forceVersion)
+    private RefreshOutcome? Settled(StoredToken? current, long? forceVersion, long floorBeforeRead)
     {
         if (current is null)
         {
-            _cache.Clear();
+            if (!_cache.Clear(floorBeforeRead))
+            {
+                return Served();
+            }
+
             _pendingSave.Clear();
             return RefreshOutcome.Failed(KeapConnectionState.NotConnected, "No Keap token is stored: an administrator has to connect the application to Keap.");
         }
@@ -414,8 +421,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
             if (saved is not null)
             {
                 _localRefusal = null;
-                _cache.Set(saved);
-                return new RefreshOutcome(RefreshKind.Refreshed, saved, KeapConnectionState.Connected, null);
+                return _cache.Set(saved) is null ? Served() : new RefreshOutcome(RefreshKind.Refreshed, saved, KeapConnectionState.Connected, null);
             }
 
             // Someone wrote while we held the lease (ours lapsed): a newer token of record wins; a rewrite of the token
@@ -441,6 +447,11 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     {
         TokenLog.SavePending(_logger, cause);
         var served = _pendingSave.Keep(fresh, current, expectedVersion, _saveBudgetToken);
+        if (served is null)
+        {
+            return Served();
+        }
+
         return new RefreshOutcome(
             RefreshKind.KeptInMemory,
             served,
@@ -458,7 +469,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         }
         else if (now is null)
         {
-            _cache.Clear();
+            // PendingTokenSave cleared the cache, unless a connect on this instance overtook its read.
         }
         else
         {
@@ -507,18 +518,32 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 
     private RefreshOutcome Adopted(StoredToken stored)
     {
+        var previous = _cache.Current;
+        if (_cache.Set(stored) is null)
+        {
+            return Served();
+        }
+
         if (_localRefusal is { } local && local.Version != stored.Version)
         {
             _localRefusal = null;
         }
 
-        var previous = _cache.Current;
-        _cache.Set(stored);
         if (previous is not null && previous.Stored.Version != stored.Version)
         {
             TokenLog.TokenAdopted(_logger, stored.Version);
         }
 
+        return Outcome(stored);
+    }
+
+    /// <summary>The outcome for what the cache serves after a connect or disconnect on this instance overtook this run's read.</summary>
+    private RefreshOutcome Served() => _cache.Current is { } c
+        ? Outcome(c.Stored)
+        : RefreshOutcome.Failed(KeapConnectionState.NotConnected, "The application was disconnected from Keap while refreshing.");
+
+    private RefreshOutcome Outcome(StoredToken stored)
+    {
         var refusal = stored.Refusal ?? LocalRefusalFor(stored.Version);
         return refusal is not null
             ? RefreshOutcome.Failed(KeapConnectionState.NeedsReauthorization, refusal)

@@ -18,7 +18,24 @@ internal sealed class TokenCache(IOptions<KeapServiceAccountOptions> options, Ti
     // Read on the hot path without a lock: replaced as a whole, never mutated.
     private volatile CachedToken? _current;
 
+    // Writers only. Store versions only grow, so a token older than the floor (the newest version served, or one past
+    // a token forgotten) comes from a read that a connect or disconnect on this instance overtook: never served again.
+    private readonly Lock _gate = new();
+    private long _floor;
+
     public CachedToken? Current => _current;
+
+    /// <summary>Changes whenever a newer token is served or one is forgotten; a reader compares it to discard a stale "nothing stored".</summary>
+    public long Floor
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _floor;
+            }
+        }
+    }
 
     /// <summary>
     /// When <paramref name="token"/> is due for refresh, before any jitter: the start of its soft window (scaled to the
@@ -56,9 +73,51 @@ internal sealed class TokenCache(IOptions<KeapServiceAccountOptions> options, Ti
     }
 
     /// <summary>Serves <paramref name="stored"/> from now on; <paramref name="pending"/> marks a token Keap issued that the store has not accepted yet.</summary>
-    public CachedToken Set(StoredToken stored, bool pending = false)
+    /// <returns>The token as served, or <see langword="null"/> when <paramref name="stored"/> is older than what this cache served or forgot (a stale read).</returns>
+    public CachedToken? Set(StoredToken stored, bool pending = false)
     {
         ArgumentNullException.ThrowIfNull(stored);
+        lock (_gate)
+        {
+            if (stored.Version < _floor)
+            {
+                return null;
+            }
+
+            _floor = stored.Version;
+            return SetCore(stored, pending);
+        }
+    }
+
+    /// <summary>Stops serving any token, and any token read before now, after this instance disconnected.</summary>
+    public void Forget()
+    {
+        lock (_gate)
+        {
+            _floor = Math.Max(_floor, (_current?.Stored.Version ?? 0) + 1);
+            _current = null;
+        }
+    }
+
+    /// <summary>Stops serving the token after a read found nothing stored, unless a newer token was served since <paramref name="floorBeforeRead"/>.</summary>
+    /// <returns><see langword="false"/> when a newer token is served now (the read was stale).</returns>
+    public bool Clear(long floorBeforeRead)
+    {
+        lock (_gate)
+        {
+            if (_floor != floorBeforeRead)
+            {
+                return _current is null;
+            }
+
+            _floor = Math.Max(_floor, (_current?.Stored.Version ?? 0) + 1);
+            _current = null;
+            return true;
+        }
+    }
+
+    private CachedToken SetCore(StoredToken stored, bool pending)
+    {
         var now = timeProvider.GetUtcNow();
         var checkAt = now + options.Value.StoreCheckInterval;
         var previous = _current;
@@ -89,8 +148,6 @@ internal sealed class TokenCache(IOptions<KeapServiceAccountOptions> options, Ti
         _current = next;
         return next;
     }
-
-    public void Clear() => _current = null;
 
     private static (TimeSpan Soft, TimeSpan Hard) Windows(KeapToken token, KeapServiceAccountOptions o)
     {

@@ -1,3 +1,5 @@
+using Keap.ServiceAccount.Tokens.Stores;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +11,44 @@ public sealed class TokenPathRaceTests : IDisposable
     private readonly FakeTokenEndpoint _endpoint = new();
 
     public void Dispose() => _endpoint.Dispose();
+
+    [Fact]
+    public async Task A_store_check_that_read_before_a_disconnect_does_not_bring_the_removed_token_back()
+    {
+        var store = new HoldingStore(new InMemoryTokenStore(TimeProvider.System));
+        using var host = TokenTestHost.Create(_endpoint, store: store);
+        await host.SeedAsync(TimeSpan.FromHours(24));
+        Assert.Equal("SECRET-at-1", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
+
+        // The check reads the token, then the administrator disconnects before the check applies what it read.
+        var check = await store.HoldNextReadAsync(() => host.Manager.RefreshAsync(forceVersion: null));
+        await host.Authorization.DisconnectAsync();
+        store.Release();
+        await check;
+
+        var error = await Assert.ThrowsAsync<KeapAuthorizationException>(() => host.Tokens.GetAccessTokenAsync(CancellationToken.None).AsTask());
+        Assert.Equal(KeapConnectionState.NotConnected, error.State);
+    }
+
+    [Fact]
+    public async Task A_store_check_that_read_before_a_reconnect_does_not_replace_the_new_token_with_the_old_one()
+    {
+        var store = new HoldingStore(new InMemoryTokenStore(TimeProvider.System));
+        using var host = TokenTestHost.Create(_endpoint, store: store);
+        await host.SeedAsync(TimeSpan.FromHours(24));
+        Assert.Equal("SECRET-at-1", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
+
+        var check = await store.HoldNextReadAsync(() => host.Manager.RefreshAsync(forceVersion: null));
+        var uri = await host.Authorization.CreateAuthorizationUriAsync();
+        var connected = await host.Authorization.CompleteAuthorizationAsync(
+            new KeapAuthorizationCallback(FakeTokenEndpoint.Code, QueryHelpers.ParseQuery(uri.Query)["state"].ToString()));
+        Assert.Equal(KeapAuthorizationOutcome.Connected, connected.Outcome);
+        store.Release();
+        var outcome = await check;
+
+        Assert.Equal("SECRET-at-2", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
+        Assert.Equal("SECRET-at-2", outcome.Token?.Token.AccessToken);
+    }
 
     [Fact]
     public async Task Options_changed_after_start_do_not_alter_the_token_path()
@@ -27,5 +67,52 @@ public sealed class TokenPathRaceTests : IDisposable
         Assert.Equal("SECRET-at-2", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
         Assert.Equal(1, _endpoint.RefreshCalls);
         Assert.Equal(0, other.RefreshCalls);
+    }
+
+    /// <summary>A store whose next read, once armed, returns what it read only after the test releases it.</summary>
+    private sealed class HoldingStore(ITokenStore inner) : ITokenStore
+    {
+        private TaskCompletionSource? _reached;
+        private TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Starts <paramref name="start"/> and returns its task once its first store read has read (and is held).</summary>
+        public async Task<Task<T>> HoldNextReadAsync<T>(Func<Task<T>> start)
+        {
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _reached, reached);
+            var task = start();
+            await reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return task;
+        }
+
+        public void Release() => _release.TrySetResult();
+
+        public async ValueTask<StoredToken?> GetAsync(CancellationToken cancellationToken = default)
+        {
+            var read = await inner.GetAsync(cancellationToken);
+            if (Interlocked.Exchange(ref _reached, null) is { } reached)
+            {
+                reached.TrySetResult();
+                await _release.Task;
+            }
+
+            return read;
+        }
+
+        public ValueTask<StoredToken?> TrySaveAsync(KeapToken token, long expectedVersion, CancellationToken cancellationToken = default) =>
+            inner.TrySaveAsync(token, expectedVersion, cancellationToken);
+
+        public ValueTask<StoredToken?> TryMarkRefusedAsync(long expectedVersion, string reason, CancellationToken cancellationToken = default) =>
+            inner.TryMarkRefusedAsync(expectedVersion, reason, cancellationToken);
+
+        public ValueTask<bool> TryDeleteAsync(long expectedVersion, CancellationToken cancellationToken = default) =>
+            inner.TryDeleteAsync(expectedVersion, cancellationToken);
+
+        public ValueTask<TokenLease?> TryAcquireLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken = default) =>
+            inner.TryAcquireLeaseAsync(owner, duration, cancellationToken);
+
+        public ValueTask ReleaseLeaseAsync(TokenLease lease, CancellationToken cancellationToken = default) =>
+            inner.ReleaseLeaseAsync(lease, cancellationToken);
     }
 }
