@@ -289,6 +289,13 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
                 return settledUnderLease;
             }
 
+            // Only the lease holder may have the refresh token on the wire: after a slow store, a lease that lapses before
+            // Keap's answer would let another instance present the same refresh token meanwhile.
+            if (_time.GetUtcNow() + o.TokenRequestTimeout >= lease.Lease!.ExpiresAt)
+            {
+                throw new TokenStoreException("The token store answered so slowly that the refresh lease would end before Keap's answer; the refresh token was not sent.");
+            }
+
             // From here the refresh token is on the wire: stopping no longer cancels the call or the save.
             var (result, earlierFailure) = await CallEndpointAsync(current!.Token.RefreshToken, lease.Lease!, o).ConfigureAwait(false);
             if (result.Token is { } fresh)

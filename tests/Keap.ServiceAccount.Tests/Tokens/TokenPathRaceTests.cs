@@ -2,6 +2,7 @@ using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Keap.ServiceAccount.Tests.Tokens;
 
@@ -48,6 +49,48 @@ public sealed class TokenPathRaceTests : IDisposable
 
         Assert.Equal("SECRET-at-2", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
         Assert.Equal("SECRET-at-2", outcome.Token?.Token.AccessToken);
+    }
+
+    [Fact]
+    public async Task Never_sends_the_refresh_token_when_a_slow_store_left_too_little_lease_for_Keaps_answer()
+    {
+        var clock = new FakeTimeProvider(TokenTestHost.Start);
+        var store = new ScriptedTokenStore(new InMemoryTokenStore(clock));
+        using var host = TokenTestHost.Create(_endpoint, clock, store);
+        var seeded = await host.SeedAsync(TimeSpan.FromHours(2));
+
+        // The read under the lease takes 50 s of the lease's 60: a 20 s token request would outlast it, and another
+        // instance taking the lapsed lease would present the same refresh token while this one is still on the wire.
+        var leased = false;
+        var slowed = false;
+        store.Before = op =>
+        {
+            if (op == "lease")
+            {
+                leased = true;
+            }
+            else if (op == "get" && leased && !slowed)
+            {
+                slowed = true;
+                clock.Advance(TimeSpan.FromSeconds(50));
+            }
+
+            return Task.CompletedTask;
+        };
+
+        var outcome = await host.Manager.RefreshAsync(seeded.Version);
+
+        Assert.Equal(0, _endpoint.RefreshCalls);
+        Assert.Equal(KeapConnectionState.StoreUnavailable, outcome.State);
+        Assert.Contains("lease", outcome.Error, StringComparison.Ordinal);
+        var stored = await store.Inner.GetAsync();
+        Assert.Equal(seeded.Version, stored!.Version);
+        Assert.Null(stored.Refusal);
+
+        // The lease was released: the next refresh, with the store answering in time, spends the token once.
+        var retried = await host.Manager.RefreshAsync(seeded.Version);
+        Assert.Equal(KeapConnectionState.Connected, retried.State);
+        Assert.Equal(1, _endpoint.RefreshCalls);
     }
 
     [Fact]
