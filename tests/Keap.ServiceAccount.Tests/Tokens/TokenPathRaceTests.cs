@@ -94,6 +94,35 @@ public sealed class TokenPathRaceTests : IDisposable
     }
 
     [Fact]
+    public async Task An_apps_default_http_resilience_does_not_resend_the_refresh_token_on_a_slow_answer()
+    {
+        // Common in hosted apps: every HttpClient gets the standard resilience handler (10 s per attempt, retries).
+        using var host = TokenTestHost.Create(_endpoint, build: b => b.Services.ConfigureHttpClientDefaults(h => h.AddStandardResilienceHandler()));
+        await host.SeedAsync(TimeSpan.FromSeconds(-10));
+
+        // Keap rotates at once but answers after 12 s, within TokenRequestTimeout (20 s).
+        using var answer = new SemaphoreSlim(0);
+        _endpoint.Enqueue(_ =>
+        {
+            var issued = _endpoint.Issue();
+            answer.Wait(TimeSpan.FromSeconds(30));
+            return FakeTokenEndpoint.Reply(200, $$"""{"access_token":"{{issued.AccessToken}}","token_type":"bearer","expires_in":86400,"refresh_token":"{{issued.RefreshToken}}","scope":"{{FakeTokenEndpoint.Scope}}"}""");
+        });
+        var refresh = host.Manager.RefreshAsync(forceVersion: null);
+        await host.AdvanceUntilAsync(() => _endpoint.RefreshCalls > 0, TimeSpan.Zero, steps: 5_000);
+        host.Clock.Advance(TimeSpan.FromSeconds(12));
+
+        // Up to 18 s in all: long enough for a 10 s attempt timeout and its retry, short of TokenRequestTimeout.
+        await host.AdvanceUntilAsync(() => refresh.IsCompleted || _endpoint.RefreshCalls > 1, TimeSpan.FromMilliseconds(500), steps: 12);
+        answer.Release();
+        var outcome = await refresh.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Empty(_endpoint.SpentRefreshTokensSent);
+        Assert.Equal(1, _endpoint.RefreshCalls);
+        Assert.Equal(KeapConnectionState.Connected, outcome.State);
+    }
+
+    [Fact]
     public async Task Options_changed_after_start_do_not_alter_the_token_path()
     {
         using var other = new FakeTokenEndpoint();
