@@ -29,6 +29,7 @@ public sealed class TokenPathRaceTests : IDisposable
 
         var error = await Assert.ThrowsAsync<KeapAuthorizationException>(() => host.Tokens.GetAccessTokenAsync(CancellationToken.None).AsTask());
         Assert.Equal(KeapConnectionState.NotConnected, error.State);
+        Assert.DoesNotContain("SECRET", host.AllLogText() + error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,6 +50,7 @@ public sealed class TokenPathRaceTests : IDisposable
 
         Assert.Equal("SECRET-at-2", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
         Assert.Equal("SECRET-at-2", outcome.Token?.Token.AccessToken);
+        Assert.DoesNotContain("SECRET", host.AllLogText(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -91,6 +93,7 @@ public sealed class TokenPathRaceTests : IDisposable
         var retried = await host.Manager.RefreshAsync(seeded.Version);
         Assert.Equal(KeapConnectionState.Connected, retried.State);
         Assert.Equal(1, _endpoint.RefreshCalls);
+        Assert.DoesNotContain("SECRET", host.AllLogText() + outcome.Error, StringComparison.Ordinal);
     }
 
     [Fact]
