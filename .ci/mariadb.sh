@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by .ci/run: starts the machine's MariaDB server on 127.0.0.1 without systemd and exports the test
 # connection string. Works as root, whether or not the server already runs.
 if ! mariadb-admin -u root ping >/dev/null 2>&1; then

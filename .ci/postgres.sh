@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by .ci/run: starts the machine's PostgreSQL cluster on 127.0.0.1 and exports the test
 # connection string. Works whether or not the cluster already runs.
 pg_version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)

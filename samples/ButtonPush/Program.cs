@@ -33,7 +33,7 @@ builder.Services.AddDataProtection()
     .SetApplicationName("ButtonPush")
     .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
 
-var keap = KeapSetup.Configure(builder, database.DataSource);
+var keap = KeapSetup.Configure(builder, database.DataSource, dataFolder);
 builder.Services.AddSingleton(keap);
 
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -43,7 +43,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         options.Cookie.Name = "buttonpush";
         options.Cookie.HttpOnly = true;
         options.Cookie.SameSite = SameSiteMode.Lax;
-        // A signed-in user who is not an admin gets a plain 403, not a redirect to a page that does not exist.
+        // A signed-in user who is not an admin gets a 403 (rendered by the status page), not a redirect.
         options.Events.OnRedirectToAccessDenied = context =>
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -57,6 +57,8 @@ builder.Services.AddHealthChecks().AddKeapServiceAccount();
 
 var app = builder.Build();
 
+// First, so the mode is the first thing a reader of the console sees.
+keap.LogStart(app.Logger);
 await database.MigrateAsync(CancellationToken.None);
 
 if (!app.Environment.IsDevelopment())
@@ -66,14 +68,14 @@ if (!app.Environment.IsDevelopment())
     app.UseHttpsRedirection();
 }
 
+// Error codes without a body get a page in the app's layout, keeping their status code.
+app.UseStatusCodePagesWithReExecute("/status/{0}");
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapRazorPages();
 app.MapHealthChecks("/healthz");
 keap.MapEndpoints(app);
-
-app.Lifetime.ApplicationStarted.Register(() => keap.LogStart(app.Logger));
 
 await app.RunAsync();
 

@@ -27,6 +27,7 @@ public static class KeapSandboxExtensions
         services.TryAddSingleton(sp => new KeapSandboxFaults(sp.GetRequiredService<KeapSandboxState>()));
         services.TryAddSingleton<SandboxTokens>();
         services.TryAddSingleton<SandboxQuota>();
+        services.TryAddSingleton<SandboxStateFile>();
         return services;
     }
 
@@ -34,11 +35,12 @@ public static class KeapSandboxExtensions
     /// Maps the consent page (<c>{prefix}/app/oauth/authorize</c>), the token endpoint (<c>{prefix}/token</c>),
     /// the v2 API (<c>{prefix}/crm/rest/v2/...</c> and <c>{prefix}/rest/v2/...</c>) and, when
     /// <see cref="KeapSandboxOptions.EnableAdminEndpoints"/> is set, <c>{prefix}/sandbox/faults</c> and <c>{prefix}/sandbox/reset</c>.
+    /// With <see cref="KeapSandboxOptions.StateFile"/> set, loads the state from that file first.
     /// </summary>
     /// <param name="endpoints">The application's endpoint builder.</param>
     /// <param name="prefix">A path prefix such as <c>"/keap-sandbox"</c>; empty serves at the root.</param>
     /// <returns>The route group, to add conventions such as host filters.</returns>
-    /// <exception cref="InvalidOperationException"><see cref="AddKeapSandbox"/> was not called.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="AddKeapSandbox"/> was not called, or the state file exists but cannot be read.</exception>
     public static RouteGroupBuilder MapKeapSandbox(this IEndpointRouteBuilder endpoints, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -49,6 +51,25 @@ public static class KeapSandboxExtensions
         }
 
         var group = endpoints.MapGroup(prefix.Length == 0 ? "/" : "/" + prefix.Trim('/'));
+        var stateFile = endpoints.ServiceProvider.GetRequiredService<SandboxStateFile>();
+        if (stateFile.Path is not null)
+        {
+            stateFile.Load();
+            group.AddEndpointFilter(async (context, next) =>
+            {
+                var result = await next(context).ConfigureAwait(false);
+                // Saved before the response goes out: whoever received a token or an id can count on it surviving a restart.
+                var request = context.HttpContext.Request;
+                if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)
+                    || context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ChangesSandboxState>() is not null)
+                {
+                    stateFile.Save();
+                }
+
+                return result;
+            });
+        }
+
         OAuthEndpoints.Map(group);
         ApiEndpoints.Map(group);
         var sources = endpoints.DataSources;
@@ -98,4 +119,10 @@ public static class KeapSandboxExtensions
             return Results.NoContent();
         }).DisableAntiforgery();
     }
+}
+
+/// <summary>Marks a GET endpoint that changes the sandbox's state (the consent page issues a nonce), so a state file saves after it.</summary>
+internal sealed class ChangesSandboxState
+{
+    public static readonly ChangesSandboxState Instance = new();
 }

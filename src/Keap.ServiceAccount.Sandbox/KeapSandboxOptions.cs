@@ -30,6 +30,15 @@ public sealed class KeapSandboxOptions
     /// <summary>API requests allowed per second; <see langword="null"/> (the default) turns the per-second throttle off.</summary>
     public int? ThrottlePerSecond { get; set; }
 
+    /// <summary>
+    /// A JSON file that keeps the sandbox's contacts, tags and OAuth grants across restarts; <see langword="null"/>
+    /// (the default) keeps them in memory only. The file is read when the sandbox is mapped and rewritten (temporary
+    /// file, then rename; owner-only permissions) after every request that may change it and after
+    /// each change made through <see cref="KeapSandboxState"/> or <see cref="KeapSandboxServer.IssueToken"/>. Tokens are stored as SHA-256 hashes, never in clear. Counters, quota
+    /// usage and queued faults are not kept.
+    /// </summary>
+    public string? StateFile { get; set; }
+
     /// <summary>Whether <c>{prefix}/sandbox/...</c> admin endpoints (fault injection, reset) are served. Off by default.</summary>
     public bool EnableAdminEndpoints { get; set; }
 

@@ -71,7 +71,9 @@ public sealed class KeapSandboxServer : IAsyncDisposable
             throw new ArgumentException("The client is not registered with the sandbox.", nameof(clientId));
         }
 
-        return tokens.Grant(clientId);
+        var grant = tokens.Grant(clientId);
+        _app.Services.GetRequiredService<SandboxStateFile>().Save();
+        return grant;
     }
 
     /// <summary>Stops the server.</summary>

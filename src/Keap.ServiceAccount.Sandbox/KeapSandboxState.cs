@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Keap.ServiceAccount.Sandbox;
 
@@ -26,18 +27,14 @@ internal sealed record SandboxEmailStatus(string Status, DateTimeOffset CreateTi
 public sealed record KeapSandboxTag(string Id, string Name, string? Description);
 
 /// <summary>
-/// The sandbox's in-memory data and counters. Thread-safe; every read returns a snapshot.
+/// The sandbox's data (contacts, tags, applied tags) and counters. Thread-safe; every read returns a snapshot.
+/// With <see cref="KeapSandboxOptions.StateFile"/> set the data survives restarts; the counters start from zero.
 /// </summary>
 public sealed class KeapSandboxState(TimeProvider time)
 {
     private readonly Lock _gate = new();
-    private readonly SortedDictionary<long, JsonObject> _contacts = [];
-    private readonly SortedDictionary<long, JsonObject> _tags = [];
-    private readonly Dictionary<long, Dictionary<long, DateTimeOffset>> _tagsByContact = [];
-    private readonly Dictionary<string, SandboxEmailStatus> _emailStatuses = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<JsonObject> _customFields = [];
     private readonly ConcurrentDictionary<string, long> _routeCounts = new(StringComparer.OrdinalIgnoreCase);
-    private long _nextId = 1;
+    private SandboxData _data = new();
     private long _tokenRequests;
     private long _codeExchanges;
     private long _refreshes;
@@ -46,20 +43,31 @@ public sealed class KeapSandboxState(TimeProvider time)
 
     internal Lock Gate => _gate;
 
-    internal SortedDictionary<long, JsonObject> ContactRecords => _contacts;
+    internal SortedDictionary<long, JsonObject> ContactRecords => _data.Contacts;
 
-    internal SortedDictionary<long, JsonObject> TagRecords => _tags;
+    internal SortedDictionary<long, JsonObject> TagRecords => _data.Tags;
 
-    internal Dictionary<long, Dictionary<long, DateTimeOffset>> TagsByContact => _tagsByContact;
+    internal Dictionary<long, Dictionary<long, DateTimeOffset>> TagsByContact => _data.TagsByContact;
+
+    /// <summary>All the data (not the counters), as one object a state file can serialize.</summary>
+    /// <remarks>Read and replace under <see cref="Gate"/>.</remarks>
+    internal SandboxData Data
+    {
+        get => _data;
+        set => _data = value;
+    }
 
     /// <summary>The opt-in status of every address the account has seen, by address (case-insensitive).</summary>
-    internal Dictionary<string, SandboxEmailStatus> EmailStatuses => _emailStatuses;
+    internal Dictionary<string, SandboxEmailStatus> EmailStatuses => _data.EmailStatuses;
 
     /// <summary>The contact custom fields, as <c>GET /v2/contacts/model</c> lists them.</summary>
-    internal List<JsonObject> CustomFieldRecords => _customFields;
+    internal List<JsonObject> CustomFieldRecords => _data.CustomFields;
 
     /// <summary>Raised by <see cref="Reset"/> so token and quota bookkeeping start over too.</summary>
     internal event Action? Resetting;
+
+    /// <summary>Raised after a change made through this class's own methods (requests are saved after they end), so a state file saves it.</summary>
+    internal event Action? Changed;
 
     /// <summary>Requests to <c>/token</c>, whatever their outcome.</summary>
     public long TokenRequests => Interlocked.Read(ref _tokenRequests);
@@ -83,7 +91,7 @@ public sealed class KeapSandboxState(TimeProvider time)
         {
             lock (_gate)
             {
-                return [.. _contacts.Values.Select(ToContact)];
+                return [.. _data.Contacts.Values.Select(ToContact)];
             }
         }
     }
@@ -95,7 +103,7 @@ public sealed class KeapSandboxState(TimeProvider time)
         {
             lock (_gate)
             {
-                return [.. _tags.Values.Select(t => new KeapSandboxTag(
+                return [.. _data.Tags.Values.Select(t => new KeapSandboxTag(
                     (string)t["id"]!, (string)t["name"]!, (string?)t["description"]))];
             }
         }
@@ -116,7 +124,7 @@ public sealed class KeapSandboxState(TimeProvider time)
         ArgumentNullException.ThrowIfNull(contactId);
         lock (_gate)
         {
-            return long.TryParse(contactId, out var id) && _tagsByContact.TryGetValue(id, out var tags)
+            return long.TryParse(contactId, out var id) && _data.TagsByContact.TryGetValue(id, out var tags)
                 ? [.. tags.Keys.Order().Select(Id)]
                 : [];
         }
@@ -135,11 +143,12 @@ public sealed class KeapSandboxState(TimeProvider time)
         ArgumentException.ThrowIfNullOrWhiteSpace(label);
         ArgumentException.ThrowIfNullOrWhiteSpace(fieldType);
         ArgumentNullException.ThrowIfNull(options);
+        string id;
         lock (_gate)
         {
-            var id = Id(NextId());
-            var number = _customFields.Count + 1;
-            _customFields.Add(new JsonObject
+            id = Id(NextId());
+            var number = _data.CustomFields.Count + 1;
+            _data.CustomFields.Add(new JsonObject
             {
                 ["id"] = id,
                 ["label"] = label,
@@ -150,8 +159,10 @@ public sealed class KeapSandboxState(TimeProvider time)
                 ["group_name"] = "Custom Fields",
                 ["options"] = new JsonArray([.. options.Select((o, i) => new JsonObject { ["id"] = $"{id}-{Id(i + 1)}", ["label"] = o })]),
             });
-            return id;
         }
+
+        Changed?.Invoke();
+        return id;
     }
 
     /// <summary>The opt-in status of an email address (for example <c>SINGLE_OPT_IN</c>), or <see langword="null"/> when the account has never seen it.</summary>
@@ -162,7 +173,7 @@ public sealed class KeapSandboxState(TimeProvider time)
         ArgumentNullException.ThrowIfNull(email);
         lock (_gate)
         {
-            return _emailStatuses.GetValueOrDefault(email)?.Status;
+            return _data.EmailStatuses.GetValueOrDefault(email)?.Status;
         }
     }
 
@@ -178,22 +189,19 @@ public sealed class KeapSandboxState(TimeProvider time)
         ArgumentException.ThrowIfNullOrWhiteSpace(status);
         lock (_gate)
         {
-            var existing = _emailStatuses.GetValueOrDefault(email);
-            _emailStatuses[email] = new SandboxEmailStatus(status, existing?.CreateTime ?? time.GetUtcNow());
+            var existing = _data.EmailStatuses.GetValueOrDefault(email);
+            _data.EmailStatuses[email] = new SandboxEmailStatus(status, existing?.CreateTime ?? time.GetUtcNow());
         }
+
+        Changed?.Invoke();
     }
 
-    /// <summary>Forgets all contacts, tags, custom fields, email statuses, tokens, counters and quota usage.</summary>
+    /// <summary>Forgets all contacts, tags, custom fields, email statuses, tokens, counters and quota usage (and saves the empty state to the state file, if any).</summary>
     public void Reset()
     {
         lock (_gate)
         {
-            _contacts.Clear();
-            _tags.Clear();
-            _tagsByContact.Clear();
-            _emailStatuses.Clear();
-            _customFields.Clear();
-            _nextId = 1;
+            _data = new SandboxData();
         }
 
         _routeCounts.Clear();
@@ -203,12 +211,13 @@ public sealed class KeapSandboxState(TimeProvider time)
         Interlocked.Exchange(ref _invalidGrants, 0);
         Interlocked.Exchange(ref _apiRequests, 0);
         Resetting?.Invoke();
+        Changed?.Invoke();
     }
 
     internal static string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <remarks>Call under <see cref="Gate"/>.</remarks>
-    internal long NextId() => _nextId++;
+    internal long NextId() => _data.NextId++;
 
     internal void CountTokenRequest() => Interlocked.Increment(ref _tokenRequests);
 
@@ -231,4 +240,27 @@ public sealed class KeapSandboxState(TimeProvider time)
         [.. (c["email_addresses"] as JsonArray ?? []).Select(e => (string?)e?["email"]).OfType<string>()],
         DateTimeOffset.Parse((string)c["create_time"]!, System.Globalization.CultureInfo.InvariantCulture),
         DateTimeOffset.Parse((string)c["update_time"]!, System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>
+/// What the sandbox knows, apart from its counters: the records as the API stores them and the next id. A state
+/// file serializes this object whole, so a field added here is kept across restarts without further work.
+/// </summary>
+internal sealed class SandboxData
+{
+    public SortedDictionary<long, JsonObject> Contacts { get; init; } = [];
+
+    public SortedDictionary<long, JsonObject> Tags { get; init; } = [];
+
+    /// <summary>Contact id → tag id → when the tag was applied.</summary>
+    public Dictionary<long, Dictionary<long, DateTimeOffset>> TagsByContact { get; init; } = [];
+
+    /// <summary>Opt-in status by address. Filled in place when read back, so the case-insensitive comparer stays.</summary>
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
+    public Dictionary<string, SandboxEmailStatus> EmailStatuses { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The contact custom fields, as <c>GET /v2/contacts/model</c> lists them.</summary>
+    public List<JsonObject> CustomFields { get; init; } = [];
+
+    public long NextId { get; set; } = 1;
 }

@@ -34,17 +34,33 @@ public sealed partial class AppClient(HttpClient http) : IDisposable
         return await Http.PostAsync(new Uri(action, UriKind.Relative), content);
     }
 
-    public async Task<string> SignUpAsync(string email, string name = "Pat Presser", string password = "correct horse battery")
+    public async Task<string> SignUpAsync(string email, string name = "Pat Presser", string password = "correct horse battery", bool marketingConsent = false)
     {
-        using var response = await PostFormAsync("/signup", "/signup", new Dictionary<string, string>
+        var fields = new Dictionary<string, string>
         {
             ["Input.Email"] = email,
             ["Input.Name"] = name,
             ["Input.Password"] = password,
-        });
+        };
+        if (marketingConsent)
+        {
+            fields["Input.MarketingConsent"] = "true";
+        }
+
+        using var response = await PostFormAsync("/signup", "/signup", fields);
         var html = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.Redirect, html);
         return html;
+    }
+
+    public async Task LogInAsync(string email, string password = "correct horse battery")
+    {
+        using var response = await PostFormAsync("/login", "/login", new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        });
+        Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
     }
 
     public async Task<string> PressAsync()
@@ -57,7 +73,7 @@ public sealed partial class AppClient(HttpClient http) : IDisposable
 
     /// <summary>
     /// Signs up the admin (this client), presses "Connect to Keap", answers the sandbox consent page and
-    /// returns the callback page's HTML.
+    /// returns the HTML the callback ends on (the admin panel, when redirects are followed).
     /// </summary>
     public async Task<string> ConnectAsAdminAsync(bool allow = true)
     {
@@ -65,12 +81,27 @@ public sealed partial class AppClient(HttpClient http) : IDisposable
         using var consent = await PostFormAsync("/admin", "/admin?handler=Connect");
         var consentHtml = await consent.Content.ReadAsStringAsync();
         Assert.True(consent.IsSuccessStatusCode, consentHtml);
-        var form = HiddenInput().Matches(consentHtml).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
-        Assert.True(form.Count > 0, $"No consent form: {consentHtml}");
-        form["decision"] = allow ? "allow" : "deny";
+        var form = ConsentForm(consentHtml, allow ? "allow" : "deny");
         using var content = new FormUrlEncodedContent(form);
         using var callback = await Http.PostAsync(consent.RequestMessage!.RequestUri, content);
         return await callback.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>The sandbox consent page's form fields, with the decision.</summary>
+    public static Dictionary<string, string> ConsentForm(string consentHtml, string decision)
+    {
+        var form = HiddenInput().Matches(consentHtml).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
+        Assert.True(form.Count > 0, $"No consent form: {consentHtml}");
+        form["decision"] = decision;
+        return form;
+    }
+
+    /// <summary>The decoded text of the element with id <paramref name="id"/> (no nested elements).</summary>
+    public static string Text(string html, string id)
+    {
+        var match = Regex.Match(html, $"id=\"{Regex.Escape(id)}\"[^>]*>([^<]*)<");
+        Assert.True(match.Success, $"No element with id '{id}'");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
     }
 
     public static long PressCount(string html) => long.Parse(PressCountPattern().Match(html).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);

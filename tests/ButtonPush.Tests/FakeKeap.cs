@@ -22,6 +22,12 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     public bool Down { get; set; }
 
+    /// <summary>Every call answers 429 (Keap's quota used up).</summary>
+    public bool OutOfQuota { get; set; }
+
+    /// <summary>applyTags answers NOT_FOUND for every contact (as Keap does for one deleted meanwhile).</summary>
+    public bool ApplyAnswersNotFound { get; set; }
+
     public bool Connected { get; set; } = true;
 
     public int Upserts => Volatile.Read(ref upserts);
@@ -70,6 +76,12 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
         var results = new List<KeapTagResult>();
         foreach (var id in contactIds.Distinct())
         {
+            if (ApplyAnswersNotFound)
+            {
+                results.Add(new KeapTagResult(id, KeapTagOutcome.NotFound, "NOT_FOUND", 0));
+                continue;
+            }
+
             var added = contacts.TryAdd(id, true);
             results.Add(new KeapTagResult(id, added ? KeapTagOutcome.Succeeded : KeapTagOutcome.Unchanged, added ? "SUCCESS" : "DUPLICATE", 0));
         }
@@ -103,7 +115,11 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     public Task<KeapContact> CreateAsync(KeapContactInput contact, CancellationToken cancellationToken = default) => throw Unused();
 
-    public Task<KeapContact?> GetAsync(string contactId, CancellationToken cancellationToken = default) => throw Unused();
+    public Task<KeapContact?> GetAsync(string contactId, CancellationToken cancellationToken = default)
+    {
+        Gate();
+        return Task.FromResult(contactsByEmail.Values.FirstOrDefault(c => c.Id == contactId));
+    }
 
     public Task<KeapContact?> FindByEmailAsync(string email, CancellationToken cancellationToken = default) => throw Unused();
 
@@ -144,6 +160,11 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
         if (Down)
         {
             throw new KeapApiException("Keap is down.", HttpStatusCode.ServiceUnavailable);
+        }
+
+        if (OutOfQuota)
+        {
+            throw new KeapApiException("Quota Exceeded", HttpStatusCode.TooManyRequests);
         }
     }
 }

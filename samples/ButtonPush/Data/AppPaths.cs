@@ -1,6 +1,6 @@
 namespace ButtonPush.Data;
 
-/// <summary>Where the app keeps its files: the SQLite database and the Data Protection keys.</summary>
+/// <summary>Where the app keeps its files: the SQLite database, the Data Protection keys and (offline) the embedded sandbox's state.</summary>
 internal static class AppPaths
 {
     /// <summary>The data folder: <c>ButtonPush:DataFolder</c>, else <c>App_Data</c> under the content root.</summary>

@@ -35,6 +35,14 @@ internal sealed class ButtonPushDatabase
             done INTEGER NULL);
         CREATE INDEX ix_outbox_due ON outbox (done, parked, next_attempt_at);
         """,
+        // Consent, what reached Keap and when, and why a row is waiting rather than failing.
+        """
+        ALTER TABLE users ADD COLUMN marketing_consent_at INTEGER NULL;
+        ALTER TABLE users ADD COLUMN keap_synced_at INTEGER NULL;
+        ALTER TABLE users ADD COLUMN keap_tagged_at INTEGER NULL;
+        ALTER TABLE outbox ADD COLUMN waiting_for TEXT NULL;
+        CREATE INDEX ix_outbox_open_user ON outbox (json_extract(payload, '$.UserId')) WHERE done IS NULL;
+        """,
     ];
 
     private readonly string connectionString;

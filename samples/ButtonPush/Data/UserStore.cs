@@ -9,9 +9,10 @@ internal sealed class UserStore(ButtonPushDatabase database, TimeProvider time, 
     private const int SqliteConstraint = 19;
 
     /// <summary>Creates the user and queues "upsert contact"; <see langword="null"/> when the email is taken.</summary>
-    public async Task<AppUser?> CreateAsync(string email, string name, string passwordHash, bool isAdmin, CancellationToken cancellationToken)
+    public async Task<AppUser?> CreateAsync(string email, string name, string passwordHash, bool isAdmin, bool marketingConsent, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var clock = time.GetUtcNow();
+        var now = clock.ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         long id;
@@ -20,13 +21,15 @@ internal sealed class UserStore(ButtonPushDatabase database, TimeProvider time, 
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO users (email, name, password_hash, is_admin, created) VALUES ($email, $name, $hash, $admin, $now)
+                INSERT INTO users (email, name, password_hash, is_admin, marketing_consent_at, created)
+                VALUES ($email, $name, $hash, $admin, $consent, $now)
                 RETURNING id;
                 """;
             insert.Parameters.AddWithValue("$email", email);
             insert.Parameters.AddWithValue("$name", name);
             insert.Parameters.AddWithValue("$hash", passwordHash);
             insert.Parameters.AddWithValue("$admin", isAdmin);
+            insert.Parameters.AddWithValue("$consent", marketingConsent ? now : DBNull.Value);
             insert.Parameters.AddWithValue("$now", now);
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }
@@ -38,7 +41,7 @@ internal sealed class UserStore(ButtonPushDatabase database, TimeProvider time, 
         await OutboxStore.EnqueueAsync(transaction, OutboxKinds.UpsertContact, id, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         signal.Notify();
-        return new AppUser(id, email, name, passwordHash, isAdmin, null);
+        return new AppUser(id, email, name, passwordHash, isAdmin, null, marketingConsent ? DateTimeOffset.FromUnixTimeMilliseconds(now) : null);
     }
 
     public async Task<AppUser?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
@@ -47,8 +50,48 @@ internal sealed class UserStore(ButtonPushDatabase database, TimeProvider time, 
     public async Task<AppUser?> FindByIdAsync(long id, CancellationToken cancellationToken) =>
         await FindAsync("id = $key", id, cancellationToken);
 
-    public static Task SetKeapContactIdAsync(SqliteTransaction transaction, long userId, string contactId, CancellationToken cancellationToken) =>
-        transaction.ExecuteAsync("UPDATE users SET keap_contact_id = $contact WHERE id = $id;", cancellationToken, ("$contact", contactId), ("$id", userId));
+    /// <summary>Records the user's Keap contact and when Keap last confirmed it.</summary>
+    public static Task SetKeapContactIdAsync(SqliteTransaction transaction, long userId, string contactId, long now, CancellationToken cancellationToken) =>
+        transaction.ExecuteAsync(
+            "UPDATE users SET keap_contact_id = $contact, keap_synced_at = $now WHERE id = $id;",
+            cancellationToken,
+            ("$contact", contactId),
+            ("$now", now),
+            ("$id", userId));
+
+    /// <summary>Records when the <c>buttonpushed</c> tag reached the user's contact.</summary>
+    public static Task MarkTaggedAsync(SqliteTransaction transaction, long userId, long now, CancellationToken cancellationToken) =>
+        transaction.ExecuteAsync("UPDATE users SET keap_tagged_at = $now WHERE id = $id;", cancellationToken, ("$now", now), ("$id", userId));
+
+    /// <summary>The newest users first, with their press counts and what reached Keap.</summary>
+    public async Task<IReadOnlyList<UserOverview>> ListAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT u.id, u.email, u.name, u.marketing_consent_at IS NOT NULL,
+                   (SELECT COUNT(*) FROM presses p WHERE p.user_id = u.id),
+                   u.keap_contact_id, u.keap_synced_at, u.keap_tagged_at
+            FROM users u ORDER BY u.id DESC LIMIT $count;
+            """;
+        command.Parameters.AddWithValue("$count", count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var users = new List<UserOverview>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            users.Add(new UserOverview(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetBoolean(3),
+                reader.GetInt64(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                Time(reader, 6),
+                Time(reader, 7)));
+        }
+
+        return users;
+    }
 
     /// <summary>Records a press and returns the user's press count; the first press also queues the tag.</summary>
     public async Task<long> PressAsync(long userId, CancellationToken cancellationToken)
@@ -94,7 +137,7 @@ internal sealed class UserStore(ButtonPushDatabase database, TimeProvider time, 
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT id, email, name, password_hash, is_admin, keap_contact_id FROM users WHERE {condition};";
+        command.CommandText = $"SELECT id, email, name, password_hash, is_admin, keap_contact_id, marketing_consent_at FROM users WHERE {condition};";
         command.Parameters.AddWithValue("$key", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -108,6 +151,10 @@ internal sealed class UserStore(ButtonPushDatabase database, TimeProvider time, 
             reader.GetString(2),
             reader.GetString(3),
             reader.GetBoolean(4),
-            reader.IsDBNull(5) ? null : reader.GetString(5));
+            reader.IsDBNull(5) ? null : reader.GetString(5),
+            Time(reader, 6));
     }
+
+    private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 }

@@ -20,21 +20,30 @@ internal sealed partial class KeapSetup
     /// <summary>The OAuth callback path; register <c>{public base URL}/admin/keap/callback</c> as the Keap app's redirect URI.</summary>
     public const string CallbackPath = "/admin/keap/callback";
 
-    private KeapSetup(bool usesSandbox, Uri publicBaseUrl)
+    /// <summary>The file, in the data folder, where the embedded sandbox keeps its contacts, tags and grants.</summary>
+    public const string SandboxStateFileName = "keap-sandbox.json";
+
+    private KeapSetup(bool usesSandbox, Uri publicBaseUrl, string sandboxStateFile)
     {
         UsesSandbox = usesSandbox;
         PublicBaseUrl = publicBaseUrl;
+        SandboxStateFile = sandboxStateFile;
     }
 
     public bool UsesSandbox { get; }
 
     public Uri PublicBaseUrl { get; }
 
-    public static KeapSetup Configure(WebApplicationBuilder builder, DbDataSource dataSource)
+    public string SandboxStateFile { get; }
+
+    public static KeapSetup Configure(WebApplicationBuilder builder, DbDataSource dataSource, string dataFolder)
     {
         var section = builder.Configuration.GetSection(KeapServiceAccountOptions.SectionName);
         var usesSandbox = string.IsNullOrWhiteSpace(section["ClientId"]) && string.IsNullOrWhiteSpace(section["ServiceAccountKey"]);
-        var setup = new KeapSetup(usesSandbox, ResolvePublicBaseUrl(builder.Configuration["ButtonPush:PublicBaseUrl"], builder.Configuration["urls"]));
+        var setup = new KeapSetup(
+            usesSandbox,
+            ResolvePublicBaseUrl(builder.Configuration["ButtonPush:PublicBaseUrl"], builder.Configuration["urls"]),
+            Path.Combine(dataFolder, SandboxStateFileName));
         var callback = new Uri(setup.PublicBaseUrl, CallbackPath);
 
         // The token row shares the app's SQLite database, encrypted with Data Protection.
@@ -63,7 +72,7 @@ internal sealed partial class KeapSetup
     {
         if (UsesSandbox)
         {
-            LogSandboxMode(logger, PublicBaseUrl, new Uri(PublicBaseUrl, SandboxPath.TrimStart('/')));
+            LogSandboxMode(logger, PublicBaseUrl, SandboxStateFile);
         }
         else
         {
@@ -73,17 +82,23 @@ internal sealed partial class KeapSetup
 
     /// <summary>
     /// Hosts the sandbox in this app and points the package at it, as a client registered for this app's
-    /// callback only. The secret is made up per run, so nothing secret is seeded or committed.
+    /// callback only. The secret is made up per run, so nothing secret is seeded or committed; the sandbox's
+    /// grants are tied to the client id, so a connection made in an earlier run keeps working.
     /// </summary>
     private void UseEmbeddedSandbox(IServiceCollection services, Uri callback)
     {
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
-        services.AddKeapSandbox(options => options.Apps.Add(new KeapSandboxApp
+        services.AddKeapSandbox(options =>
         {
-            ClientId = SandboxClientId,
-            ClientSecret = secret,
-            RedirectUris = { callback.AbsoluteUri },
-        }));
+            options.Apps.Add(new KeapSandboxApp
+            {
+                ClientId = SandboxClientId,
+                ClientSecret = secret,
+                RedirectUris = { callback.AbsoluteUri },
+            });
+            // Restarts keep the connection and the contacts, as they would with the real Keap.
+            options.StateFile = SandboxStateFile;
+        });
         var sandbox = new Uri(PublicBaseUrl, SandboxPath.TrimStart('/') + "/");
         services.PostConfigure<KeapServiceAccountOptions>(options =>
         {
@@ -111,8 +126,8 @@ internal sealed partial class KeapSetup
         return new Uri(url.EndsWith('/') ? url : url + "/");
     }
 
-    [LoggerMessage(100, LogLevel.Information, "ButtonPush runs against the embedded Keap sandbox at {SandboxUrl} (no Keap:ClientId or Keap:ServiceAccountKey configured). Open {Url}")]
-    private static partial void LogSandboxMode(ILogger logger, Uri url, Uri sandboxUrl);
+    [LoggerMessage(100, LogLevel.Information, "Sandbox mode: no Keap:ClientId or Keap:ServiceAccountKey configured, so ButtonPush runs offline against its embedded Keap sandbox (kept in {StateFile}). Open {Url}; the sandbox's contacts and tags show in the admin panel.")]
+    private static partial void LogSandboxMode(ILogger logger, Uri url, string stateFile);
 
     [LoggerMessage(101, LogLevel.Information, "ButtonPush runs against the configured Keap endpoints. Open {Url}")]
     private static partial void LogKeapMode(ILogger logger, Uri url);

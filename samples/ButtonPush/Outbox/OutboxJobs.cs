@@ -1,3 +1,4 @@
+using System.Globalization;
 using ButtonPush.Data;
 using Keap.ServiceAccount;
 using Microsoft.Data.Sqlite;
@@ -28,47 +29,90 @@ internal sealed class OutboxJobs(
             };
         }
 
-        // The contact ID and the done mark land together: a crash in between would only repeat an idempotent call.
+        // What Keap confirmed and the done mark land together: a crash in between would only repeat an idempotent call.
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        if (item.Kind == OutboxKinds.UpsertContact && contactId is not null)
+        if (contactId is not null)
         {
-            await UserStore.SetKeapContactIdAsync(transaction, item.UserId, contactId, cancellationToken);
+            await UserStore.SetKeapContactIdAsync(transaction, item.UserId, contactId, now, cancellationToken);
+            if (item.Kind == OutboxKinds.TagButtonPushed)
+            {
+                await UserStore.MarkTaggedAsync(transaction, item.UserId, now, cancellationToken);
+            }
         }
 
-        await OutboxStore.MarkDoneAsync(transaction, item.Id, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        await OutboxStore.MarkDoneAsync(transaction, item.Id, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
     private async Task<string> UpsertContactAsync(AppUser user, CancellationToken cancellationToken)
     {
-        var result = await contacts.UpsertByEmailAsync(new KeapContactInput { Email = user.Email, GivenName = user.Name }, cancellationToken);
+        var result = await contacts.UpsertByEmailAsync(
+            new KeapContactInput { Email = user.Email, GivenName = user.Name, EmailOptInReason = OptInReason(user) },
+            cancellationToken);
         return result.Contact.Id;
     }
 
+    /// <summary>
+    /// Keap's opt-in reason for a user who ticked "email me" at sign-up; without one Keap keeps the address
+    /// non-marketable (and an address that opted out stays out whatever the reason).
+    /// </summary>
+    internal static string? OptInReason(AppUser user) =>
+        user.MarketingConsentAt is { } consented
+            ? $"Ticked \"Email me ButtonPush news\" when signing up to ButtonPush on {consented.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}"
+            : null;
+
     private async Task<string> TagAsync(AppUser user, CancellationToken cancellationToken)
     {
-        var contactId = user.KeapContactId ?? throw new ContactNotYetKnownException();
+        var contactId = await VerifiedContactIdAsync(user, cancellationToken);
         var tagId = await tags.GetOrCreateIdAsync(ButtonPushedTag, cancellationToken);
-        await tags.ApplyAsync(tagId, [contactId], cancellationToken);
-        return contactId;
+        var result = (await tags.ApplyAsync(tagId, [contactId], cancellationToken)).Results.Single();
+        if (result.Outcome == KeapTagOutcome.NotFound)
+        {
+            // Deleted between the check and the tag: make the contact again and tag that one.
+            contactId = await UpsertContactAsync(user, cancellationToken);
+            result = (await tags.ApplyAsync(tagId, [contactId], cancellationToken)).Results.Single();
+        }
+
+        // Only a contact that now has the tag counts as delivered; anything else is retried like a failed call.
+        return result.Outcome is KeapTagOutcome.Succeeded or KeapTagOutcome.Unchanged
+            ? contactId
+            : throw new TagNotAppliedException($"Keap did not tag contact {contactId}: it answered {result.KeapOutcome ?? "nothing"} for it.");
+    }
+
+    /// <summary>
+    /// The user's contact id, checked against Keap first: if Keap's data was reset or the contact deleted, the stored
+    /// id may now be nobody's or someone else's, and tagging it would tag the wrong person. Then the contact is
+    /// upserted again by email.
+    /// </summary>
+    private async Task<string> VerifiedContactIdAsync(AppUser user, CancellationToken cancellationToken)
+    {
+        if (user.KeapContactId is { } stored
+            && await contacts.GetAsync(stored, cancellationToken) is { } contact
+            && string.Equals(contact.Email, user.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            return stored;
+        }
+
+        return await UpsertContactAsync(user, cancellationToken);
     }
 }
 
-/// <summary>The tag waits for the contact upsert; retried with the usual backoff.</summary>
-internal sealed class ContactNotYetKnownException : Exception
+/// <summary>Keap answered the tag call but did not tag the contact (its per-contact result said so); retried with the usual backoff.</summary>
+internal sealed class TagNotAppliedException : Exception
 {
-    public ContactNotYetKnownException()
-        : base("The user's Keap contact has not been created yet.")
+    public TagNotAppliedException()
+        : base("Keap did not tag the contact.")
     {
     }
 
-    public ContactNotYetKnownException(string message)
+    public TagNotAppliedException(string message)
         : base(message)
     {
     }
 
-    public ContactNotYetKnownException(string message, Exception innerException)
+    public TagNotAppliedException(string message, Exception innerException)
         : base(message, innerException)
     {
     }

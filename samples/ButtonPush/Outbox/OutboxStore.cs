@@ -7,6 +7,16 @@ namespace ButtonPush.Outbox;
 /// <summary>The <c>outbox</c> table: rows are added with the change that caused them and removed from the queue by marking them done.</summary>
 internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time)
 {
+    private const string Columns = "id, kind, payload, attempts, next_attempt_at, last_error, parked, created, waiting_for";
+
+    // A row goes only after every earlier open row of the same user (its contact before its tag), so it never
+    // runs, fails or spends an attempt while what it needs is still on its way.
+    private const string NotBehindAnotherRow = """
+        NOT EXISTS (SELECT 1 FROM outbox earlier
+                    WHERE earlier.done IS NULL AND earlier.id < outbox.id
+                      AND json_extract(earlier.payload, '$.UserId') = json_extract(outbox.payload, '$.UserId'))
+        """;
+
     public static Task EnqueueAsync(SqliteTransaction transaction, string kind, long userId, long now, CancellationToken cancellationToken) =>
         transaction.ExecuteAsync(
             "INSERT INTO outbox (kind, payload, attempts, next_attempt_at, parked, created) VALUES ($kind, $payload, 0, $now, 0, $now);",
@@ -23,10 +33,10 @@ internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.CommandText = $"""
             UPDATE outbox SET next_attempt_at = $until
-            WHERE id IN (SELECT id FROM outbox WHERE done IS NULL AND parked = 0 AND next_attempt_at <= $now ORDER BY id LIMIT $count)
-            RETURNING id, kind, payload, attempts, next_attempt_at, last_error, parked, created;
+            WHERE id IN (SELECT id FROM outbox WHERE done IS NULL AND parked = 0 AND next_attempt_at <= $now AND {NotBehindAnotherRow} ORDER BY id LIMIT $count)
+            RETURNING {Columns};
             """;
         command.Parameters.AddWithValue("$until", claimUntil.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -38,20 +48,36 @@ internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time
 
     /// <summary>Marks a row done in <paramref name="transaction"/>, together with whatever the job stored.</summary>
     public static Task MarkDoneAsync(SqliteTransaction transaction, long id, long now, CancellationToken cancellationToken) =>
-        transaction.ExecuteAsync("UPDATE outbox SET done = $now, last_error = NULL WHERE id = $id;", cancellationToken, ("$now", now), ("$id", id));
+        transaction.ExecuteAsync("UPDATE outbox SET done = $now, last_error = NULL, waiting_for = NULL WHERE id = $id;", cancellationToken, ("$now", now), ("$id", id));
 
     public async Task RecordFailureAsync(long id, int attempts, DateTimeOffset nextAttemptAt, bool parked, string error, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            UPDATE outbox SET attempts = $attempts, next_attempt_at = $next, parked = $parked, last_error = $error
+            UPDATE outbox SET attempts = $attempts, next_attempt_at = $next, parked = $parked, last_error = $error, waiting_for = NULL
             WHERE id = $id AND done IS NULL;
             """;
         command.Parameters.AddWithValue("$attempts", attempts);
         command.Parameters.AddWithValue("$next", nextAttemptAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$parked", parked);
         command.Parameters.AddWithValue("$error", error);
+        command.Parameters.AddWithValue("$id", id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Puts a row back to wait for <paramref name="waitingFor"/> until <paramref name="nextAttemptAt"/>, its attempts untouched.</summary>
+    public async Task RecordWaitingAsync(long id, string waitingFor, DateTimeOffset nextAttemptAt, string note, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE outbox SET next_attempt_at = $next, waiting_for = $waiting, last_error = $note
+            WHERE id = $id AND done IS NULL;
+            """;
+        command.Parameters.AddWithValue("$next", nextAttemptAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$waiting", waitingFor);
+        command.Parameters.AddWithValue("$note", note);
         command.Parameters.AddWithValue("$id", id);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -67,34 +93,53 @@ internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Makes every waiting (not parked) row due now, for when what they waited for has arrived.</summary>
-    public async Task MakeWaitingRowsDueAsync(CancellationToken cancellationToken)
+    /// <summary>Makes every row waiting for <paramref name="waitingFor"/> due now, for when it has arrived.</summary>
+    public async Task MakeWaitingRowsDueAsync(string waitingFor, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE outbox SET next_attempt_at = $now WHERE done IS NULL AND parked = 0 AND next_attempt_at > $now;";
+        command.CommandText = "UPDATE outbox SET next_attempt_at = $now WHERE done IS NULL AND parked = 0 AND waiting_for = $waiting AND next_attempt_at > $now;";
+        command.Parameters.AddWithValue("$waiting", waitingFor);
         command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Rows not yet done (pending and parked), oldest first.</summary>
+    /// <summary>Rows not yet done (pending and parked), oldest first, with the user's email and the row each waits on.</summary>
     public async Task<IReadOnlyList<OutboxItem>> ListOpenAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT id, kind, payload, attempts, next_attempt_at, last_error, parked, created
+        command.CommandText = $"""
+            SELECT {Columns},
+                   (SELECT MAX(earlier.id) FROM outbox earlier
+                    WHERE earlier.done IS NULL AND earlier.id < outbox.id
+                      AND json_extract(earlier.payload, '$.UserId') = json_extract(outbox.payload, '$.UserId')),
+                   (SELECT email FROM users WHERE users.id = json_extract(outbox.payload, '$.UserId')),
+                   done
             FROM outbox WHERE done IS NULL ORDER BY id;
             """;
         return await ReadItemsAsync(command, cancellationToken);
     }
 
-    /// <summary>When the next open, unparked row falls due, if any.</summary>
+    /// <summary>The most recently delivered rows, newest first, with the user's email.</summary>
+    public async Task<IReadOnlyList<OutboxItem>> ListDeliveredAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns}, NULL, (SELECT email FROM users WHERE users.id = json_extract(outbox.payload, '$.UserId')), done
+            FROM outbox WHERE done IS NOT NULL ORDER BY done DESC, id DESC LIMIT $count;
+            """;
+        command.Parameters.AddWithValue("$count", count);
+        return await ReadItemsAsync(command, cancellationToken);
+    }
+
+    /// <summary>When the next row that may run (open, unparked, not behind another row) falls due, if any.</summary>
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT MIN(next_attempt_at) FROM outbox WHERE done IS NULL AND parked = 0;";
+        command.CommandText = $"SELECT MIN(next_attempt_at) FROM outbox WHERE done IS NULL AND parked = 0 AND {NotBehindAnotherRow};";
         return await command.ExecuteScalarAsync(cancellationToken) is long next ? DateTimeOffset.FromUnixTimeMilliseconds(next) : null;
     }
 
@@ -113,7 +158,18 @@ internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.GetBoolean(6),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7))));
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+                reader.IsDBNull(8) ? null : reader.GetString(8)));
+            if (reader.FieldCount > 9)
+            {
+                // Admin listings add the row waited on, the user's email and the delivery time.
+                items[^1] = items[^1] with
+                {
+                    WaitingOnRow = reader.IsDBNull(9) ? null : reader.GetInt64(9),
+                    UserEmail = reader.IsDBNull(10) ? null : reader.GetString(10),
+                    Done = reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
+                };
+            }
         }
 
         return items;

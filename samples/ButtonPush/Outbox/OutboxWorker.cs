@@ -6,7 +6,9 @@ namespace ButtonPush.Outbox;
 
 /// <summary>
 /// Delivers outbox rows to Keap: claims what is due, runs it, and on failure schedules the next attempt with
-/// exponential backoff and jitter, parking the row after <see cref="OutboxOptions.MaxAttempts"/> failures.
+/// exponential backoff and jitter, parking the row after <see cref="OutboxOptions.MaxAttempts"/> failures or at
+/// once when Keap refuses it for good. Waiting is not failing: a row behind another row of its user is not claimed
+/// at all, and a row that finds Keap not connected (or its quota used up) waits without spending an attempt.
 /// </summary>
 internal sealed partial class OutboxWorker(
     OutboxStore store,
@@ -27,8 +29,9 @@ internal sealed partial class OutboxWorker(
                 await DrainAsync(stoppingToken);
                 await signal.WaitAsync(await NextWaitAsync(stoppingToken), time, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
+                // Stopping: a row cut short comes back when its claim lapses.
                 return;
             }
             catch (Exception ex)
@@ -52,14 +55,24 @@ internal sealed partial class OutboxWorker(
                 return;
             }
 
-            foreach (var item in items)
+            for (var i = 0; i < items.Count; i++)
             {
-                await RunOneAsync(item, settings, cancellationToken);
+                if (await RunOneAsync(items[i], settings, cancellationToken) is { } wait)
+                {
+                    // Keap is not reachable for anyone: the rest of the batch waits too, without a call each.
+                    foreach (var item in items.Skip(i + 1))
+                    {
+                        await WaitAsync(item, wait, settings, cancellationToken);
+                    }
+
+                    return;
+                }
             }
         }
     }
 
-    private async Task RunOneAsync(OutboxItem item, OutboxOptions settings, CancellationToken cancellationToken)
+    /// <summary>Runs one row; returns what it waits for when Keap cannot take any call now.</summary>
+    private async Task<(string For, string Reason)?> RunOneAsync(OutboxItem item, OutboxOptions settings, CancellationToken cancellationToken)
     {
         try
         {
@@ -67,11 +80,16 @@ internal sealed partial class OutboxWorker(
             await scope.ServiceProvider.GetRequiredService<OutboxJobs>().RunAsync(item, cancellationToken);
             LogDelivered(logger, item.Id, item.Kind, item.Attempts + 1);
         }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && WaitingFor(ex) is { } waitingFor)
+        {
+            var wait = (waitingFor, Describe(ex));
+            await WaitAsync(item, wait, settings, cancellationToken);
+            return wait;
+        }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             var attempts = item.Attempts + 1;
-            // Waiting for the admin to connect is not a failure of the row: it never parks for that.
-            var parked = ex is not KeapAuthorizationException && (attempts >= settings.MaxAttempts || IsPermanent(ex));
+            var parked = attempts >= settings.MaxAttempts || IsPermanent(ex);
             var next = time.GetUtcNow() + Backoff(attempts, settings);
             var error = Describe(ex);
             await store.RecordFailureAsync(item.Id, attempts, next, parked, error, cancellationToken);
@@ -83,6 +101,19 @@ internal sealed partial class OutboxWorker(
             {
                 LogRetrying(logger, item.Id, item.Kind, attempts, next, error);
             }
+        }
+
+        return null;
+    }
+
+    private async Task WaitAsync(OutboxItem item, (string For, string Reason) wait, OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        // The connection comes back through the callback, which makes these rows due at once; the poll is a fallback.
+        var next = time.GetUtcNow() + (wait.For == OutboxWaits.Connection ? settings.PollInterval : settings.MaxDelay);
+        await store.RecordWaitingAsync(item.Id, wait.For, next, wait.Reason, cancellationToken);
+        if (item.WaitingFor != wait.For)
+        {
+            LogWaiting(logger, item.Id, item.Kind, wait.Reason);
         }
     }
 
@@ -107,6 +138,15 @@ internal sealed partial class OutboxWorker(
         return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() / 2)));
     }
 
+    /// <summary>What the row waits for instead of failing: the admin to connect, or Keap's quota to refill.</summary>
+    private static string? WaitingFor(Exception ex) => ex switch
+    {
+        // Connected means a refresh failed (Keap unreachable): a failure like any other, not a wait for the admin.
+        KeapAuthorizationException { State: not KeapConnectionState.Connected } => OutboxWaits.Connection,
+        KeapApiException { StatusCode: HttpStatusCode.TooManyRequests } => OutboxWaits.Quota,
+        _ => null,
+    };
+
     /// <summary>A client error Keap will give again (bad input, not found) parks at once; everything else may heal.</summary>
     private static bool IsPermanent(Exception ex) => ex is KeapApiException api
         && (int)api.StatusCode is >= 400 and < 500
@@ -117,9 +157,12 @@ internal sealed partial class OutboxWorker(
     {
         var text = ex switch
         {
+            KeapApiException { StatusCode: HttpStatusCode.TooManyRequests } => "Waiting for Keap's request quota to refill.",
             KeapApiException api => $"Keap answered {(int)api.StatusCode} {api.ErrorCode}: {api.ErrorMessage ?? api.Message}",
-            KeapAuthorizationException { IsTransient: true } auth => $"Keap token temporarily unavailable ({auth.State}): {auth.Message}",
-            KeapAuthorizationException auth => $"Not connected to Keap ({auth.State}): {auth.Message}",
+            KeapAuthorizationException { IsTransient: true } auth => $"Keap token temporarily unavailable: {auth.Message}",
+            KeapAuthorizationException { State: KeapConnectionState.NotConnected } => "Waiting for an admin to connect Keap.",
+            KeapAuthorizationException { State: KeapConnectionState.NeedsReauthorization } => "Waiting for an admin to re-authorize Keap.",
+            KeapAuthorizationException auth => $"No usable Keap token: {auth.Message}",
             _ => $"{ex.GetType().Name}: {ex.Message}",
         };
         return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
@@ -133,6 +176,9 @@ internal sealed partial class OutboxWorker(
 
     [LoggerMessage(3, LogLevel.Error, "Outbox row {Id} ({Kind}) parked after {Attempts} attempts: {Error}. Retry it from /admin.")]
     private static partial void LogParked(ILogger logger, long id, string kind, int attempts, string error);
+
+    [LoggerMessage(5, LogLevel.Information, "Outbox row {Id} ({Kind}) waits: {Reason}")]
+    private static partial void LogWaiting(ILogger logger, long id, string kind, string reason);
 
     [LoggerMessage(4, LogLevel.Error, "The outbox worker could not reach its database; trying again later.")]
     private static partial void LogWorkerFailed(ILogger logger, Exception exception);

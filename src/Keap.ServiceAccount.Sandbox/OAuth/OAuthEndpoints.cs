@@ -9,7 +9,7 @@ internal static class OAuthEndpoints
 {
     public static void Map(IEndpointRouteBuilder group)
     {
-        group.MapGet("/app/oauth/authorize", ShowConsent);
+        group.MapGet("/app/oauth/authorize", ShowConsent).WithMetadata(ChangesSandboxState.Instance);
         group.MapPost("/app/oauth/authorize", Decide).DisableAntiforgery();
         group.MapPost("/token", IssueTokenAsync).DisableAntiforgery();
     }

@@ -3,14 +3,15 @@ using Microsoft.Extensions.Options;
 
 namespace Keap.ServiceAccount.Sandbox.OAuth;
 
-/// <summary>Issues and checks consent nonces, authorization codes, access and refresh tokens.</summary>
+/// <summary>
+/// Issues and checks consent nonces, authorization codes, access and refresh tokens. Each is remembered by the
+/// SHA-256 of its value, as a real authorization server would, so the grants can be written to a state file
+/// without writing a usable token.
+/// </summary>
 internal sealed class SandboxTokens
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Consent> _nonces = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Code> _codes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Issued> _access = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Refresh> _refresh = new(StringComparer.Ordinal);
+    private SandboxGrants _grants = new();
     private readonly KeapSandboxOptions _options;
     private readonly TimeProvider _time;
 
@@ -39,7 +40,7 @@ internal sealed class SandboxTokens
         var nonce = NewSecret();
         lock (_gate)
         {
-            _nonces[nonce] = new Consent(clientId, redirectUri, state, _time.GetUtcNow().AddMinutes(30));
+            _grants.Nonces[Key(nonce)] = new ConsentGrant(clientId, redirectUri, state, _time.GetUtcNow().AddMinutes(30));
         }
 
         return nonce;
@@ -51,7 +52,7 @@ internal sealed class SandboxTokens
         lock (_gate)
         {
             return nonce is not null
-                && _nonces.Remove(nonce, out var consent)
+                && _grants.Nonces.Remove(Key(nonce), out var consent)
                 && consent.ClientId == clientId
                 && consent.RedirectUri == redirectUri
                 && consent.State == state
@@ -64,7 +65,7 @@ internal sealed class SandboxTokens
         var code = NewSecret();
         lock (_gate)
         {
-            _codes[code] = new Code(clientId, redirectUri, _time.GetUtcNow() + _options.AuthorizationCodeLifetime);
+            _grants.Codes[Key(code)] = new CodeGrant(clientId, redirectUri, _time.GetUtcNow() + _options.AuthorizationCodeLifetime);
         }
 
         return code;
@@ -76,7 +77,7 @@ internal sealed class SandboxTokens
         lock (_gate)
         {
             return code is not null
-                && _codes.Remove(code, out var issued)
+                && _grants.Codes.Remove(Key(code), out var issued)
                 && issued.ClientId == clientId
                 && issued.RedirectUri == redirectUri
                 && issued.Expires > _time.GetUtcNow()
@@ -91,7 +92,7 @@ internal sealed class SandboxTokens
         lock (_gate)
         {
             if (refreshToken is null
-                || !_refresh.TryGetValue(refreshToken, out var current)
+                || !_grants.Refresh.TryGetValue(Key(refreshToken), out var current)
                 || current.Spent
                 || current.ClientId != clientId
                 || current.Expires <= _time.GetUtcNow())
@@ -99,7 +100,7 @@ internal sealed class SandboxTokens
                 return null;
             }
 
-            _refresh[refreshToken] = current with { Spent = true };
+            _grants.Refresh[Key(refreshToken)] = current with { Spent = true };
             return GrantLocked(clientId);
         }
     }
@@ -116,7 +117,7 @@ internal sealed class SandboxTokens
     {
         lock (_gate)
         {
-            return _access.TryGetValue(token, out var issued) && issued.Expires > _time.GetUtcNow();
+            return _grants.Access.TryGetValue(Key(token), out var issued) && issued.Expires > _time.GetUtcNow();
         }
     }
 
@@ -125,29 +126,68 @@ internal sealed class SandboxTokens
         var now = _time.GetUtcNow();
         var access = NewSecret();
         var refresh = NewSecret();
-        _access[access] = new Issued(clientId, now + _options.AccessTokenLifetime);
-        _refresh[refresh] = new Refresh(clientId, now + _options.RefreshTokenLifetime, Spent: false);
+        _grants.Access[Key(access)] = new AccessGrant(clientId, now + _options.AccessTokenLifetime);
+        _grants.Refresh[Key(refresh)] = new RefreshGrant(clientId, now + _options.RefreshTokenLifetime, Spent: false);
         return new KeapSandboxTokenGrant(access, refresh, (int)_options.AccessTokenLifetime.TotalSeconds, Scope);
+    }
+
+    /// <summary>The grants that have not expired, for a state file.</summary>
+    public SandboxGrants Snapshot()
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            return new SandboxGrants
+            {
+                Nonces = Unexpired(_grants.Nonces, c => c.Expires, now),
+                Codes = Unexpired(_grants.Codes, c => c.Expires, now),
+                Access = Unexpired(_grants.Access, a => a.Expires, now),
+                Refresh = Unexpired(_grants.Refresh, r => r.Expires, now),
+            };
+        }
+    }
+
+    /// <summary>Replaces every grant, when a state file is loaded.</summary>
+    public void Restore(SandboxGrants grants)
+    {
+        lock (_gate)
+        {
+            _grants = grants;
+        }
     }
 
     private void Clear()
     {
         lock (_gate)
         {
-            _nonces.Clear();
-            _codes.Clear();
-            _access.Clear();
-            _refresh.Clear();
+            _grants = new SandboxGrants();
         }
     }
 
+    private static Dictionary<string, T> Unexpired<T>(Dictionary<string, T> records, Func<T, DateTimeOffset> expires, DateTimeOffset now) =>
+        records.Where(r => expires(r.Value) > now).ToDictionary(StringComparer.Ordinal);
+
     private static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
 
-    private sealed record Consent(string ClientId, string RedirectUri, string? State, DateTimeOffset Expires);
-
-    private sealed record Code(string ClientId, string RedirectUri, DateTimeOffset Expires);
-
-    private sealed record Issued(string ClientId, DateTimeOffset Expires);
-
-    private sealed record Refresh(string ClientId, DateTimeOffset Expires, bool Spent);
+    private static string Key(string secret) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret)));
 }
+
+/// <summary>Every live grant, keyed by the SHA-256 of its secret. A state file serializes this object whole.</summary>
+internal sealed class SandboxGrants
+{
+    public Dictionary<string, ConsentGrant> Nonces { get; init; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, CodeGrant> Codes { get; init; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, AccessGrant> Access { get; init; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, RefreshGrant> Refresh { get; init; } = new(StringComparer.Ordinal);
+}
+
+internal sealed record ConsentGrant(string ClientId, string RedirectUri, string? State, DateTimeOffset Expires);
+
+internal sealed record CodeGrant(string ClientId, string RedirectUri, DateTimeOffset Expires);
+
+internal sealed record AccessGrant(string ClientId, DateTimeOffset Expires);
+
+internal sealed record RefreshGrant(string ClientId, DateTimeOffset Expires, bool Spent);

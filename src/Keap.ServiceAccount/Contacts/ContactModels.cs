@@ -10,6 +10,14 @@ namespace Keap.ServiceAccount.Contacts;
 /// </summary>
 internal sealed class ContactWriteDto
 {
+    // Every slot Keap's spec defines per array (its enums, less the *_UNSPECIFIED placeholders). Items filling all of
+    // an array's slots leave nothing stored to keep, so a merge needs no read of that array.
+    private static readonly string[] EmailSlots = ["EMAIL1", "EMAIL2", "EMAIL3"];
+    private static readonly string[] PhoneSlots = ["PHONE1", "PHONE2", "PHONE3", "PHONE4", "PHONE5"];
+    private static readonly string[] FaxSlots = ["FAX1", "FAX2"];
+    private static readonly string[] AddressSlots = ["BILLING", "SHIPPING", "OTHER"];
+    private static readonly string[] SocialAccountSlots = ["FACEBOOK", "LINKED_IN", "TWITTER", "INSTAGRAM", "SNAPCHAT", "YOUTUBE", "PINTEREST"];
+
     public string? GivenName { get; set; }
 
     public string? FamilyName { get; set; }
@@ -74,7 +82,59 @@ internal sealed class ContactWriteDto
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
-    /// <summary>The arrays a merge needs the stored values of, by their <c>fields</c> names; empty when nothing is merged.</summary>
+    /// <summary>
+    /// Refuses, before any request, an input that cannot be sent as meant: an opt-in reason without the address it is
+    /// for (it would be dropped, leaving the person non-marketable), two items for one slot, an item without its slot in
+    /// <see cref="KeapArrayUpdate.Merge"/> mode, or an additional property that names a modelled one (the body and
+    /// <c>update_mask</c> would name it twice).
+    /// </summary>
+    /// <exception cref="ArgumentException">The input is one of those.</exception>
+    public static void Check(KeapContactInput input)
+    {
+        if (input.EmailOptInReason is not null && input.Email is null)
+        {
+            throw new ArgumentException(
+                "EmailOptInReason is the consent for Email, which is not set: set Email too, or put the reason on the address's KeapEmailAddress.OptInReason.",
+                nameof(input));
+        }
+
+        var merging = input.ArrayUpdate == KeapArrayUpdate.Merge;
+        CheckSlots(Emails(input), e => e.Field, "email address", merging);
+        CheckSlots(input.PhoneNumbers, p => p.Field, "phone number", merging);
+        CheckSlots(input.FaxNumbers, f => f.Field, "fax number", merging);
+        CheckSlots(input.Addresses, a => a.Field, "address", merging);
+        CheckSlots(input.SocialAccounts, s => s.Type, "social account", merging);
+        var modelled = KeapJsonContext.Default.ContactWriteDto.Properties.Where(p => !p.IsExtensionData).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        if (input.AdditionalProperties.Keys.FirstOrDefault(modelled.Contains) is { } clash)
+        {
+            throw new ArgumentException($"AdditionalProperties['{clash}'] names a property KeapContactInput models: set that property instead.", nameof(input));
+        }
+    }
+
+    /// <summary>
+    /// Refuses two items that name the same slot (Keap's slot names are upper case; any case is the same slot) and,
+    /// when <paramref name="merging"/>, an item that names none (it could not be put in a stored item's place).
+    /// </summary>
+    /// <exception cref="ArgumentException">Two items name one slot, or a merged item names none.</exception>
+    public static void CheckSlots<T>(IEnumerable<T>? items, Func<T, string?> slot, string what, bool merging = false)
+    {
+        if (merging && items is not null && items.Any(i => string.IsNullOrEmpty(slot(i))))
+        {
+            throw new ArgumentException(
+                $"To merge a {what} into the stored ones it must name its slot (field, type or id); or set ArrayUpdate = KeapArrayUpdate.Replace to send the array as it is.");
+        }
+
+        var duplicate = items?.Select(slot).Where(s => !string.IsNullOrEmpty(s)).GroupBy(s => s, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Two values are given for the {what} '{duplicate.Key}'; give one per slot.");
+        }
+    }
+
+    /// <summary>
+    /// The arrays a merge needs the stored values of, by their <c>fields</c> names: those given with items that leave
+    /// one of Keap's slots unset (custom fields have no fixed set). Empty when nothing is merged, so no read is made.
+    /// </summary>
     public static IReadOnlyList<string> StoredArraysToMerge(KeapContactInput input)
     {
         if (input.ArrayUpdate != KeapArrayUpdate.Merge)
@@ -82,15 +142,15 @@ internal sealed class ContactWriteDto
             return [];
         }
 
-        return new (bool Set, string Name)[]
+        return new (bool Needed, string Name)[]
         {
-            (input.Email is not null || input.EmailAddresses is not null, "email_addresses"),
-            (input.PhoneNumbers is not null, "phone_numbers"),
-            (input.FaxNumbers is not null, "fax_numbers"),
-            (input.Addresses is not null, "addresses"),
-            (input.SocialAccounts is not null, "social_accounts"),
+            (LeavesSlotsUnset(Emails(input), e => e.Field, EmailSlots), "email_addresses"),
+            (LeavesSlotsUnset(input.PhoneNumbers, p => p.Field, PhoneSlots), "phone_numbers"),
+            (LeavesSlotsUnset(input.FaxNumbers, f => f.Field, FaxSlots), "fax_numbers"),
+            (LeavesSlotsUnset(input.Addresses, a => a.Field, AddressSlots), "addresses"),
+            (LeavesSlotsUnset(input.SocialAccounts, s => s.Type, SocialAccountSlots), "social_accounts"),
             (input.CustomFields.Count > 0, "custom_fields"),
-        }.Where(a => a.Set).Select(a => a.Name).ToList();
+        }.Where(a => a.Needed).Select(a => a.Name).ToList();
     }
 
     /// <summary>Builds the body.</summary>
@@ -110,16 +170,16 @@ internal sealed class ContactWriteDto
             Emails(input),
             stored?.EmailAddresses.Select(e => new KeapEmailAddress { Email = e.Email, Field = e.Field }).ToList(),
             e => e.Field,
-            "email address")?.Select(e => new EmailAddressWriteDto { Email = e.Email, Field = e.Field, OptInReason = e.OptInReason }).ToList(),
-        PhoneNumbers = Merge(input.PhoneNumbers, stored?.PhoneNumbers, p => p.Field, "phone number"),
-        FaxNumbers = Merge(input.FaxNumbers, stored?.FaxNumbers, f => f.Field, "fax number"),
-        Addresses = Merge(input.Addresses, stored?.Addresses, a => a.Field, "address"),
-        SocialAccounts = Merge(input.SocialAccounts, stored?.SocialAccounts, s => s.Type, "social account"),
+            input.ArrayUpdate)?.Select(e => new EmailAddressWriteDto { Email = e.Email, Field = e.Field, OptInReason = e.OptInReason }).ToList(),
+        PhoneNumbers = Merge(input.PhoneNumbers, stored?.PhoneNumbers, p => p.Field, input.ArrayUpdate),
+        FaxNumbers = Merge(input.FaxNumbers, stored?.FaxNumbers, f => f.Field, input.ArrayUpdate),
+        Addresses = Merge(input.Addresses, stored?.Addresses, a => a.Field, input.ArrayUpdate),
+        SocialAccounts = Merge(input.SocialAccounts, stored?.SocialAccounts, s => s.Type, input.ArrayUpdate),
         CustomFields = Merge(
             customFields,
             stored?.CustomFields.Where(c => c.Content.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)).ToList(),
             c => c.Id,
-            "custom field"),
+            input.ArrayUpdate),
         Company = input.Company,
         JobTitle = input.JobTitle,
         Website = input.Website,
@@ -144,6 +204,10 @@ internal sealed class ContactWriteDto
     public IReadOnlyList<string> UpdateMask() =>
         [.. JsonSerializer.SerializeToElement(this, KeapJsonContext.Default.ContactWriteDto).EnumerateObject().Select(p => p.Name)];
 
+    /// <summary>Whether <paramref name="given"/> has items and leaves one of <paramref name="slots"/> unset.</summary>
+    private static bool LeavesSlotsUnset<T>(IEnumerable<T>? given, Func<T, string?> slot, string[] slots) =>
+        given?.Select(slot).ToHashSet(StringComparer.OrdinalIgnoreCase) is { Count: > 0 } set && !slots.All(set.Contains);
+
     /// <summary>The primary address from <see cref="KeapContactInput.Email"/> (with its opt-in reason) in front of the other addresses given.</summary>
     private static List<KeapEmailAddress>? Emails(KeapContactInput input)
     {
@@ -153,14 +217,18 @@ internal sealed class ContactWriteDto
         }
 
         var primary = new KeapEmailAddress { Email = input.Email, Field = KeapContactInput.PrimaryEmailField, OptInReason = input.EmailOptInReason };
-        return [primary, .. (input.EmailAddresses ?? []).Where(e => e.Field != KeapContactInput.PrimaryEmailField)];
+        return [primary, .. (input.EmailAddresses ?? []).Where(e => !string.Equals(e.Field, KeapContactInput.PrimaryEmailField, StringComparison.OrdinalIgnoreCase))];
     }
 
     /// <summary>
     /// The items given, plus (when merging) every stored item whose slot none of them takes. Keap replaces a stored
     /// array whole with the one sent, so a merge has to send the kept items too.
     /// </summary>
-    private static List<T>? Merge<T>(IEnumerable<T>? givenItems, IReadOnlyList<T>? stored, Func<T, string?> slot, string what)
+    /// <remarks>
+    /// <see cref="Check"/> has made sure merged items name distinct slots. An empty list merged changes nothing, so it
+    /// is not sent; <paramref name="stored"/> is <see langword="null"/> when the items fill every slot (nothing to keep).
+    /// </remarks>
+    private static List<T>? Merge<T>(IEnumerable<T>? givenItems, IReadOnlyList<T>? stored, Func<T, string?> slot, KeapArrayUpdate mode)
     {
         if (givenItems is null)
         {
@@ -168,15 +236,14 @@ internal sealed class ContactWriteDto
         }
 
         var items = givenItems.ToList();
+        if (mode == KeapArrayUpdate.Merge && items.Count == 0)
+        {
+            return null;
+        }
+
         if (stored is null)
         {
             return items;
-        }
-
-        if (items.Any(i => string.IsNullOrEmpty(slot(i))))
-        {
-            throw new ArgumentException(
-                $"To merge a {what} into the stored ones it must name its slot (field, type or id); or set ArrayUpdate = KeapArrayUpdate.Replace to send the array as it is.");
         }
 
         // Each given item takes its slot's place; items for slots not stored yet go last.

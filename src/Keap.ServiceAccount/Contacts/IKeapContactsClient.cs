@@ -10,7 +10,7 @@ public interface IKeapContactsClient
     /// <param name="contact">What to store; custom fields by label are resolved through <see cref="GetModelAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The created contact.</returns>
-    /// <exception cref="ArgumentException">A custom field label or id is unknown, or a value does not fit the field's type.</exception>
+    /// <exception cref="ArgumentException">A custom field label or id is unknown, or a value does not fit the field's type, an <c>EmailOptInReason</c> without <c>Email</c>, two items (or custom field values) for one slot, or an additional property that names a modelled one.</exception>
     /// <exception cref="KeapApiException">Keap refused the call.</exception>
     Task<KeapContact> CreateAsync(KeapContactInput contact, CancellationToken cancellationToken = default);
 
@@ -23,7 +23,7 @@ public interface IKeapContactsClient
     /// <param name="contact">What to store; <see cref="KeapContactInput.Email"/> (or an address in <see cref="KeapContactInput.EmailAddresses"/>) is required.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The contact and whether it was created.</returns>
-    /// <exception cref="ArgumentException">No email, an unknown custom field, a value of the wrong type, or an array item without its slot in merge mode.</exception>
+    /// <exception cref="ArgumentException">No email, an unknown custom field, a value of the wrong type, or an array item without its slot in merge mode, an <c>EmailOptInReason</c> without <c>Email</c>, two items (or custom field values) for one slot, or an additional property that names a modelled one.</exception>
     /// <exception cref="KeapApiException">Keap refused the call.</exception>
     Task<KeapContactUpsertResult> UpsertByEmailAsync(KeapContactInput contact, CancellationToken cancellationToken = default);
 
@@ -50,7 +50,7 @@ public interface IKeapContactsClient
     /// <param name="changes">The fields to change.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The updated contact.</returns>
-    /// <exception cref="ArgumentException">Nothing to change, an unknown custom field, a value of the wrong type, or an array item without its slot in merge mode.</exception>
+    /// <exception cref="ArgumentException">Nothing to change, an unknown custom field, a value of the wrong type, or an array item without its slot in merge mode, an <c>EmailOptInReason</c> without <c>Email</c>, two items (or custom field values) for one slot, or an additional property that names a modelled one.</exception>
     /// <exception cref="KeapApiException">Keap refused the call (404 when the contact does not exist).</exception>
     Task<KeapContact> UpdateAsync(string contactId, KeapContactInput changes, CancellationToken cancellationToken = default);
 

@@ -24,6 +24,8 @@ public sealed class KeapContactInput
     /// <c>"Signed up on example.com and ticked the newsletter box"</c>. Sent as the address's <c>opt_in_reason</c>, which
     /// makes the address marketable (Keap will email it). Leave it <see langword="null"/> when the person did not consent:
     /// Keap then keeps the address non-marketable. Keap never opts in an address that opted out, whatever the reason.
+    /// Set without <see cref="Email"/>, the write is refused (<see cref="ArgumentException"/>) rather than sent without the consent;
+    /// for an address given only in <see cref="EmailAddresses"/>, use its <see cref="KeapEmailAddress.OptInReason"/>.
     /// </summary>
     public string? EmailOptInReason { get; init; }
 
@@ -122,7 +124,8 @@ public sealed class KeapContactInput
 
     /// <summary>
     /// Properties this type does not model (for example ones Keap adds later), sent as given, by JSON name. On an
-    /// update their names join <c>update_mask</c>, so use names Keap's <c>update_mask</c> accepts.
+    /// update their names join <c>update_mask</c>, so use names Keap's <c>update_mask</c> accepts. The name of a property this
+    /// type models (for example <c>given_name</c>) is refused with an <see cref="ArgumentException"/>.
     /// </summary>
     public IDictionary<string, JsonElement> AdditionalProperties { get; } = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
 }
@@ -132,9 +135,11 @@ public enum KeapArrayUpdate
 {
     /// <summary>
     /// The items given replace the stored items of the same slot (email, phone, fax and address <c>Field</c>, social
-    /// account <c>Type</c>, custom field id); every other stored item is kept. Before an update or an upsert of an
-    /// existing contact, the client reads the contact's stored arrays (one more request), because Keap itself only
-    /// replaces whole arrays. Every item must name its slot.
+    /// account <c>Type</c>, custom field id; two items for one slot are refused in either mode); every other stored item is kept.
+    /// Because Keap itself only replaces whole arrays, the client first reads the stored arrays that could hold items
+    /// to keep (one more request): not an array whose items fill every slot Keap's spec defines (all of
+    /// <c>EMAIL1</c>–<c>EMAIL3</c>, say), and not an empty list, which changes nothing and is not sent. Custom fields are
+    /// always read. Every item must name its slot.
     /// </summary>
     Merge,
 

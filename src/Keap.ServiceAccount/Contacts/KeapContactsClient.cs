@@ -16,6 +16,7 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
     public async Task<KeapContact> CreateAsync(KeapContactInput contact, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contact);
+        ContactWriteDto.Check(contact);
         var body = ContactWriteDto.From(contact, await ResolveCustomFieldsAsync(contact.CustomFields, cancellationToken).ConfigureAwait(false), null);
         return await api.Create().CreateAsync(body, cancellationToken).ConfigureAwait(false);
     }
@@ -29,6 +30,8 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
         {
             throw new ArgumentException("An upsert by email needs the contact's email.", nameof(contact));
         }
+
+        ContactWriteDto.Check(contact);
 
         var customFields = await ResolveCustomFieldsAsync(contact.CustomFields, cancellationToken).ConfigureAwait(false);
         var merge = ContactWriteDto.StoredArraysToMerge(contact);
@@ -84,6 +87,7 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(contactId);
         ArgumentNullException.ThrowIfNull(changes);
+        ContactWriteDto.Check(changes);
         var customFields = await ResolveCustomFieldsAsync(changes.CustomFields, cancellationToken).ConfigureAwait(false);
         var merge = ContactWriteDto.StoredArraysToMerge(changes);
         var stored = merge.Count == 0 ? null : await api.Create().GetAsync(contactId, merge, cancellationToken).ConfigureAwait(false);
@@ -177,11 +181,15 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
             model = await FetchModelAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return [.. values.Entries.Select(e =>
+        List<KeapCustomFieldValue> resolved = [.. values.Entries.Select(e =>
         {
             var field = Find(model, e) ?? throw (e.Label is { } label ? model.UnknownLabel(label) : model.UnknownId(e.Id!));
             return new KeapCustomFieldValue { Id = field.Id, Content = CustomFieldContent.Write(field, e.Value) };
         })];
+
+        // A label (in any case) and an id can name the same field.
+        ContactWriteDto.CheckSlots(resolved, v => v.Id, "custom field with id");
+        return resolved;
     }
 
     private static KeapCustomField? Find(KeapContactModel model, KeapCustomFieldValues.Entry entry) =>

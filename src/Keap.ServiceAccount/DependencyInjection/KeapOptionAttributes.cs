@@ -16,20 +16,42 @@ internal static class OptionMessage
         new(string.Create(CultureInfo.InvariantCulture, $"{Name(context.MemberName ?? context.DisplayName)} {rule} (got '{value}')."));
 }
 
-/// <summary>A <see cref="TimeSpan"/> setting that must be longer than zero and, optionally, shorter than a bound.</summary>
+/// <summary>
+/// A <see cref="TimeSpan"/> setting that must be longer than zero (or at least <see cref="AtLeast"/>) and, optionally,
+/// below an upper bound. Bounds are invariant <c>d.hh:mm:ss.fff</c> strings, as attribute arguments cannot be TimeSpans.
+/// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class PositiveAttribute : ValidationAttribute
 {
-    /// <summary>An exclusive upper bound in invariant <c>d.hh:mm:ss</c> form, or <see langword="null"/> for none.</summary>
+    /// <summary>An exclusive upper bound, or <see langword="null"/> for none.</summary>
     public string? ShorterThan { get; set; }
+
+    /// <summary>An inclusive lower bound replacing "longer than zero", or <see langword="null"/> for none.</summary>
+    public string? AtLeast { get; set; }
+
+    /// <summary>An inclusive upper bound, or <see langword="null"/> for none.</summary>
+    public string? AtMost { get; set; }
 
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
     {
-        var limit = ShorterThan is null ? (TimeSpan?)null : TimeSpan.Parse(ShorterThan, CultureInfo.InvariantCulture);
-        return value is TimeSpan span && span > TimeSpan.Zero && (limit is null || span < limit)
-            ? ValidationResult.Success
-            : OptionMessage.Invalid(validationContext, limit is null ? "must be positive" : $"must be positive and shorter than {limit}", value);
+        var shorterThan = Parse(ShorterThan);
+        var atLeast = Parse(AtLeast);
+        var atMost = Parse(AtMost);
+        if (value is TimeSpan span
+            && (atLeast is { } minimum ? span >= minimum : span > TimeSpan.Zero)
+            && (shorterThan is null || span < shorterThan)
+            && (atMost is null || span <= atMost))
+        {
+            return ValidationResult.Success;
+        }
+
+        var rule = atLeast is null ? "must be positive" : $"must be at least {atLeast}";
+        rule += shorterThan is null ? string.Empty : $" and shorter than {shorterThan}";
+        rule += atMost is null ? string.Empty : $" and at most {atMost}";
+        return OptionMessage.Invalid(validationContext, rule, value);
     }
+
+    private static TimeSpan? Parse(string? bound) => bound is null ? null : TimeSpan.Parse(bound, CultureInfo.InvariantCulture);
 }
 
 /// <summary>An <see cref="int"/> setting that must lie between two bounds, both included.</summary>
@@ -48,12 +70,18 @@ internal sealed class BetweenAttribute(int minimum, int maximum) : ValidationAtt
             : OptionMessage.Invalid(validationContext, $"must be between {Minimum} and {Maximum}", value);
 }
 
-/// <summary>A URI setting that must be an absolute <c>http</c> or <c>https</c> URI.</summary>
+/// <summary>A URI setting that must be an absolute <c>http</c> or <c>https</c> URI without user info.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class HttpUriAttribute : ValidationAttribute
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
-        value is Uri { IsAbsoluteUri: true } uri && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        value is Uri { IsAbsoluteUri: true, UserInfo.Length: 0 } uri && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
             ? ValidationResult.Success
-            : OptionMessage.Invalid(validationContext, "must be an absolute http(s) URI", value);
+            : OptionMessage.Invalid(validationContext, "must be an absolute http(s) URI without user info", WithoutUserInfo(value));
+
+    // User info may hold a password: the message quotes the rest of the URI only.
+    private static object? WithoutUserInfo(object? value) =>
+        value is Uri { IsAbsoluteUri: true } uri && uri.UserInfo.Length > 0
+            ? new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri
+            : value;
 }

@@ -38,7 +38,7 @@ public sealed class KeapServiceAccountOptions
 
     /// <summary>
     /// A Service Account Key or Personal Access Token (<c>KeapAK-…</c>) used instead of OAuth: sent as
-    /// <c>X-Keap-API-Key</c>, nothing to refresh. Never logged.
+    /// <c>X-Keap-API-Key</c>, nothing to refresh. Visible ASCII characters only (surrounding whitespace is ignored). Never logged.
     /// </summary>
     public string? ServiceAccountKey { get; set; }
 
@@ -91,39 +91,40 @@ public sealed class KeapServiceAccountOptions
     /// <summary>
     /// How often each instance checks the store's version for a change made by another instance (a refresh, a
     /// disconnect, a reconnect to another account, a refused refresh token). The check runs in the background, off the
-    /// token hand-out; another instance's change is followed within this time plus one store read. Default 30 seconds.
+    /// token hand-out; another instance's change is followed within this time plus one store read. Default 30 seconds; at most 1 day.
     /// </summary>
-    [Positive]
+    [Positive(AtMost = "1.00:00:00")]
     public TimeSpan StoreCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// When the application stops while a refresh token is on the wire, stopping waits for Keap's answer
-    /// (<see cref="TokenRequestTimeout"/>) plus this long for storing the new token. Default 5 seconds.
+    /// (<see cref="TokenRequestTimeout"/>) plus this long for storing the new token. Default 5 seconds; at most 1 day.
     /// </summary>
-    [Positive]
+    [Positive(AtMost = "1.00:00:00")]
     public TimeSpan ShutdownSaveBudget { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long Keap honours a refresh token after issuing it. Default 45 days.</summary>
-    [Positive]
+    /// <summary>How long Keap honours a refresh token after issuing it. Default 45 days; at most 365 days.</summary>
+    // Bounded so that adding it to a date or doubling it cannot overflow on the token path.
+    [Positive(AtMost = "365.00:00:00")]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(45);
 
     /// <summary>
     /// An idle application refreshes once its refresh token reaches this age, so it never reaches the end of
-    /// <see cref="RefreshTokenLifetime"/>. Default 30 days.
+    /// <see cref="RefreshTokenLifetime"/>. Default 30 days; at most 365 days.
     /// </summary>
-    [Positive]
+    [Positive(AtMost = "365.00:00:00")]
     public TimeSpan RefreshTokenKeepAliveAge { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>How long one process may hold the refresh lease. Must exceed <see cref="TokenRequestTimeout"/>. Default 60 seconds.</summary>
-    [Positive]
+    /// <summary>How long one process may hold the refresh lease. Must exceed <see cref="TokenRequestTimeout"/>. Default 60 seconds; at most 1 day.</summary>
+    [Positive(AtMost = "1.00:00:00")]
     public TimeSpan RefreshLeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>The timeout of one call to the token endpoint. Default 20 seconds.</summary>
-    [Positive]
+    /// <summary>The timeout of one call to the token endpoint. Default 20 seconds; at most 1 day.</summary>
+    [Positive(AtMost = "1.00:00:00")]
     public TimeSpan TokenRequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>How long an authorize link's one-time <c>state</c> stays valid. Default 15 minutes.</summary>
-    [Positive]
+    /// <summary>How long an authorize link's one-time <c>state</c> stays valid. Default 15 minutes; at most 1 day.</summary>
+    [Positive(AtMost = "1.00:00:00")]
     public TimeSpan AuthorizationStateLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>How many contact ids one apply/remove-tag call carries. Default 100.</summary>
@@ -133,20 +134,21 @@ public sealed class KeapServiceAccountOptions
     /// <summary>Whether API calls slow down as Keap's quota or throttle headers approach zero, instead of waiting for a 429. Default on.</summary>
     public bool QuotaPacing { get; set; } = true;
 
-    /// <summary>The timeout of one API attempt. Default 30 seconds.</summary>
-    [Positive]
+    /// <summary>The timeout of one API attempt. Default 30 seconds; from 10 milliseconds to 1 day.</summary>
+    // The bounds of the resilience pipeline's timeout strategy: outside them every call would fail, not the start-up.
+    [Positive(AtLeast = "00:00:00.010", AtMost = "1.00:00:00")]
     public TimeSpan ApiAttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The timeout of one API call including its retries. Default 2 minutes.</summary>
-    [Positive]
+    /// <summary>The timeout of one API call including its retries. Default 2 minutes; from 10 milliseconds to 1 day.</summary>
+    [Positive(AtLeast = "00:00:00.010", AtMost = "1.00:00:00")]
     public TimeSpan ApiTotalTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How many times a failed, retryable API call is retried. Default 4.</summary>
     [Between(0, 10)]
     public int ApiMaxRetryAttempts { get; set; } = 4;
 
-    /// <summary>The first retry's delay before jitter; later retries back off exponentially. Default 1 second.</summary>
-    [Positive]
+    /// <summary>The first retry's delay before jitter; later retries back off exponentially. Default 1 second; at most 1 day.</summary>
+    [Positive(AtMost = "1.00:00:00")]
     public TimeSpan ApiRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Whether the application uses a Service Account Key rather than OAuth.</summary>

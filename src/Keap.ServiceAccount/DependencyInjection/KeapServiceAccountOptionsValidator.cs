@@ -27,6 +27,14 @@ internal sealed class KeapServiceAccountOptionsValidator : IValidateOptions<Keap
 
     private static void AddRelationFailures(KeapServiceAccountOptions options, List<string> failures)
     {
+        // The key travels as a header, which carries only ASCII: anything else would pass start-up and then fail every
+        // call as a transport error. Surrounding whitespace (a key file's line break) is dropped on the wire. The
+        // message never quotes the key.
+        if (options.UsesServiceAccountKey && options.ServiceAccountKey!.Trim().Any(c => c is < '!' or > '~'))
+        {
+            failures.Add($"{Name(nameof(options.ServiceAccountKey))} must be visible ASCII characters (it is sent as the X-Keap-API-Key header); check it for a pasted space, accent or invisible character.");
+        }
+
         // OAuth needs the app's credentials and callback; a Service Account Key replaces all three.
         if (!options.UsesServiceAccountKey)
         {
@@ -49,13 +57,14 @@ internal sealed class KeapServiceAccountOptionsValidator : IValidateOptions<Keap
 
         Shorter(failures, nameof(options.HardRefreshWindow), options.HardRefreshWindow, nameof(options.SoftRefreshWindow), options.SoftRefreshWindow);
         // Reported only when the hard window is already shorter: one line per invalid setting.
-        if (options.HardRefreshWindow < options.SoftRefreshWindow && options.HardRefreshWindow * 2 > options.SoftRefreshWindow)
+        if (options.HardRefreshWindow < options.SoftRefreshWindow && options.HardRefreshWindow > options.SoftRefreshWindow / 2)
         {
             failures.Add($"{Name(nameof(options.HardRefreshWindow))} ({options.HardRefreshWindow}) must be at most half of {Name(nameof(options.SoftRefreshWindow))} ({options.SoftRefreshWindow}), so callers are not made to wait for most of the window.");
         }
 
         // The soft window shrinks for short lifetimes, but a planned refresh never comes sooner than the minimum interval.
-        if (options.MinRefreshInterval + options.SoftRefreshWindow >= TimeSpan.FromHours(24))
+        // Compared in hours, not by adding TimeSpans: two huge settings would overflow and hide every message.
+        if (options.MinRefreshInterval.TotalHours + options.SoftRefreshWindow.TotalHours >= 24)
         {
             failures.Add($"{Name(nameof(options.MinRefreshInterval))} ({options.MinRefreshInterval}) plus {Name(nameof(options.SoftRefreshWindow))} ({options.SoftRefreshWindow}) must fit in Keap's 24-hour access token lifetime.");
         }

@@ -26,7 +26,7 @@ internal static class KeapApiErrors
         }
 
         var method = request.Method.Method;
-        var path = request.RequestUri?.AbsolutePath;
+        var path = SafePath(request.RequestUri);
         return new KeapApiException($"{method} {path} got no answer from Keap: {exception.GetType().Name}", exception)
         {
             Method = method,
@@ -38,12 +38,13 @@ internal static class KeapApiErrors
     public static ValueTask<Exception?> FromUnreadableBody(HttpResponseMessage response, Exception exception)
     {
         var request = response.RequestMessage;
-        return ValueTask.FromResult<Exception?>(new KeapApiException($"Keap answered {(int)response.StatusCode} to {request?.Method.Method} {request?.RequestUri?.AbsolutePath} with a body that could not be read.", exception)
+        var path = SafePath(request?.RequestUri);
+        return ValueTask.FromResult<Exception?>(new KeapApiException($"Keap answered {(int)response.StatusCode} to {request?.Method.Method} {path} with a body that could not be read.", exception)
         {
             StatusCode = response.StatusCode,
             RequestId = FindRequestId(response.Headers),
             Method = request?.Method.Method,
-            Path = request?.RequestUri?.AbsolutePath,
+            Path = path,
         });
     }
 
@@ -54,8 +55,8 @@ internal static class KeapApiErrors
         var request = response.RequestMessage;
         var method = request?.Method.Method;
 
-        // Only the path: the query can hold an email filter, and no header is ever copied.
-        var path = request?.RequestUri?.AbsolutePath;
+        // Only the path (without an email address in it): the query can hold an email filter, and no header is ever copied.
+        var path = SafePath(request?.RequestUri);
         var status = (int)response.StatusCode;
         var summary = error?.Message ?? response.ReasonPhrase ?? "no details";
         return new KeapApiException($"Keap answered {status} to {method} {path}: {summary}")
@@ -69,6 +70,25 @@ internal static class KeapApiErrors
             Method = method,
             Path = path,
         };
+    }
+
+    /// <summary>
+    /// The request path for messages and logs, with the address of <c>/emailAddresses/{email}/…</c> replaced by
+    /// <c>{email}</c>: an email address is personal data.
+    /// </summary>
+    public static string? SafePath(Uri? uri)
+    {
+        const string EmailSegment = "/emailAddresses/";
+        var path = uri?.AbsolutePath;
+        var at = path?.IndexOf(EmailSegment, StringComparison.OrdinalIgnoreCase) ?? -1;
+        if (at < 0)
+        {
+            return path;
+        }
+
+        var start = at + EmailSegment.Length;
+        var end = path!.IndexOf('/', start);
+        return string.Concat(path.AsSpan(0, start), "{email}", end < 0 ? ReadOnlySpan<char>.Empty : path.AsSpan(end));
     }
 
     private static ErrorDto? TryParse(string body)

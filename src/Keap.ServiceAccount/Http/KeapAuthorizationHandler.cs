@@ -16,6 +16,13 @@ internal sealed class KeapAuthorizationHandler(IServiceProvider services, IOptio
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (request.Content is not null)
+        {
+            // Buffered so that a repeat (the retry after a 401, or the resilience layer's retry of a request marked
+            // repeatable) sends exactly the same body even when the content could be read only once.
+            await request.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var current = options.Value;
         if (current.UsesServiceAccountKey)
         {
@@ -26,12 +33,6 @@ internal sealed class KeapAuthorizationHandler(IServiceProvider services, IOptio
 
         // Resolved on use: in key mode no token provider is needed at all.
         var tokens = services.GetRequiredService<IAccessTokenProvider>();
-        if (request.Content is not null)
-        {
-            // Buffered so that the retry after a 401 sends exactly the same body.
-            await request.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         var sent = await tokens.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sent);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);

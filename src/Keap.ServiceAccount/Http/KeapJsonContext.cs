@@ -86,11 +86,7 @@ internal sealed class KeapTimeConverter : JsonConverter<DateTimeOffset>
             return DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64());
         }
 
-        if (reader.TryGetDateTimeOffset(out var iso))
-        {
-            return iso;
-        }
-
+        // Not Utf8JsonReader.TryGetDateTimeOffset: it reads a time without an offset as the machine's local time.
         return DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
             ? parsed
             : throw new JsonException("Expected an ISO 8601 date-time.");

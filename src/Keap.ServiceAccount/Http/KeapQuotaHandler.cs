@@ -12,12 +12,12 @@ internal sealed class KeapQuotaHandler(
     KeapQuotaMonitor monitor,
     KeapApiMetrics metrics,
     TimeProvider time,
-    IOptionsMonitor<KeapServiceAccountOptions> options,
+    IOptions<KeapServiceAccountOptions> options,
     ILogger<KeapQuotaHandler> logger) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var current = options.CurrentValue;
+        var current = options.Value;
         if (current.QuotaPacing)
         {
             // Capped below the attempt timeout so pacing never turns into a timed-out attempt.

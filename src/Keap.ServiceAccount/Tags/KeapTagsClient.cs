@@ -12,6 +12,10 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
     // One lookup-or-create per name (single flight); a failed or abandoned one is removed so the next call tries again.
     private readonly ConcurrentDictionary<string, SingleFlight<string>> _ids = new(StringComparer.Ordinal);
 
+    // The names of cached ids Keap answered 404 for (deleted tags), so every caller still holding such an id, not
+    // only the first to hit the 404, is sent to the name's current id. One entry per deleted tag.
+    private readonly ConcurrentDictionary<string, string> _deleted = new(StringComparer.Ordinal);
+
     public async IAsyncEnumerable<KeapTag> ListAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var tag in ListAsync(null, cancellationToken).ConfigureAwait(false))
@@ -150,8 +154,8 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
         }
     }
 
-    /// <summary>Forgets the cached name of <paramref name="tagId"/>, if one resolved to it.</summary>
-    /// <returns>The name, or <see langword="null"/> when the id was not cached.</returns>
+    /// <summary>Forgets the cached name of <paramref name="tagId"/>, if one resolved to it, and remembers it as deleted.</summary>
+    /// <returns>The name, or <see langword="null"/> when the id was never cached.</returns>
     private string? Evict(string tagId)
     {
         foreach (var (name, flight) in _ids)
@@ -159,11 +163,12 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
             if (flight.Completion is { IsCompletedSuccessfully: true } task && string.Equals(task.Result, tagId, StringComparison.Ordinal)
                 && _ids.TryRemove(KeyValuePair.Create(name, flight)))
             {
+                _deleted[tagId] = name;
                 return name;
             }
         }
 
-        return null;
+        return _deleted.GetValueOrDefault(tagId);
     }
 
     private IAsyncEnumerable<TagDto> ListAsync(string? filter, CancellationToken cancellationToken) => KeapPages.EnumerateAsync(

@@ -7,8 +7,10 @@ namespace ButtonPush.Tests.Browser;
 /// <summary>The whole story in a real browser against the app on a real loopback port.</summary>
 public sealed class ButtonPushBrowserTests
 {
+    private const string UserEmail = "pat@buttonpush.test";
+
     [ChromiumFact]
-    public async Task Sign_up_press_connect_as_admin_and_the_contact_ends_up_tagged()
+    public async Task Connect_sign_up_with_consent_press_and_the_admin_panel_shows_the_user_tagged()
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -24,42 +26,81 @@ public sealed class ButtonPushBrowserTests
             Args = ["--no-sandbox"],
         });
 
-        // A user signs up and presses the button before Keap is connected: the work waits in the outbox.
-        var user = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseUrl });
-        await SignUpAsync(user, "pat@buttonpush.test", "Pat Presser");
-        await user.ClickAsync("#press");
-        await Assertions.Expect(user.Locator("#count")).ToHaveTextAsync("1");
-
-        // The admin signs up, connects to Keap through the consent page, and the outbox drains.
-        var admin = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseUrl });
-        await SignUpAsync(admin, ButtonPushApp.AdminEmail, "Ada Admin");
+        // The admin signs up and connects to Keap through the consent page; the callback lands on the panel.
+        var admin = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1100, Height = 900 } });
+        string? callbackUrl = null;
+        admin.Request += (_, request) => callbackUrl = request.Url.Contains("/admin/keap/callback", StringComparison.Ordinal) ? request.Url : callbackUrl;
+        await SignUpAsync(admin, ButtonPushApp.AdminEmail, "Ada Admin", consent: false);
         await admin.GotoAsync("/admin");
         await admin.ClickAsync("#connect");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
-        await Assertions.Expect(admin.Locator("#outcome")).ToHaveAttributeAsync("data-outcome", "Connected");
-        await admin.GotoAsync("/admin");
-        await Assertions.Expect(admin.Locator("#state")).ToHaveTextAsync("Connected");
+        await Assertions.Expect(admin.Locator("#message")).ToHaveAttributeAsync("data-outcome", "Connected");
+        Assert.Equal($"{baseUrl}/admin", admin.Url); // post/redirect/get: no code in the address bar
+        Assert.NotNull(callbackUrl);
 
-        await Eventually.TrueAsync("the outbox is drained", async () =>
+        // Reloading is harmless, and so is opening the spent callback URL again.
+        await admin.ReloadAsync();
+        await Assertions.Expect(admin.Locator("#state")).ToHaveTextAsync("Connected");
+        await Assertions.Expect(admin.Locator("#message")).ToHaveCountAsync(0);
+        await admin.GotoAsync(callbackUrl!);
+        Assert.Equal($"{baseUrl}/admin", admin.Url);
+        await Assertions.Expect(admin.Locator("#message")).ToContainTextAsync("already used");
+        await Assertions.Expect(admin.Locator("#message")).ToHaveClassAsync("flash ok");
+        await Assertions.Expect(admin.Locator("#state")).ToHaveTextAsync("Connected");
+        await Assertions.Expect(admin.Locator("#last-error")).ToHaveTextAsync("–");
+
+        // A user with a very long name signs up with consent and presses the button; the page does not widen.
+        var user = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 800, Height = 700 } });
+        var longName = "Pat" + new string('o', 90);
+        await SignUpAsync(user, UserEmail, longName, consent: true);
+        await user.ClickAsync("#press");
+        await Assertions.Expect(user.Locator("#count")).ToHaveTextAsync("1");
+        Assert.True(await user.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "A long name widened the page.");
+
+        // The admin panel shows the user tagged in Keap, and the sandbox's own view agrees.
+        var row = admin.Locator($"#users tr[data-email='{UserEmail}']");
+        await Eventually.TrueAsync("the panel shows the user tagged", async () =>
         {
-            await admin.ReloadAsync();
-            return await admin.Locator("#outbox-summary").TextContentAsync() == "0 pending, 0 parked.";
+            await admin.GotoAsync("/admin");
+            return await row.CountAsync() == 1 && (await row.Locator(".tagged").TextContentAsync())!.StartsWith("Yes, ", StringComparison.Ordinal);
         });
-        var contactId = (await app.UserAsync("pat@buttonpush.test"))!.KeapContactId!;
+        var contactId = (await app.UserAsync(UserEmail))!.KeapContactId!;
+        await Assertions.Expect(row.Locator(".contact")).ToContainTextAsync($"#{contactId}");
+        await Assertions.Expect(row).ToContainTextAsync("Yes"); // consent
+        await Assertions.Expect(admin.Locator("#outbox-summary")).ToHaveTextAsync("0 pending, 0 parked.");
+        await Assertions.Expect(admin.Locator("#sandbox-contacts")).ToContainTextAsync(UserEmail);
+        await Assertions.Expect(admin.Locator("#deliveries")).ToContainTextAsync("Tag \"buttonpushed\"");
+        Assert.True(await admin.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The admin panel is wider than the window.");
+        await admin.SetViewportSizeAsync(400, 800); // a phone: tables scroll inside their box, the page does not
+        Assert.True(await admin.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The admin panel is wider than a phone.");
+        await admin.SetViewportSizeAsync(1100, 900);
         var tag = Assert.Single(app.Sandbox.Tags, t => t.Name == "buttonpushed");
         Assert.Equal([tag.Id], app.Sandbox.TagIdsOf(contactId));
-        Assert.Single(app.Sandbox.Contacts, c => c.EmailAddresses.Contains("pat@buttonpush.test"));
+        await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), "admin-panel.png"), FullPage = true });
+
+        // Disconnect asks first; dismissing keeps the connection.
+        admin.Dialog += async (_, dialog) => await dialog.DismissAsync();
+        await admin.ClickAsync("#disconnect");
+        await Assertions.Expect(admin.Locator("#state")).ToHaveTextAsync("Connected");
     }
 
-    private static async Task SignUpAsync(IPage page, string email, string name)
+    private static async Task SignUpAsync(IPage page, string email, string name, bool consent)
     {
         await page.GotoAsync("/signup");
         await page.FillAsync("#Input_Email", email);
         await page.FillAsync("#Input_Name", name);
         await page.FillAsync("#Input_Password", "correct horse battery");
+        if (consent)
+        {
+            await page.CheckAsync("#Input_MarketingConsent");
+        }
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
         await Assertions.Expect(page.Locator("#press")).ToBeVisibleAsync();
     }
+
+    /// <summary>Where screenshots go, for a person to look at: beside the other test output.</summary>
+    private static string ScreenshotFolder() => Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
 
     private static int FreePort()
     {

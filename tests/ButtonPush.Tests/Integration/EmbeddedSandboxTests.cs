@@ -78,24 +78,62 @@ public sealed class EmbeddedSandboxTests
 
         Assert.Contains("Access was denied", callback, StringComparison.Ordinal);
         Assert.Contains("data-outcome=\"Denied\"", callback, StringComparison.Ordinal);
-        Assert.Contains(">NotConnected<", await admin.GetPageAsync("/admin"), StringComparison.Ordinal);
+        Assert.Contains(">Not connected<", await admin.GetPageAsync("/admin"), StringComparison.Ordinal);
         Assert.Equal(0, app.Sandbox.AuthorizationCodeExchanges);
     }
 
     [Fact]
-    public async Task A_callback_with_a_state_the_app_did_not_issue_is_rejected()
+    public async Task A_forged_callback_is_shown_on_the_admin_panel_only_and_changes_neither_health_nor_last_error()
     {
         await using var app = new ButtonPushApp();
         using var admin = AppClient.Create(app);
-        await admin.SignUpAsync(ButtonPushApp.AdminEmail);
+        await admin.ConnectAsAdminAsync();
+        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
+        Assert.Equal("Healthy", await HealthAsync(admin));
 
         using var response = await admin.Http.GetAsync(new Uri("/admin/keap/callback?code=stolen-code&state=forged-state", UriKind.Relative));
         var html = await response.Content.ReadAsStringAsync();
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("/admin", response.RequestMessage!.RequestUri!.AbsolutePath);
         Assert.Contains("invalid state", html, StringComparison.Ordinal);
-        Assert.Equal(0, app.Sandbox.TokenRequests);
-        Assert.Equal(KeapConnectionState.NotConnected, (await app.Services.GetRequiredService<IKeapAuthorization>().GetStatusAsync()).State);
+        Assert.Contains("data-outcome=\"InvalidState\"", html, StringComparison.Ordinal);
+        Assert.Equal("–", AppClient.Text(html, "last-error"));
+        Assert.Equal("Connected", AppClient.Text(html, "state"));
+        Assert.Equal("Healthy", await HealthAsync(admin));
+        Assert.Equal(1, app.Sandbox.AuthorizationCodeExchanges);
+    }
+
+    [Fact]
+    public async Task The_callback_redirects_to_the_admin_panel_and_a_replay_of_it_leaves_the_connection_healthy()
+    {
+        await using var app = new ButtonPushApp();
+        using var admin = AppClient.Create(app, followRedirects: false);
+        await admin.SignUpAsync(ButtonPushApp.AdminEmail);
+        using var connect = await admin.PostFormAsync("/admin", "/admin?handler=Connect");
+        using var browser = new HttpClient(app.Server.CreateHandler()) { BaseAddress = app.PublicBaseUrl };
+        var consent = await browser.GetStringAsync(connect.Headers.Location);
+        var form = AppClient.ConsentForm(consent, "allow");
+        using var decision = await browser.PostAsync(connect.Headers.Location, new FormUrlEncodedContent(form));
+        var callbackUrl = decision.Headers.Location!.PathAndQuery;
+
+        // Post/redirect/get: the code never stays in the address bar.
+        using var callback = await admin.Http.GetAsync(new Uri(callbackUrl, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+        Assert.Equal("/admin", callback.Headers.Location!.OriginalString);
+        var panel = await admin.GetPageAsync("/admin");
+        Assert.Contains("Connected to Keap", panel, StringComparison.Ordinal);
+        Assert.Contains("data-outcome=\"Connected\"", panel, StringComparison.Ordinal);
+
+        // The back button (or a stale tab) brings the spent callback URL again.
+        using var replay = await admin.Http.GetAsync(new Uri(callbackUrl, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, replay.StatusCode);
+        var afterReplay = await admin.GetPageAsync("/admin");
+        Assert.Contains("already used", afterReplay, StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"flash error\"", afterReplay, StringComparison.Ordinal);
+        Assert.Contains(">Connected<", afterReplay, StringComparison.Ordinal);
+        Assert.Equal("–", AppClient.Text(afterReplay, "last-error"));
+        Assert.Equal("Healthy", await HealthAsync(admin));
+        Assert.Equal(1, app.Sandbox.AuthorizationCodeExchanges);
     }
 
     [Fact]
@@ -112,7 +150,13 @@ public sealed class EmbeddedSandboxTests
         using var disconnect = await admin.PostFormAsync("/admin", "/admin?handler=Disconnect");
         var html = await disconnect.Content.ReadAsStringAsync();
         Assert.Contains("Disconnected from Keap", html, StringComparison.Ordinal);
-        Assert.Contains(">NotConnected<", html, StringComparison.Ordinal);
+        Assert.Contains(">Not connected<", html, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> HealthAsync(AppClient client)
+    {
+        using var response = await client.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        return await response.Content.ReadAsStringAsync();
     }
 
     [Fact]
@@ -169,5 +213,121 @@ public sealed class EmbeddedSandboxTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dataFolder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task After_a_restart_the_embedded_sandbox_still_knows_the_connection_the_contacts_and_the_tags()
+    {
+        var dataFolder = ButtonPushApp.NewDataFolder();
+        try
+        {
+            string patContact;
+            await using (var first = new ButtonPushApp(dataFolder: dataFolder))
+            {
+                using var admin = AppClient.Create(first);
+                await admin.ConnectAsAdminAsync();
+                using var pat = AppClient.Create(first);
+                await pat.SignUpAsync(Email, "Pat Presser");
+                await pat.PressAsync();
+                await Eventually.TrueAsync("the outbox is drained", async () => (await first.OpenOutboxAsync()).Count == 0);
+                patContact = (await first.UserAsync(Email))!.KeapContactId!;
+            }
+
+            await using var second = new ButtonPushApp(dataFolder: dataFolder);
+            using var admin2 = AppClient.Create(second);
+            await admin2.LogInAsync(ButtonPushApp.AdminEmail);
+
+            // Keap's side kept everything: the contact, its tag, and the token the app holds.
+            var tag = Assert.Single(second.Sandbox.Tags, t => t.Name == "buttonpushed");
+            Assert.Equal([tag.Id], second.Sandbox.TagIdsOf(patContact));
+            Assert.Contains(Email, Assert.Single(second.Sandbox.Contacts, c => c.Id == patContact).EmailAddresses);
+
+            // The first Keap calls after the restart work: a refresh and a new user's contact, with a new id.
+            using (var refresh = await admin2.PostFormAsync("/admin", "/admin?handler=Refresh"))
+            {
+                Assert.Contains("The access token was refreshed", await refresh.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            using var sam = AppClient.Create(second);
+            await sam.SignUpAsync("sam@buttonpush.test", "Sam");
+            await Eventually.TrueAsync("Sam's contact exists", async () => (await second.UserAsync("sam@buttonpush.test"))?.KeapContactId is not null);
+            var samContact = (await second.UserAsync("sam@buttonpush.test"))!.KeapContactId!;
+            Assert.NotEqual(patContact, samContact);
+            Assert.Equal(3, second.Sandbox.Contacts.Count);
+            Assert.Equal(0, second.Sandbox.InvalidGrants);
+            Assert.Equal("Connected", AppClient.Text(await admin2.GetPageAsync("/admin"), "state"));
+            Assert.Equal("Healthy", await HealthAsync(admin2));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dataFolder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task If_Keaps_data_was_reset_the_stored_contact_id_is_checked_and_the_right_person_is_tagged()
+    {
+        await using var app = new ButtonPushApp();
+        using var admin = AppClient.Create(app);
+        await admin.ConnectAsAdminAsync();
+        using var pat = AppClient.Create(app);
+        await pat.SignUpAsync(Email, "Pat Presser");
+        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
+        var oldContact = (await app.UserAsync(Email))!.KeapContactId!;
+
+        // Keap's data is wiped (tokens too), the admin connects again, and new people get the old ids.
+        app.Sandbox.Reset();
+        using var again = AppClient.Create(app);
+        await again.LogInAsync(ButtonPushApp.AdminEmail);
+        await ReconnectAsync(app, again);
+        using var others = AppClient.Create(app);
+        await others.SignUpAsync("ann@buttonpush.test", "Ann");
+        using var mallory = AppClient.Create(app);
+        await mallory.SignUpAsync("mallory@buttonpush.test", "Mallory");
+        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
+        var mallorysContact = (await app.UserAsync("mallory@buttonpush.test"))!.KeapContactId!;
+        Assert.Equal(oldContact, mallorysContact);
+
+        await pat.PressAsync();
+        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
+
+        var patsContact = (await app.UserAsync(Email))!.KeapContactId!;
+        Assert.NotEqual(oldContact, patsContact);
+        Assert.Contains(Email, Assert.Single(app.Sandbox.Contacts, c => c.Id == patsContact).EmailAddresses);
+        Assert.Single(app.Sandbox.TagIdsOf(patsContact));
+        Assert.Empty(app.Sandbox.TagIdsOf(mallorysContact));
+    }
+
+    private static async Task ReconnectAsync(ButtonPushApp app, AppClient admin)
+    {
+        using var consent = await admin.PostFormAsync("/admin", "/admin?handler=Connect");
+        var consentHtml = await consent.Content.ReadAsStringAsync();
+        using var content = new FormUrlEncodedContent(AppClient.ConsentForm(consentHtml, "allow"));
+        using var callback = await admin.Http.PostAsync(consent.RequestMessage!.RequestUri, content);
+        Assert.Equal("Connected", AppClient.Text(await callback.Content.ReadAsStringAsync(), "state"));
+        Assert.True(app.Sandbox.AuthorizationCodeExchanges >= 1);
+    }
+
+    [Fact]
+    public async Task With_consent_at_sign_up_the_contact_reaches_Keap_with_the_emails_opt_in_reason_and_without_it_with_none()
+    {
+        await using var app = new ButtonPushApp();
+        using var admin = AppClient.Create(app);
+        await admin.ConnectAsAdminAsync();
+        using var pat = AppClient.Create(app);
+        await pat.SignUpAsync(Email, "Pat Presser", marketingConsent: true);
+        using var sam = AppClient.Create(app);
+        await sam.SignUpAsync("sam@buttonpush.test", "Sam");
+        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
+
+        // Read back through the package, as Keap holds them.
+        var contacts = app.Services.GetRequiredService<IKeapContactsClient>();
+        var patContact = (await contacts.GetAsync((await app.UserAsync(Email))!.KeapContactId!))!;
+        var samContact = (await contacts.GetAsync((await app.UserAsync("sam@buttonpush.test"))!.KeapContactId!))!;
+
+        var reason = Assert.Single(patContact.EmailAddresses).OptInReason;
+        Assert.StartsWith("Ticked \"Email me ButtonPush news\" when signing up to ButtonPush on ", reason, StringComparison.Ordinal);
+        Assert.Null(Assert.Single(samContact.EmailAddresses).OptInReason);
     }
 }

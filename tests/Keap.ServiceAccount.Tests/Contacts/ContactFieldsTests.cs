@@ -166,6 +166,21 @@ public sealed class ContactFieldsTests : IDisposable
         Assert.Contains("'Score'", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task One_field_set_twice_by_label_and_id_or_in_two_cases_is_refused_before_anything_is_written()
+    {
+        StubModel();
+        var byLabelAndId = new KeapContactInput { ArrayUpdate = KeapArrayUpdate.Replace };
+        byLabelAndId.CustomFields.Set("Score", 1).SetById("124", 2);
+        var inTwoCases = new KeapContactInput { CustomFields = { ["Score"] = 1, ["score"] = 2 } };
+
+        var first = await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("1001", byLabelAndId));
+        await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("1001", inTwoCases));
+
+        Assert.Contains("'124'", first.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_api.Requests, r => r.RequestMessage.Method == "PATCH");
+    }
+
     private void StubModel() =>
         _api.Server.Given(Request.Create().WithPath(ContactsPath + "/model").UsingGet()).RespondWith(ApiHarness.Json(ModelJson));
 }

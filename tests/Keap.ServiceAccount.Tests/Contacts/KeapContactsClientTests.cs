@@ -206,6 +206,58 @@ public sealed class KeapContactsClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_merge_that_fills_every_slot_of_the_arrays_it_sets_sends_one_request_without_reading_first()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingPatch()).RespondWith(ApiHarness.Json(ContactJson));
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost()).RespondWith(ApiHarness.Json(ContactJson));
+        var everyEmail = new KeapContactInput
+        {
+            Email = "one@example.com",
+            EmailAddresses = [new KeapEmailAddress { Email = "two@example.com", Field = "EMAIL2" }, new KeapEmailAddress { Email = "three@example.com", Field = "email3" }],
+            FaxNumbers = [new KeapFaxNumber { Number = "1", Field = "FAX1" }, new KeapFaxNumber { Number = "2", Field = "FAX2" }],
+        };
+
+        await _api.Contacts.UpdateAsync("123", everyEmail);
+        await _api.Contacts.UpsertByEmailAsync(everyEmail);
+
+        Assert.DoesNotContain(_api.Requests, r => r.RequestMessage.Method == "GET");
+        Assert.All(_api.Requests, r => Assert.Equal(
+            """{"email_addresses":[{"email":"one@example.com","field":"EMAIL1"},{"email":"two@example.com","field":"EMAIL2"},{"email":"three@example.com","field":"email3"}],"fax_numbers":[{"number":"1","field":"FAX1"},{"number":"2","field":"FAX2"}]}""",
+            r.RequestMessage.Body));
+    }
+
+    [Fact]
+    public async Task A_merge_that_leaves_a_slot_unset_reads_only_that_array()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingGet())
+            .RespondWith(ApiHarness.Json("""{"id":123,"phone_numbers":[{"number":"9","field":"PHONE3"}]}"""));
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingPatch()).RespondWith(ApiHarness.Json(ContactJson));
+
+        await _api.Contacts.UpdateAsync("123", new KeapContactInput
+        {
+            FaxNumbers = [new KeapFaxNumber { Number = "1", Field = "FAX1" }, new KeapFaxNumber { Number = "2", Field = "FAX2" }],
+            PhoneNumbers = [new KeapPhoneNumber { Number = "1", Field = "PHONE1" }],
+        });
+
+        Assert.Equal(["phone_numbers"], Assert.Single(_api.Requests, r => r.RequestMessage.Method == "GET").RequestMessage.Query!["fields"]);
+        Assert.Equal(
+            """{"phone_numbers":[{"number":"9","field":"PHONE3"},{"number":"1","field":"PHONE1"}],"fax_numbers":[{"number":"1","field":"FAX1"},{"number":"2","field":"FAX2"}]}""",
+            Assert.Single(_api.Requests, r => r.RequestMessage.Method == "PATCH").RequestMessage.Body);
+    }
+
+    [Fact]
+    public async Task Merging_an_empty_list_changes_nothing_so_it_is_neither_read_nor_sent()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingPatch()).RespondWith(ApiHarness.Json(ContactJson));
+
+        await _api.Contacts.UpdateAsync("123", new KeapContactInput { GivenName = "Ada", PhoneNumbers = [] });
+
+        var patch = Assert.Single(_api.Requests).RequestMessage;
+        Assert.Equal("""{"given_name":"Ada"}""", patch.Body);
+        Assert.Equal(["given_name"], patch.Query!["update_mask"]);
+    }
+
+    [Fact]
     public async Task Merging_an_item_without_its_slot_is_refused()
     {
         _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
@@ -323,5 +375,76 @@ public sealed class KeapContactsClientTests : IDisposable
         Assert.Null(unknown);
         var patch = Assert.Single(_api.Requests, r => r.RequestMessage.Method == "PATCH").RequestMessage;
         Assert.Equal("""{"reason":"Asked by phone","opted_in":true}""", patch.Body);
+    }
+
+    [Fact]
+    public async Task An_opt_in_reason_without_the_Email_it_is_for_is_refused_rather_than_dropped()
+    {
+        var withAddresses = new KeapContactInput { EmailAddresses = [new KeapEmailAddress { Email = "ada@example.com", Field = "EMAIL1" }], EmailOptInReason = "Ticked the box" };
+        var alone = new KeapContactInput { GivenName = "Ada", EmailOptInReason = "Ticked the box" };
+
+        var create = await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.CreateAsync(withAddresses));
+        await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpsertByEmailAsync(withAddresses));
+        await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("123", alone));
+
+        Assert.Contains("EmailOptInReason", create.Message, StringComparison.Ordinal);
+        Assert.Empty(_api.Requests);
+    }
+
+    [Theory]
+    [InlineData("PHONE1", "PHONE1")]
+    [InlineData("PHONE2", "phone2")]
+    public async Task Two_items_for_one_slot_are_refused_with_the_slot_named_before_any_call(string first, string second)
+    {
+        var changes = new KeapContactInput { PhoneNumbers = [new KeapPhoneNumber { Number = "1", Field = first }, new KeapPhoneNumber { Number = "2", Field = second }] };
+
+        var merge = await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("123", changes));
+        var replace = await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("123", new KeapContactInput { PhoneNumbers = changes.PhoneNumbers, ArrayUpdate = KeapArrayUpdate.Replace }));
+
+        Assert.Contains($"'{first}'", merge.Message, StringComparison.Ordinal);
+        Assert.Contains("phone number", replace.Message, StringComparison.Ordinal);
+        Assert.Empty(_api.Requests);
+    }
+
+    [Fact]
+    public async Task Email_overrides_an_EMAIL1_item_whatever_its_case()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingGet())
+            .RespondWith(ApiHarness.Json("""{"id":123,"email_addresses":[{"email":"old@example.com","field":"EMAIL1"}]}"""));
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingPatch()).RespondWith(ApiHarness.Json(ContactJson));
+
+        await _api.Contacts.UpdateAsync("123", new KeapContactInput { Email = "new@example.com", EmailAddresses = [new KeapEmailAddress { Email = "ignored@example.com", Field = "email1" }] });
+
+        var patch = Assert.Single(_api.Requests, r => r.RequestMessage.Method == "PATCH").RequestMessage;
+        Assert.Equal("""{"email_addresses":[{"email":"new@example.com","field":"EMAIL1"}]}""", patch.Body);
+    }
+
+    [Fact]
+    public async Task An_additional_property_that_names_a_modelled_one_is_refused_so_update_mask_stays_unique()
+    {
+        var changes = new KeapContactInput { GivenName = "Ada" };
+        changes.AdditionalProperties["given_name"] = JsonDocument.Parse("\"Augusta\"").RootElement.Clone();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("123", changes));
+
+        Assert.Contains("'given_name'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_api.Requests);
+    }
+
+    [Fact]
+    public async Task An_email_status_failure_names_no_email_address_in_its_message_or_path()
+    {
+        const string StatusPath = ApiHarness.BasePath + "/rest/v2/emailAddresses/ada.lovelace@example.com/status";
+        _api.Server.Given(Request.Create().WithPath(StatusPath).UsingPatch()).RespondWith(ApiHarness.Json("""{"code":400,"message":"Bad reason","status":"INVALID_ARGUMENT"}""", 400));
+        _api.Server.Given(Request.Create().WithPath(StatusPath).UsingGet()).RespondWith(ApiHarness.Json("not json"));
+
+        var refused = await Assert.ThrowsAsync<KeapApiException>(() => _api.Contacts.SetEmailOptInAsync("ada.lovelace@example.com", optedIn: true, "Asked by phone"));
+        var unreadable = await Assert.ThrowsAsync<KeapApiException>(() => _api.Contacts.GetEmailStatusAsync("ada.lovelace@example.com"));
+
+        Assert.All(new[] { refused, unreadable }, e =>
+        {
+            Assert.DoesNotContain("lovelace", e.Message + e.Path + e, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(ApiHarness.BasePath + "/rest/v2/emailAddresses/{email}/status", e.Path);
+        });
     }
 }

@@ -7,39 +7,68 @@ namespace Keap.ServiceAccount.Tests.DependencyInjection;
 
 public sealed class KeapServiceAccountOptionsValidationTests
 {
-    public static TheoryData<string, Action<KeapServiceAccountOptions>> Misconfigurations => new()
+    /// <summary>The start of the line that must name the setting, and the settings as configuration writes them (<c>Key=value; ...</c>). Plain strings, so xunit can serialise each case.</summary>
+    public static TheoryData<string, string> Misconfigurations => new()
     {
-        { "Keap:ApiBaseAddress must be an absolute http(s) URI", o => o.ApiBaseAddress = new Uri("ftp://api.infusionsoft.com/crm/") },
-        { "Keap:ApiBaseAddress must be an absolute http(s) URI", o => o.ApiBaseAddress = new Uri("crm/", UriKind.Relative) },
-        { "Keap:TokenEndpoint must be an absolute http(s) URI", o => o.TokenEndpoint = new Uri("/token", UriKind.Relative) },
-        { "Keap:AuthorizeEndpoint must be an absolute http(s) URI", o => o.AuthorizeEndpoint = new Uri("file:///authorize") },
-        { "Keap:ApiAttemptTimeout must be positive", o => o.ApiAttemptTimeout = TimeSpan.Zero },
-        { "Keap:ApiTotalTimeout must be positive", o => o.ApiTotalTimeout = TimeSpan.FromSeconds(-1) },
-        { "Keap:ApiAttemptTimeout (00:05:00) must not exceed Keap:ApiTotalTimeout", o => o.ApiAttemptTimeout = TimeSpan.FromMinutes(5) },
-        { "Keap:ApiMaxRetryAttempts must be between 0 and 10 (got '11')", o => o.ApiMaxRetryAttempts = 11 },
-        { "Keap:TagBatchSize must be between 1 and 1000 (got '0')", o => o.TagBatchSize = 0 },
-        { "Keap:TagBatchSize must be between 1 and 1000 (got '1001')", o => o.TagBatchSize = 1001 },
-        { "Keap:ApiRetryBaseDelay must be positive", o => o.ApiRetryBaseDelay = TimeSpan.Zero },
-        { "Keap:SoftRefreshWindow must be positive and shorter than 1.00:00:00", o => o.SoftRefreshWindow = TimeSpan.FromHours(24) },
-        { "Keap:HardRefreshWindow (04:00:00) must be shorter than Keap:SoftRefreshWindow", o => o.HardRefreshWindow = TimeSpan.FromHours(4) },
-        { "Keap:TokenRequestTimeout (00:00:20) must be shorter than Keap:RefreshLeaseDuration", o => o.RefreshLeaseDuration = TimeSpan.FromSeconds(10) },
-        { "Keap:RefreshTokenKeepAliveAge (50.00:00:00) must be shorter than Keap:RefreshTokenLifetime", o => o.RefreshTokenKeepAliveAge = TimeSpan.FromDays(50) },
-        { "Keap:HardRefreshWindow (02:00:00) must be at most half of Keap:SoftRefreshWindow (03:00:00)", o => o.HardRefreshWindow = TimeSpan.FromHours(2) },
-        { "Keap:MinRefreshInterval (05:00:00) plus Keap:SoftRefreshWindow (20:00:00) must fit in Keap's 24-hour access token lifetime", o => (o.SoftRefreshWindow, o.MinRefreshInterval) = (TimeSpan.FromHours(20), TimeSpan.FromHours(5)) },
-        { "Keap:MinRefreshInterval must be positive", o => o.MinRefreshInterval = TimeSpan.Zero },
-        { "Keap:StoreCheckInterval must be positive", o => o.StoreCheckInterval = TimeSpan.Zero },
-        { "Keap:ShutdownSaveBudget must be positive", o => o.ShutdownSaveBudget = TimeSpan.FromSeconds(-1) },
+        { "Keap:ApiBaseAddress must be an absolute http(s) URI", "ApiBaseAddress=ftp://api.infusionsoft.com/crm/" },
+        { "Keap:ApiBaseAddress must be an absolute http(s) URI", "ApiBaseAddress=crm/" },
+        { "Keap:TokenEndpoint must be an absolute http(s) URI", "TokenEndpoint=/token" },
+        { "Keap:AuthorizeEndpoint must be an absolute http(s) URI", "AuthorizeEndpoint=file:///authorize" },
+        { "Keap:ApiAttemptTimeout must be at least", "ApiAttemptTimeout=00:00:00" },
+        { "Keap:ApiTotalTimeout must be at least", "ApiTotalTimeout=-00:00:01" },
+        { "Keap:ApiAttemptTimeout (00:05:00) must not exceed Keap:ApiTotalTimeout", "ApiAttemptTimeout=00:05:00" },
+        { "Keap:ApiMaxRetryAttempts must be between 0 and 10 (got '11')", "ApiMaxRetryAttempts=11" },
+        { "Keap:TagBatchSize must be between 1 and 1000 (got '0')", "TagBatchSize=0" },
+        { "Keap:TagBatchSize must be between 1 and 1000 (got '1001')", "TagBatchSize=1001" },
+        { "Keap:ApiRetryBaseDelay must be positive", "ApiRetryBaseDelay=00:00:00" },
+        { "Keap:SoftRefreshWindow must be positive and shorter than 1.00:00:00", "SoftRefreshWindow=1.00:00:00" },
+        { "Keap:HardRefreshWindow (04:00:00) must be shorter than Keap:SoftRefreshWindow", "HardRefreshWindow=04:00:00" },
+        { "Keap:TokenRequestTimeout (00:00:20) must be shorter than Keap:RefreshLeaseDuration", "RefreshLeaseDuration=00:00:10" },
+        { "Keap:RefreshTokenKeepAliveAge (50.00:00:00) must be shorter than Keap:RefreshTokenLifetime", "RefreshTokenKeepAliveAge=50.00:00:00" },
+        { "Keap:HardRefreshWindow (02:00:00) must be at most half of Keap:SoftRefreshWindow (03:00:00)", "HardRefreshWindow=02:00:00" },
+        { "Keap:MinRefreshInterval (05:00:00) plus Keap:SoftRefreshWindow (20:00:00) must fit in Keap's 24-hour access token lifetime", "SoftRefreshWindow=20:00:00; MinRefreshInterval=05:00:00" },
+        { "Keap:MinRefreshInterval must be positive", "MinRefreshInterval=00:00:00" },
+        { "Keap:StoreCheckInterval must be positive", "StoreCheckInterval=00:00:00" },
+        { "Keap:ShutdownSaveBudget must be positive", "ShutdownSaveBudget=-00:00:01" },
+
+        // A password in a URI would be echoed in this message and kept in every logged URI: refused, and never quoted.
+        { "Keap:ApiBaseAddress must be an absolute http(s) URI without user info (got 'ftp://api.infusionsoft.com/crm/')", "ApiBaseAddress=ftp://user:SECRET@api.infusionsoft.com/crm" },
+        { "Keap:TokenEndpoint must be an absolute http(s) URI without user info (got 'https://api.infusionsoft.com/token')", "TokenEndpoint=https://user:SECRET@api.infusionsoft.com/token" },
+
+        // Accepted at start-up before, then every API call failed: the resilience pipeline's own limits (10 ms to 1 day).
+        { "Keap:ApiAttemptTimeout must be at least 00:00:00.0100000 and at most 1.00:00:00", "ApiAttemptTimeout=00:00:00.001" },
+        { "Keap:ApiTotalTimeout must be at least 00:00:00.0100000 and at most 1.00:00:00", "ApiTotalTimeout=2.00:00:00" },
+        { "Keap:ApiRetryBaseDelay must be positive and at most 1.00:00:00", "ApiRetryBaseDelay=2.00:00:00" },
+
+        // Accepted before, then the token path overflowed its clock arithmetic or its timer on first use.
+        { "Keap:TokenRequestTimeout must be positive and at most 1.00:00:00", "TokenRequestTimeout=60.00:00:00" },
+        { "Keap:RefreshLeaseDuration must be positive and at most 1.00:00:00", "RefreshLeaseDuration=10675199.00:00:00" },
+        { "Keap:AuthorizationStateLifetime must be positive and at most 1.00:00:00", "AuthorizationStateLifetime=10675199.00:00:00" },
+        { "Keap:RefreshTokenLifetime must be positive and at most 365.00:00:00", "RefreshTokenLifetime=10675199.00:00:00" },
+        { "Keap:RefreshTokenKeepAliveAge must be positive and at most 365.00:00:00", "RefreshTokenKeepAliveAge=10675199.00:00:00" },
+        { "Keap:StoreCheckInterval must be positive and at most 1.00:00:00", "StoreCheckInterval=10675199.00:00:00" },
+        { "Keap:ShutdownSaveBudget must be positive and at most 1.00:00:00", "ShutdownSaveBudget=10675199.00:00:00" },
+
+        // The sum in the cross-field rule overflowed: start-up failed with an OverflowException naming nothing.
+        { "Keap:MinRefreshInterval (10675199.00:00:00) plus Keap:SoftRefreshWindow (03:00:00) must fit", "MinRefreshInterval=10675199.00:00:00" },
+        { "Keap:SoftRefreshWindow must be positive and shorter than 1.00:00:00", "SoftRefreshWindow=10675199.00:00:00; HardRefreshWindow=10000000.00:00:00" },
     };
 
     [Theory]
     [MemberData(nameof(Misconfigurations))]
-    public async Task Host_start_fails_with_a_line_naming_the_option(string expected, Action<KeapServiceAccountOptions> misconfigure)
+    public async Task Host_start_fails_with_a_line_naming_the_option(string expected, string settings)
     {
-        using var host = Build(o =>
+        var values = new Dictionary<string, string?> { ["Keap:ServiceAccountKey"] = "KeapAK-SECRET" };
+        foreach (var setting in settings.Split("; "))
         {
-            o.ServiceAccountKey = "KeapAK-SECRET";
-            misconfigure(o);
-        });
+            var (key, value) = (setting[..setting.IndexOf('=', StringComparison.Ordinal)], setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            values["Keap:" + key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddKeapServiceAccount(configuration.GetSection("Keap"));
+        using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
@@ -71,6 +100,34 @@ public sealed class KeapServiceAccountOptionsValidationTests
                 "- Keap:HardRefreshWindow (04:00:00) must be shorter than Keap:SoftRefreshWindow (03:00:00).",
             ],
             Lines(error));
+    }
+
+    /// <summary>
+    /// The key is sent as a header, which carries only ASCII: before, such a key passed start-up and every call then
+    /// failed as "got no answer from Keap" after retries. The message must not quote the key.
+    /// </summary>
+    [Theory]
+    [InlineData("KeapAK-SECRÉT")]
+    [InlineData("KeapAK-SECRET\u200B")]
+    [InlineData("KeapAK-SEC RET")]
+    [InlineData("KeapAK-SECRET\r\nX-Injected: 1")]
+    public async Task Host_start_fails_for_a_service_account_key_a_header_cannot_carry(string escapedKey)
+    {
+        using var host = Build(o => o.ServiceAccountKey = System.Text.RegularExpressions.Regex.Unescape(escapedKey));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(Lines(error), line => line.StartsWith("- Keap:ServiceAccountKey must be visible ASCII characters", StringComparison.Ordinal));
+        Assert.DoesNotContain("SEC", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Starts_with_a_service_account_key_read_from_a_file_with_its_line_break()
+    {
+        using var host = Build(o => o.ServiceAccountKey = "KeapAK-SECRET\n");
+
+        await host.StartAsync();
+        await host.StopAsync();
     }
 
     [Fact]

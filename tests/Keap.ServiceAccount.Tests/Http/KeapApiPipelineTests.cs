@@ -1,5 +1,6 @@
 using System.Net;
 using Keap.ServiceAccount.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
@@ -72,6 +73,28 @@ public sealed class KeapApiPipelineTests
         Assert.Equal("KeapAK-secret-key", headers["X-Keap-API-Key"].Single());
         Assert.False(headers.ContainsKey("Authorization"));
         Assert.DoesNotContain("KeapAK-secret-key", api.AllLogText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reloadable_binding_added_by_the_application_does_not_change_the_running_pipeline()
+    {
+        // The application also binds the section the usual way, which registers a reload token.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Keap:ServiceAccountKey"] = "KeapAK-first",
+        }).Build();
+        using var api = ApiHarness.Start(
+            o => o.ServiceAccountKey = "KeapAK-first",
+            builder: b => b.Services.Configure<KeapServiceAccountOptions>(configuration.GetSection("Keap")));
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
+        await api.Contacts.GetAsync("1");
+
+        // Settings are read once: the edit applies after a restart, never to some handlers of a running process.
+        configuration["Keap:ServiceAccountKey"] = "KeapAK-second";
+        configuration.Reload();
+        await api.Contacts.GetAsync("1");
+
+        Assert.All(api.Requests, r => Assert.Equal("KeapAK-first", r.RequestMessage.Headers!["X-Keap-API-Key"].Single()));
     }
 
     [Fact]

@@ -81,6 +81,32 @@ public sealed class KeapRepeatableMarkTests
             marks);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_marked_request_with_a_one_shot_body_is_repeated_with_the_same_body(bool serviceAccountKey)
+    {
+        using var api = ApiHarness.Start(o =>
+        {
+            o.ApiMaxRetryAttempts = 1;
+            o.ServiceAccountKey = serviceAccountKey ? "KeapAK-test" : null;
+        });
+        api.Server.Given(Request.Create().UsingAnyMethod()).RespondWith(ApiHarness.Json(Unavailable, 503));
+        using var http = api.Services.GetRequiredService<IHttpClientFactory>().CreateClient(KeapApiServiceCollectionExtensions.HttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "rest/v2/anything")
+        {
+            // A stream that can be read once, like a request body copied from elsewhere.
+            Content = new StreamContent(new ReadOnceStream("""{"contact_ids":["1"]}"""u8.ToArray())),
+        };
+        request.Options.Set(KeapRequestMarks.Repeatable, true);
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(2, api.Requests.Count);
+        Assert.All(api.Requests, r => Assert.Equal("""{"contact_ids":["1"]}""", r.RequestMessage.Body));
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(ApiHarness api, HttpMethod method, string path, bool? mark)
     {
         using var http = api.Services.GetRequiredService<IHttpClientFactory>().CreateClient(KeapApiServiceCollectionExtensions.HttpClientName);
@@ -104,6 +130,43 @@ public sealed class KeapRepeatableMarkTests
         {
             marks.Add((request.RequestUri!.AbsolutePath, request.Options.TryGetValue(KeapRequestMarks.Repeatable, out var repeatable) ? repeatable : null));
             return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private sealed class ReadOnceStream(byte[] data) : Stream
+    {
+        private readonly MemoryStream _inner = new(data);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 }

@@ -222,6 +222,27 @@ public sealed class KeapTagsClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_caller_still_holding_a_deleted_tags_cached_id_recovers_not_only_the_first()
+    {
+        _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).AtPriority(2).InScenario("deleted").WillSetStateTo("first lookup done")
+            .RespondWith(ApiHarness.Json("""{"tags":[{"id":"7","name":"vip"}]}"""));
+        _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).AtPriority(1).InScenario("deleted").WhenStateIs("first lookup done")
+            .RespondWith(ApiHarness.Json("""{"tags":[{"id":"8","name":"vip"}]}"""));
+        _api.Server.Given(Request.Create().WithPath(TagsPath + "/7/contacts:applyTags").UsingPost())
+            .RespondWith(ApiHarness.Json("""{"code":404,"message":"Tag 7 not found","status":"NOT_FOUND"}""", 404));
+        _api.Server.Given(Request.Create().WithPath(TagsPath + "/8/contacts:applyTags").UsingPost())
+            .RespondWith(ApiHarness.Json("""{"results":{"1":"SUCCESS"}}"""));
+        var cached = await _api.Tags.GetOrCreateIdAsync("vip");
+
+        // Web requests that read the id before the tag was deleted: the first one's 404 evicts it, the others' come after.
+        var first = await _api.Tags.ApplyAsync(cached, ["1"]);
+        var later = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _api.Tags.ApplyAsync(cached, ["1"])));
+
+        Assert.All(later.Prepend(first), r => Assert.Equal(("8", true), (r.TagId, r.AllSucceeded)));
+        Assert.Equal(2, _api.Requests.Count(r => r.RequestMessage.Method == "GET"));
+    }
+
+    [Fact]
     public async Task A_404_on_a_tag_id_that_was_not_cached_is_reported()
     {
         _api.Server.Given(Request.Create().WithPath(TagsPath + "/7/contacts:applyTags").UsingPost())

@@ -176,6 +176,29 @@ public sealed class KeapAuthorizationServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_forged_replayed_or_denied_callback_changes_neither_the_last_error_nor_the_health_of_a_working_connection()
+    {
+        using var host = TokenTestHost.Create(_endpoint);
+        var state = await NewStateAsync(host);
+        await host.Authorization.CompleteAuthorizationAsync(new KeapAuthorizationCallback(FakeTokenEndpoint.Code, state));
+        var healthBefore = (await host.CheckHealthAsync()).Status;
+
+        var replayed = await host.Authorization.CompleteAuthorizationAsync(new KeapAuthorizationCallback(FakeTokenEndpoint.Code, state));
+        var forged = await host.Authorization.CompleteAuthorizationAsync(new KeapAuthorizationCallback("stolen", "forged-state"));
+        var denied = await host.Authorization.CompleteAuthorizationAsync(
+            new KeapAuthorizationCallback(null, await NewStateAsync(host), "access_denied", "User denied access to resource"));
+
+        Assert.Equal(
+            [KeapAuthorizationOutcome.InvalidState, KeapAuthorizationOutcome.InvalidState, KeapAuthorizationOutcome.Denied],
+            [replayed.Outcome, forged.Outcome, denied.Outcome]);
+        var status = await host.Authorization.GetStatusAsync();
+        Assert.Equal(KeapConnectionState.Connected, status.State);
+        Assert.Null(status.LastError);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, healthBefore);
+        Assert.Equal(healthBefore, (await host.CheckHealthAsync()).Status);
+    }
+
+    [Fact]
     public async Task Reports_a_failed_code_exchange()
     {
         using var host = TokenTestHost.Create(_endpoint);

@@ -14,6 +14,9 @@ internal sealed class LoginModel(UserStore users, IPasswordHasher<AppUser> hashe
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>The visitor was sent here from an admin page.</summary>
+    public bool NeedsAdmin => ReturnUrl is { } url && Url.IsLocalUrl(url) && url.StartsWith("/admin", StringComparison.OrdinalIgnoreCase);
+
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid)

@@ -11,6 +11,8 @@ internal sealed class SignUpModel(UserStore users, IPasswordHasher<AppUser> hash
     [BindProperty]
     public SignUpInput Input { get; set; } = new();
 
+    public bool EmailTaken { get; private set; }
+
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid)
@@ -23,10 +25,10 @@ internal sealed class SignUpModel(UserStore users, IPasswordHasher<AppUser> hash
         var isAdmin = !string.IsNullOrWhiteSpace(adminEmail) && string.Equals(email, adminEmail.Trim(), StringComparison.OrdinalIgnoreCase);
         // The hash does not depend on the user's ID, so it is computed before the row exists.
         var hash = hasher.HashPassword(null!, Input.Password);
-        var user = await users.CreateAsync(email, Input.Name.Trim(), hash, isAdmin, cancellationToken);
+        var user = await users.CreateAsync(email, Input.Name.Trim(), hash, isAdmin, Input.MarketingConsent, cancellationToken);
         if (user is null)
         {
-            ModelState.AddModelError(string.Empty, "That email is already signed up. Log in instead.");
+            EmailTaken = true;
             return Page();
         }
 
@@ -49,5 +51,8 @@ internal sealed class SignUpModel(UserStore users, IPasswordHasher<AppUser> hash
         [StringLength(200, MinimumLength = 8)]
         [DataType(DataType.Password)]
         public string Password { get; set; } = string.Empty;
+
+        /// <summary>Ticked "email me": sent to Keap as the email's opt-in reason, without which Keap may not email them.</summary>
+        public bool MarketingConsent { get; set; }
     }
 }

@@ -1,20 +1,43 @@
 using System.Globalization;
+using ButtonPush.Data;
 using ButtonPush.Integration;
 using ButtonPush.Outbox;
 using Keap.ServiceAccount;
+using Keap.ServiceAccount.Sandbox;
 
 namespace ButtonPush.Pages.Admin;
 
-/// <summary>The Keap connection and the outbox, for admins only (see the folder convention in Program).</summary>
-internal sealed class AdminModel(IKeapAuthorization authorization, OutboxStore outbox, OutboxSignal signal, KeapSetup keap) : PageModel
+/// <summary>
+/// The Keap connection, what reached Keap (users, deliveries, quota) and the outbox, for admins only (see the folder
+/// convention in Program); in offline mode also the embedded sandbox's contacts and tags.
+/// </summary>
+internal sealed class AdminModel(
+    IKeapAuthorization authorization,
+    IKeapQuotaMonitor quota,
+    OutboxStore outbox,
+    OutboxSignal signal,
+    UserStore users,
+    KeapSetup keap) : PageModel
 {
+    private const int ListedUsers = 50;
+    private const int ListedDeliveries = 10;
+
     public KeapConnectionStatus Status { get; private set; } = new() { State = KeapConnectionState.NotConnected };
 
     public IReadOnlyList<OutboxItem> Outbox { get; private set; } = [];
 
-    public int Pending => Outbox.Count(item => !item.Parked);
+    public IReadOnlyList<OutboxItem> Delivered { get; private set; } = [];
+
+    public IReadOnlyList<UserOverview> Users { get; private set; } = [];
+
+    public KeapQuotaSnapshot? Quota { get; private set; }
+
+    /// <summary>The embedded sandbox, in offline mode only.</summary>
+    public KeapSandboxState? Sandbox { get; private set; }
 
     public int Parked => Outbox.Count(item => item.Parked);
+
+    public int Pending => Outbox.Count - Parked;
 
     public bool UsesSandbox => keap.UsesSandbox;
 
@@ -24,15 +47,50 @@ internal sealed class AdminModel(IKeapAuthorization authorization, OutboxStore o
     [TempData]
     public bool MessageIsError { get; set; }
 
+    /// <summary>The <see cref="KeapAuthorizationOutcome"/> of a callback that just redirected here, if any.</summary>
+    [TempData]
+    public string? Outcome { get; set; }
+
     public static string Format(DateTimeOffset? value) =>
         value?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "–";
+
+    /// <summary>A connection state in words, as an admin would say it.</summary>
+    public static string Describe(KeapConnectionState state) => state switch
+    {
+        KeapConnectionState.Connected => "Connected",
+        KeapConnectionState.NotConnected => "Not connected",
+        KeapConnectionState.NeedsReauthorization => "Needs re-authorization",
+        _ => state.ToString(),
+    };
+
+    public static string DescribeKind(string kind) => kind switch
+    {
+        OutboxKinds.UpsertContact => "Create or update the contact",
+        OutboxKinds.TagButtonPushed => $"Tag \"{OutboxJobs.ButtonPushedTag}\"",
+        _ => kind,
+    };
+
+    /// <summary>Where a row stands, in words.</summary>
+    public static string DescribeState(OutboxItem item) => item switch
+    {
+        { Parked: true } => "Parked: retry it when the cause is fixed",
+        { WaitingOnRow: { } row } => $"Waiting for row {row.ToString(CultureInfo.InvariantCulture)} (its contact) to go first",
+        { WaitingFor: OutboxWaits.Connection } => "Waiting for the Keap connection",
+        { WaitingFor: OutboxWaits.Quota } => $"Waiting for Keap's quota, next try {Format(item.NextAttemptAt)}",
+        { Attempts: 0 } => "Due now",
+        _ => $"Failed {item.Attempts.ToString(CultureInfo.InvariantCulture)}×, next try {Format(item.NextAttemptAt)}",
+    };
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         // A stored token that cannot be read (say, Data Protection keys lost) reads as StoreUnavailable, with the panel that fixes it.
         Status = await authorization.GetStatusAsync(cancellationToken);
 
+        Quota = quota.Current;
         Outbox = await outbox.ListOpenAsync(cancellationToken);
+        Delivered = await outbox.ListDeliveredAsync(ListedDeliveries, cancellationToken);
+        Users = await users.ListAsync(ListedUsers, cancellationToken);
+        Sandbox = keap.UsesSandbox ? HttpContext.RequestServices.GetRequiredService<KeapSandboxState>() : null;
     }
 
     public async Task<IActionResult> OnPostConnectAsync(CancellationToken cancellationToken)
