@@ -85,13 +85,13 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     {
         var (task, forcedAt) = StartOrJoin(forceVersion);
         var outcome = await task.ConfigureAwait(false);
-        if (forceVersion is null || forcedAt == forceVersion
-            || (outcome.Token is { } token && token.Version != forceVersion)
-            || outcome.State is KeapConnectionState.NeedsReauthorization or KeapConnectionState.NotConnected)
+        if (forceVersion is null || forcedAt == forceVersion || (outcome.Token is { } token && token.Version != forceVersion))
         {
             return outcome;
         }
 
+        // The joined run may have read the store before the caller saw this version (nothing stored yet, say): the
+        // caller's own run decides. It never presents a refused refresh token, so after a refusal it only reads.
         return await StartOrJoin(forceVersion).Task.ConfigureAwait(false);
     }
 

@@ -54,6 +54,25 @@ public sealed class TokenPathRaceTests : IDisposable
     }
 
     [Fact]
+    public async Task Refresh_now_refreshes_the_token_it_saw_even_when_it_joins_a_run_that_read_before_the_token_was_stored()
+    {
+        var store = new HoldingStore(new InMemoryTokenStore(TimeProvider.System));
+        using var host = TokenTestHost.Create(_endpoint, store: store);
+
+        // The background service's first run reads an empty store; the token is stored (connect) before that run ends.
+        var background = await store.HoldNextReadAsync(() => host.Manager.RefreshAsync(forceVersion: null));
+        await host.SeedAsync(TimeSpan.FromHours(20));
+        var refreshNow = host.Authorization.RefreshNowAsync();
+        store.Release();
+        await background;
+        var status = await refreshNow.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, _endpoint.RefreshCalls);
+        Assert.Equal(KeapConnectionState.Connected, status.State);
+        Assert.Equal("SECRET-at-2", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Never_sends_the_refresh_token_when_a_slow_store_left_too_little_lease_for_Keaps_answer()
     {
         var clock = new FakeTimeProvider(TokenTestHost.Start);
