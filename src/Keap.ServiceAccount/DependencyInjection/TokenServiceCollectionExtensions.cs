@@ -11,10 +11,15 @@ internal static class TokenServiceCollectionExtensions
     public static IServiceCollection AddKeapTokenManagement(this IServiceCollection services)
     {
         services.AddHttpClient(TokenEndpointClient.HttpClientName, client =>
-        {
-            // TokenRequestTimeout governs each call, on TimeProvider.
-            client.Timeout = Timeout.InfiniteTimeSpan;
-        });
+            {
+                // TokenRequestTimeout governs each call, on TimeProvider.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+
+            // Handlers an application adds to every client (ConfigureHttpClientDefaults, such as a standard resilience
+            // handler) run first and are dropped here: their attempt timeouts and retries would present the single-use
+            // refresh token again while Keap may have rotated it. The refresh decides its own retries under the lease.
+            .ConfigureAdditionalHttpMessageHandlers(static (handlers, _) => handlers.Clear());
         services.TryAddSingleton<TokenEndpointClient>();
         services.TryAddSingleton(sp => new GuardedTokenStore(sp.GetRequiredService<Keap.ServiceAccount.ITokenStore>()));
         services.TryAddSingleton<TokenCache>();

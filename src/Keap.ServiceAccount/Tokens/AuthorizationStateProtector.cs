@@ -21,7 +21,7 @@ internal enum StateCheck
 /// Issues and checks the one-time OAuth <c>state</c>: a random nonce and an expiry, signed with a key derived
 /// from the client secret so it validates after a restart. Used states are remembered until they expire.
 /// </summary>
-internal sealed class AuthorizationStateProtector(IOptionsMonitor<KeapServiceAccountOptions> options, TimeProvider timeProvider)
+internal sealed class AuthorizationStateProtector(IOptions<KeapServiceAccountOptions> options, TimeProvider timeProvider)
 {
     private const int NonceLength = 16;
     private const int ExpiryLength = 8;
@@ -36,7 +36,7 @@ internal sealed class AuthorizationStateProtector(IOptionsMonitor<KeapServiceAcc
     {
         var state = new byte[StateBytes];
         RandomNumberGenerator.Fill(state.AsSpan(0, NonceLength));
-        var expires = timeProvider.GetUtcNow() + options.CurrentValue.AuthorizationStateLifetime;
+        var expires = timeProvider.GetUtcNow() + options.Value.AuthorizationStateLifetime;
         BinaryPrimitives.WriteInt64BigEndian(state.AsSpan(NonceLength, ExpiryLength), expires.ToUnixTimeSeconds());
         Sign(state.AsSpan(0, PayloadLength), state.AsSpan(PayloadLength));
         return Base64Url.EncodeToString(state);
@@ -78,7 +78,7 @@ internal sealed class AuthorizationStateProtector(IOptionsMonitor<KeapServiceAcc
 
     private void Sign(ReadOnlySpan<byte> payload, Span<byte> mac)
     {
-        var secret = options.CurrentValue.ClientSecret ?? string.Empty;
+        var secret = options.Value.ClientSecret ?? string.Empty;
         Span<byte> key = stackalloc byte[MacLength];
         HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), KeyLabel, key);
         HMACSHA256.HashData(key, payload, mac);

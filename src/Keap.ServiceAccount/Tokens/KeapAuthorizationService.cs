@@ -10,14 +10,14 @@ internal sealed class KeapAuthorizationService(
     GuardedTokenStore store,
     TokenEndpointClient endpoint,
     AuthorizationStateProtector states,
-    IOptionsMonitor<KeapServiceAccountOptions> options,
+    IOptions<KeapServiceAccountOptions> options,
     ILogger<KeapAuthorizationService> logger) : IKeapAuthorization
 {
     private const int MaxWriteAttempts = 5;
 
     public Task<Uri> CreateAuthorizationUriAsync(CancellationToken cancellationToken = default)
     {
-        var o = options.CurrentValue;
+        var o = options.Value;
         if (o.UsesServiceAccountKey || string.IsNullOrWhiteSpace(o.ClientId) || o.RedirectUri is null)
         {
             throw new InvalidOperationException("Keap:ClientId and Keap:RedirectUri are required to connect with OAuth.");
@@ -105,7 +105,7 @@ internal sealed class KeapAuthorizationService(
 
     public async Task<KeapConnectionStatus> RefreshNowAsync(CancellationToken cancellationToken = default)
     {
-        if (!options.CurrentValue.UsesServiceAccountKey)
+        if (!options.Value.UsesServiceAccountKey)
         {
             StoredToken? stored;
             try

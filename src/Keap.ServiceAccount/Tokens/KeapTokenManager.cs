@@ -11,7 +11,7 @@ internal sealed class KeapTokenManager(
     TokenCache cache,
     RefreshCoordinator coordinator,
     ConnectionStatusTracker tracker,
-    IOptionsMonitor<KeapServiceAccountOptions> options,
+    IOptions<KeapServiceAccountOptions> options,
     TimeProvider timeProvider) : IAccessTokenProvider
 {
     /// <summary>Signalled whenever the token this process serves changes (connect, refresh, adoption, disconnect).</summary>
@@ -81,7 +81,7 @@ internal sealed class KeapTokenManager(
     /// <summary>Reads the store and the process's view of the connection for the status page and the health check.</summary>
     public async Task<KeapConnectionStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
-        var o = options.CurrentValue;
+        var o = options.Value;
         if (o.UsesServiceAccountKey)
         {
             return new KeapConnectionStatus { State = KeapConnectionState.Connected, UsesServiceAccountKey = true };
@@ -132,7 +132,7 @@ internal sealed class KeapTokenManager(
     public void Forget()
     {
         coordinator.Reset();
-        cache.Clear();
+        cache.Forget();
         tracker.Recovered();
         coordinator.NotifyChanged();
     }
@@ -140,7 +140,7 @@ internal sealed class KeapTokenManager(
     private KeapConnectionStatus Describe(KeapConnectionState state, KeapToken? token, ConnectionStatusTracker.Snapshot seen, string? error, DateTimeOffset? errorAt)
     {
         var now = timeProvider.GetUtcNow();
-        var o = options.CurrentValue;
+        var o = options.Value;
         var left = token is null ? (TimeSpan?)null : token.RefreshTokenIssuedAt + o.RefreshTokenLifetime - now;
         return new KeapConnectionStatus
         {

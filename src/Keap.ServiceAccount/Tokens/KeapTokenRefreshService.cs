@@ -15,7 +15,7 @@ namespace Keap.ServiceAccount.Tokens;
 internal sealed class KeapTokenRefreshService(
     KeapTokenManager manager,
     RefreshCoordinator coordinator,
-    IOptionsMonitor<KeapServiceAccountOptions> options,
+    IOptions<KeapServiceAccountOptions> options,
     TimeProvider timeProvider,
     ILogger<KeapTokenRefreshService> logger) : BackgroundService
 {
@@ -31,7 +31,7 @@ internal sealed class KeapTokenRefreshService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.CurrentValue.UsesServiceAccountKey)
+        if (options.Value.UsesServiceAccountKey)
         {
             return;
         }
@@ -90,7 +90,7 @@ internal sealed class KeapTokenRefreshService(
     private TimeSpan Plan()
     {
         // Without a token (or needing re-authorization) look again now and then: another instance may connect.
-        var poll = options.CurrentValue.StoreCheckInterval;
+        var poll = options.Value.StoreCheckInterval;
         if (manager.NextRefreshAt is not { } due)
         {
             return poll;

@@ -40,18 +40,23 @@ internal sealed class PendingTokenSave(GuardedTokenStore store, TokenCache cache
     }
 
     /// <summary>Serves <paramref name="fresh"/> from memory and starts saving it; <paramref name="budget"/> ends the attempts (when stopping).</summary>
-    /// <returns>The token as served (under the version it replaces).</returns>
-    public StoredToken Keep(KeapToken fresh, StoredToken current, long expectedVersion, CancellationToken budget)
+    /// <returns>The token as served (under the version it replaces), or <see langword="null"/> when a connect or disconnect on this instance made <paramref name="current"/> obsolete.</returns>
+    public StoredToken? Keep(KeapToken fresh, StoredToken current, long expectedVersion, CancellationToken budget)
     {
         var pending = new Pending(fresh, current.Token.RefreshToken, expectedVersion);
         _pending = pending;
-        var served = cache.Set(new StoredToken(fresh, current.Version), pending: true).Stored;
+        if (cache.Set(new StoredToken(fresh, current.Version), pending: true) is not { } served)
+        {
+            _pending = null;
+            return null;
+        }
+
         lock (_gate)
         {
             _saving = Task.Run(() => SaveAsync(pending, budget), CancellationToken.None);
         }
 
-        return served;
+        return served.Stored;
     }
 
     /// <summary>Stops waiting: the store holds another token now, or this process connected or disconnected.</summary>
@@ -99,6 +104,7 @@ internal sealed class PendingTokenSave(GuardedTokenStore store, TokenCache cache
             return true;
         }
 
+        var floor = cache.Floor;
         var now = await store.GetAsync(cancellationToken).ConfigureAwait(false);
         if (now is not null && string.Equals(now.Token.RefreshToken, pending.SpentRefreshToken, StringComparison.Ordinal))
         {
@@ -109,6 +115,11 @@ internal sealed class PendingTokenSave(GuardedTokenStore store, TokenCache cache
 
         // A newer token (a reconnect) or a disconnect: that is the token of record now.
         _pending = null;
+        if (now is null)
+        {
+            cache.Clear(floor);
+        }
+
         Settled?.Invoke(now, false);
         return true;
     }

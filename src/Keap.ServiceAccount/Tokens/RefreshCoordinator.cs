@@ -19,7 +19,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private readonly TokenEndpointClient _endpoint;
     private readonly TokenCache _cache;
     private readonly ConnectionStatusTracker _status;
-    private readonly IOptionsMonitor<KeapServiceAccountOptions> _options;
+    private readonly IOptions<KeapServiceAccountOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<RefreshCoordinator> _logger;
     private readonly TokenTelemetry _telemetry;
@@ -48,7 +48,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         TokenCache cache,
         ConnectionStatusTracker status,
         PendingTokenSave pendingSave,
-        IOptionsMonitor<KeapServiceAccountOptions> options,
+        IOptions<KeapServiceAccountOptions> options,
         TimeProvider timeProvider,
         IMeterFactory meterFactory,
         ILogger<RefreshCoordinator> logger)
@@ -85,13 +85,13 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     {
         var (task, forcedAt) = StartOrJoin(forceVersion);
         var outcome = await task.ConfigureAwait(false);
-        if (forceVersion is null || forcedAt == forceVersion
-            || (outcome.Token is { } token && token.Version != forceVersion)
-            || outcome.State is KeapConnectionState.NeedsReauthorization or KeapConnectionState.NotConnected)
+        if (forceVersion is null || forcedAt == forceVersion || (outcome.Token is { } token && token.Version != forceVersion))
         {
             return outcome;
         }
 
+        // The joined run may have read the store before the caller saw this version (nothing stored yet, say): the
+        // caller's own run decides. It never presents a refused refresh token, so after a refusal it only reads.
         return await StartOrJoin(forceVersion).Task.ConfigureAwait(false);
     }
 
@@ -127,8 +127,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 
         if (!running.IsCompleted)
         {
-            // Read only when something runs: options that never validated mean nothing ever ran.
-            var o = _options.CurrentValue;
+            var o = _options.Value;
             var limit = o.TokenRequestTimeout + o.ShutdownSaveBudget;
             lock (_gate)
             {
@@ -264,9 +263,12 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 
     private async Task<RefreshOutcome> RefreshCoreAsync(long? forceVersion, CancellationToken stopping)
     {
-        var o = _options.CurrentValue;
+        var o = _options.Value;
+
+        // A connect or disconnect on this instance while this run reads the store makes the run's reads stale.
+        var floor = _cache.Floor;
         var current = await _store.GetAsync(stopping).ConfigureAwait(false);
-        if (Settled(current, forceVersion) is { } settled)
+        if (Settled(current, forceVersion, floor) is { } settled)
         {
             return settled;
         }
@@ -282,9 +284,16 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         {
             // Another process may have rotated between our read and the lease: only its token counts now.
             current = await _store.GetAsync(stopping).ConfigureAwait(false);
-            if (Settled(current, forceVersion) is { } settledUnderLease)
+            if (Settled(current, forceVersion, floor) is { } settledUnderLease)
             {
                 return settledUnderLease;
+            }
+
+            // Only the lease holder may have the refresh token on the wire: after a slow store, a lease that lapses before
+            // Keap's answer would let another instance present the same refresh token meanwhile.
+            if (_time.GetUtcNow() + o.TokenRequestTimeout >= lease.Lease!.ExpiresAt)
+            {
+                throw new TokenStoreException("The token store answered so slowly that the refresh lease would end before Keap's answer; the refresh token was not sent.");
             }
 
             // From here the refresh token is on the wire: stopping no longer cancels the call or the save.
@@ -317,11 +326,15 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The outcome when <paramref name="current"/> needs no call to Keap (nothing stored, refused, pending, not due); <see langword="null"/> to refresh.</summary>
-    private RefreshOutcome? Settled(StoredToken? current, long? forceVersion)
+    private RefreshOutcome? Settled(StoredToken? current, long? forceVersion, long floorBeforeRead)
     {
         if (current is null)
         {
-            _cache.Clear();
+            if (!_cache.Clear(floorBeforeRead))
+            {
+                return Served();
+            }
+
             _pendingSave.Clear();
             return RefreshOutcome.Failed(KeapConnectionState.NotConnected, "No Keap token is stored: an administrator has to connect the application to Keap.");
         }
@@ -415,8 +428,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
             if (saved is not null)
             {
                 _localRefusal = null;
-                _cache.Set(saved);
-                return new RefreshOutcome(RefreshKind.Refreshed, saved, KeapConnectionState.Connected, null);
+                return _cache.Set(saved) is null ? Served() : new RefreshOutcome(RefreshKind.Refreshed, saved, KeapConnectionState.Connected, null);
             }
 
             // Someone wrote while we held the lease (ours lapsed): a newer token of record wins; a rewrite of the token
@@ -442,6 +454,11 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     {
         TokenLog.SavePending(_logger, cause);
         var served = _pendingSave.Keep(fresh, current, expectedVersion, _saveBudgetToken);
+        if (served is null)
+        {
+            return Served();
+        }
+
         return new RefreshOutcome(
             RefreshKind.KeptInMemory,
             served,
@@ -459,7 +476,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         }
         else if (now is null)
         {
-            _cache.Clear();
+            // PendingTokenSave cleared the cache, unless a connect on this instance overtook its read.
         }
         else
         {
@@ -508,18 +525,32 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 
     private RefreshOutcome Adopted(StoredToken stored)
     {
+        var previous = _cache.Current;
+        if (_cache.Set(stored) is null)
+        {
+            return Served();
+        }
+
         if (_localRefusal is { } local && local.Version != stored.Version)
         {
             _localRefusal = null;
         }
 
-        var previous = _cache.Current;
-        _cache.Set(stored);
         if (previous is not null && previous.Stored.Version != stored.Version)
         {
             TokenLog.TokenAdopted(_logger, stored.Version);
         }
 
+        return Outcome(stored);
+    }
+
+    /// <summary>The outcome for what the cache serves after a connect or disconnect on this instance overtook this run's read.</summary>
+    private RefreshOutcome Served() => _cache.Current is { } c
+        ? Outcome(c.Stored)
+        : RefreshOutcome.Failed(KeapConnectionState.NotConnected, "The application was disconnected from Keap while refreshing.");
+
+    private RefreshOutcome Outcome(StoredToken stored)
+    {
         var refusal = stored.Refusal ?? LocalRefusalFor(stored.Version);
         return refusal is not null
             ? RefreshOutcome.Failed(KeapConnectionState.NeedsReauthorization, refusal)

@@ -9,7 +9,7 @@ namespace Keap.ServiceAccount.Tokens;
 /// The token this process hands out, with the instants that decide what the hot path does: before
 /// <see cref="CachedToken.FastUntil"/> it returns the token and nothing else.
 /// </summary>
-internal sealed class TokenCache(IOptionsMonitor<KeapServiceAccountOptions> options, TimeProvider timeProvider, ILogger<TokenCache> logger)
+internal sealed class TokenCache(IOptions<KeapServiceAccountOptions> options, TimeProvider timeProvider, ILogger<TokenCache> logger)
 {
     // A soft window at most this share of the granted lifetime: at most one refresh per lifetime.
     private const int LifetimeShareOfSoftWindow = 4;
@@ -18,7 +18,24 @@ internal sealed class TokenCache(IOptionsMonitor<KeapServiceAccountOptions> opti
     // Read on the hot path without a lock: replaced as a whole, never mutated.
     private volatile CachedToken? _current;
 
+    // Writers only. Store versions only grow, so a token older than the floor (the newest version served, or one past
+    // a token forgotten) comes from a read that a connect or disconnect on this instance overtook: never served again.
+    private readonly Lock _gate = new();
+    private long _floor;
+
     public CachedToken? Current => _current;
+
+    /// <summary>Changes whenever a newer token is served or one is forgotten; a reader compares it to discard a stale "nothing stored".</summary>
+    public long Floor
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _floor;
+            }
+        }
+    }
 
     /// <summary>
     /// When <paramref name="token"/> is due for refresh, before any jitter: the start of its soft window (scaled to the
@@ -28,7 +45,7 @@ internal sealed class TokenCache(IOptionsMonitor<KeapServiceAccountOptions> opti
     public RefreshPlan Plan(KeapToken token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        var o = options.CurrentValue;
+        var o = options.Value;
         var (soft, hard) = Windows(token, o);
         var hardAt = token.AccessTokenExpiresAt - hard;
         var softAt = token.AccessTokenExpiresAt - soft;
@@ -56,11 +73,53 @@ internal sealed class TokenCache(IOptionsMonitor<KeapServiceAccountOptions> opti
     }
 
     /// <summary>Serves <paramref name="stored"/> from now on; <paramref name="pending"/> marks a token Keap issued that the store has not accepted yet.</summary>
-    public CachedToken Set(StoredToken stored, bool pending = false)
+    /// <returns>The token as served, or <see langword="null"/> when <paramref name="stored"/> is older than what this cache served or forgot (a stale read).</returns>
+    public CachedToken? Set(StoredToken stored, bool pending = false)
     {
         ArgumentNullException.ThrowIfNull(stored);
+        lock (_gate)
+        {
+            if (stored.Version < _floor)
+            {
+                return null;
+            }
+
+            _floor = stored.Version;
+            return SetCore(stored, pending);
+        }
+    }
+
+    /// <summary>Stops serving any token, and any token read before now, after this instance disconnected.</summary>
+    public void Forget()
+    {
+        lock (_gate)
+        {
+            _floor = Math.Max(_floor, (_current?.Stored.Version ?? 0) + 1);
+            _current = null;
+        }
+    }
+
+    /// <summary>Stops serving the token after a read found nothing stored, unless a newer token was served since <paramref name="floorBeforeRead"/>.</summary>
+    /// <returns><see langword="false"/> when a newer token is served now (the read was stale).</returns>
+    public bool Clear(long floorBeforeRead)
+    {
+        lock (_gate)
+        {
+            if (_floor != floorBeforeRead)
+            {
+                return _current is null;
+            }
+
+            _floor = Math.Max(_floor, (_current?.Stored.Version ?? 0) + 1);
+            _current = null;
+            return true;
+        }
+    }
+
+    private CachedToken SetCore(StoredToken stored, bool pending)
+    {
         var now = timeProvider.GetUtcNow();
-        var checkAt = now + options.CurrentValue.StoreCheckInterval;
+        var checkAt = now + options.Value.StoreCheckInterval;
         var previous = _current;
         CachedToken next;
         if (previous is not null && previous.Stored.Version == stored.Version && previous.Pending == pending
@@ -90,8 +149,6 @@ internal sealed class TokenCache(IOptionsMonitor<KeapServiceAccountOptions> opti
         return next;
     }
 
-    public void Clear() => _current = null;
-
     private static (TimeSpan Soft, TimeSpan Hard) Windows(KeapToken token, KeapServiceAccountOptions o)
     {
         var lifetime = token.AccessTokenExpiresAt - token.RefreshTokenIssuedAt;
@@ -106,7 +163,7 @@ internal sealed class TokenCache(IOptionsMonitor<KeapServiceAccountOptions> opti
 
     private void LogScaling(KeapToken token, RefreshPlan plan)
     {
-        var o = options.CurrentValue;
+        var o = options.Value;
         if (plan.SoftWindow < o.SoftRefreshWindow)
         {
             TokenLog.WindowsScaled(

@@ -10,7 +10,7 @@ namespace Keap.ServiceAccount.Tokens;
 /// <summary>Calls Keap's <c>/token</c> endpoint: code exchange (credentials in the body) and refresh (HTTP Basic).</summary>
 internal sealed class TokenEndpointClient(
     IHttpClientFactory httpClientFactory,
-    IOptionsMonitor<KeapServiceAccountOptions> options,
+    IOptions<KeapServiceAccountOptions> options,
     TimeProvider timeProvider)
 {
     public const string HttpClientName = "Keap.ServiceAccount.TokenEndpoint";
@@ -21,7 +21,7 @@ internal sealed class TokenEndpointClient(
     public Task<TokenEndpointResult> ExchangeCodeAsync(string code, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(code);
-        var o = options.CurrentValue;
+        var o = options.Value;
         var form = new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",
@@ -36,7 +36,7 @@ internal sealed class TokenEndpointClient(
     public Task<TokenEndpointResult> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(refreshToken);
-        var o = options.CurrentValue;
+        var o = options.Value;
         var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.ClientId}:{o.ClientSecret}"));
         var form = new Dictionary<string, string>
         {
@@ -48,7 +48,7 @@ internal sealed class TokenEndpointClient(
 
     private async Task<TokenEndpointResult> SendAsync(Dictionary<string, string> form, string? basicCredentials, CancellationToken cancellationToken)
     {
-        var o = options.CurrentValue;
+        var o = options.Value;
         using var timeout = new CancellationTokenSource(o.TokenRequestTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var request = new HttpRequestMessage(HttpMethod.Post, o.TokenEndpoint) { Content = new FormUrlEncodedContent(form) };
