@@ -21,7 +21,8 @@ internal sealed class KeapQuotaHandler(
         metrics.RequestCompleted(request.Method, response.StatusCode);
         if (!response.IsSuccessStatusCode)
         {
-            ApiLog.RequestFailed(logger, (int)response.StatusCode, request.Method.Method, request.RequestUri?.AbsolutePath);
+            var path = KeapApiErrors.SafePath(request.RequestUri);
+            ApiLog.RequestFailed(logger, (int)response.StatusCode, request.Method.Method, path);
         }
 
         var now = time.GetUtcNow();

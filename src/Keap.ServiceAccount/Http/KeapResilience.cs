@@ -51,7 +51,8 @@ internal static class KeapResilience
                 {
                     var request = args.Context.GetRequestMessage();
                     var outcome = Describe(args.Outcome);
-                    ApiLog.Retry(logger, request?.Method.Method, request?.RequestUri?.AbsolutePath, args.RetryDelay, args.AttemptNumber + 1, outcome);
+                    var path = KeapApiErrors.SafePath(request?.RequestUri);
+                    ApiLog.Retry(logger, request?.Method.Method, path, args.RetryDelay, args.AttemptNumber + 1, outcome);
                     return ValueTask.CompletedTask;
                 },
             });
@@ -132,7 +133,8 @@ internal static class KeapResilience
         }
 
         var described = Describe(outcome);
-        ApiLog.RetryNotSafe(logger, request?.Method.Method ?? "?", request?.RequestUri?.AbsolutePath, described);
+        var path = KeapApiErrors.SafePath(request?.RequestUri);
+        ApiLog.RetryNotSafe(logger, request?.Method.Method ?? "?", path, described);
 
         return false;
     }

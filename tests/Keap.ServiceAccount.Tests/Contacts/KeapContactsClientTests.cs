@@ -432,7 +432,7 @@ public sealed class KeapContactsClientTests : IDisposable
     }
 
     [Fact]
-    public async Task An_email_status_failure_names_no_email_address_in_its_message_or_path()
+    public async Task An_email_status_failure_names_no_email_address_in_its_message_path_or_logs()
     {
         const string StatusPath = ApiHarness.BasePath + "/rest/v2/emailAddresses/ada.lovelace@example.com/status";
         _api.Server.Given(Request.Create().WithPath(StatusPath).UsingPatch()).RespondWith(ApiHarness.Json("""{"code":400,"message":"Bad reason","status":"INVALID_ARGUMENT"}""", 400));
@@ -446,5 +446,7 @@ public sealed class KeapContactsClientTests : IDisposable
             Assert.DoesNotContain("lovelace", e.Message + e.Path + e, StringComparison.OrdinalIgnoreCase);
             Assert.Equal(ApiHarness.BasePath + "/rest/v2/emailAddresses/{email}/status", e.Path);
         });
+        Assert.Contains("{email}", _api.AllLogText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("lovelace", _api.AllLogText(), StringComparison.OrdinalIgnoreCase);
     }
 }
