@@ -6,6 +6,9 @@ using Microsoft.Extensions.Hosting;
 
 namespace Keap.ServiceAccount;
 
+// The two overloads differ in their first parameter's type, so no call binds ambiguously when an optional
+// parameter is added to both.
+#pragma warning disable RS0026 // Do not add multiple public overloads with optional parameters
 public sealed partial class KeapServiceAccountBuilder
 {
     /// <summary>
@@ -53,3 +56,4 @@ public sealed partial class KeapServiceAccountBuilder
             services.GetService<ITokenProtector>()));
     }
 }
+#pragma warning restore RS0026
