@@ -14,6 +14,9 @@ internal static partial class TokenLog
     [LoggerMessage(1002, LogLevel.Warning, "Token refresh failed: {Reason}", EventName = "RefreshFailed")]
     public static partial void RefreshFailed(ILogger logger, string reason);
 
+    [LoggerMessage(1018, LogLevel.Information, "Not connected to Keap: {Reason}", EventName = "NotConnected")]
+    public static partial void NotConnected(ILogger logger, string reason);
+
     [LoggerMessage(1003, LogLevel.Information, "Adopted the token stored by another instance (version {Version})", EventName = "TokenAdopted")]
     public static partial void TokenAdopted(ILogger logger, long version);
 

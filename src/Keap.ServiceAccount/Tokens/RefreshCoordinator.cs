@@ -42,6 +42,9 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private volatile LocalRefusal? _localRefusal;
     private long _pausedUntil;
 
+    // 1 once "not connected" was logged; any other outcome sets it back, so the next disconnect is logged again.
+    private int _notConnectedLogged;
+
     public RefreshCoordinator(
         GuardedTokenStore store,
         TokenEndpointClient endpoint,
@@ -221,6 +224,19 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private void Record(RefreshOutcome outcome, TimeSpan duration, Activity? activity)
     {
         activity?.SetTag("keap.token.refresh.result", outcome.Kind.ToString());
+        if (outcome is { Kind: RefreshKind.Failed, State: KeapConnectionState.NotConnected })
+        {
+            // Not being connected is a state, not a refresh failure: no failure metric or error, one line when it starts.
+            _status.Recovered();
+            if (Interlocked.Exchange(ref _notConnectedLogged, 1) == 0)
+            {
+                TokenLog.NotConnected(_logger, outcome.Error!);
+            }
+
+            return;
+        }
+
+        Volatile.Write(ref _notConnectedLogged, 0);
         switch (outcome.Kind)
         {
             case RefreshKind.Refreshed:
@@ -244,10 +260,6 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
                     case KeapConnectionState.NeedsReauthorization:
                         _status.Recovered();
                         TokenLog.NeedsReauthorization(_logger, outcome.Error!);
-                        break;
-                    case KeapConnectionState.NotConnected:
-                        _status.Recovered();
-                        TokenLog.RefreshFailed(_logger, outcome.Error!);
                         break;
                     default:
                         // Callers in the soft window trigger background refreshes; after a transient failure they pause so Keap and the store are not hammered.

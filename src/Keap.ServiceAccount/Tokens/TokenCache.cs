@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -199,4 +200,10 @@ internal sealed record CachedToken(
     DateTimeOffset SoftAt,
     DateTimeOffset HardAt,
     DateTimeOffset CheckAt,
-    bool Pending);
+    bool Pending)
+{
+    /// <summary>Describes the cached token without the access token (the generated form would print it).</summary>
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"CachedToken {{ Stored = {Stored}, FastUntil = {FastUntil:O}, SoftAt = {SoftAt:O}, HardAt = {HardAt:O}, CheckAt = {CheckAt:O}, Pending = {Pending} }}");
+}

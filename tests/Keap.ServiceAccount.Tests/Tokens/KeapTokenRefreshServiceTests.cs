@@ -1,6 +1,12 @@
+using System.Diagnostics.Metrics;
 using Keap.ServiceAccount.Tokens;
+using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Keap.ServiceAccount.Tests.Tokens;
 
@@ -56,6 +62,34 @@ public sealed class KeapTokenRefreshServiceTests : IDisposable
 
         Assert.Equal(1, _endpoint.RefreshCalls);
         await service.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Polls_while_not_connected_without_reporting_a_refresh_failure()
+    {
+        var clock = new FakeTimeProvider(TokenTestHost.Start);
+        var store = new ScriptedTokenStore(new InMemoryTokenStore(clock));
+        using var host = TokenTestHost.Create(_endpoint, clock, store);
+        using var failures = new MetricCollector<long>(
+            host.Provider.GetRequiredService<IMeterFactory>(), KeapServiceAccountDiagnostics.MeterName, "keap.token.refresh_failures");
+        var service = host.Provider.GetServices<IHostedService>().OfType<KeapTokenRefreshService>().Single();
+        await service.StartAsync(CancellationToken.None);
+
+        // Several background checks, each finding no token.
+        await host.AdvanceUntilAsync(() => store.Calls.Count(c => c == "get") >= 5, TimeSpan.FromSeconds(30));
+        var status = await host.Authorization.GetStatusAsync();
+        var health = await host.CheckHealthAsync();
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.True(store.Calls.Count(c => c == "get") >= 5);
+        // The health check framework's own Unhealthy warning is expected; this library's checks must not warn.
+        var records = host.Logs.GetSnapshot();
+        Assert.Empty(records.Where(r => r.Level >= LogLevel.Warning && r.Category?.StartsWith("Keap.", StringComparison.Ordinal) == true).Select(r => $"{r.Id.Name}: {r.Message}"));
+        Assert.True(records.Count(r => r.Message.Contains("No Keap token is stored", StringComparison.Ordinal)) <= 1, host.AllLogText());
+        Assert.Equal(KeapConnectionState.NotConnected, status.State);
+        Assert.Null(status.LastError);
+        Assert.Empty(failures.GetMeasurementSnapshot());
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
     }
 
     [Fact]

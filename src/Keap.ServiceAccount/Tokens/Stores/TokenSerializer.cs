@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -80,7 +81,13 @@ internal sealed record TokenDocument(
     DateTimeOffset AccessTokenExpiresAt,
     DateTimeOffset RefreshTokenIssuedAt,
     string? Scope,
-    string? Refusal = null);
+    string? Refusal = null)
+{
+    /// <summary>Describes the document without the access or refresh token (the generated form would print both).</summary>
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"TokenDocument {{ Format = {Format}, AccessTokenExpiresAt = {AccessTokenExpiresAt:O}, RefreshTokenIssuedAt = {RefreshTokenIssuedAt:O}, Refusal = {Refusal} }}");
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(TokenDocument))]

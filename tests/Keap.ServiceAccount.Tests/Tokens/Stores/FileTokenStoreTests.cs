@@ -157,6 +157,38 @@ public sealed class FileTokenStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_writer_whose_lock_file_was_deleted_while_it_held_it_does_not_write_over_the_next_holder()
+    {
+        // Windows refuses to delete a file opened without delete sharing, so only Unix can lose the lock this way.
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var protector = new PausingProtector();
+        var holder = new FileTokenStore(TokenPath, protector, _clock);
+        var next = new FileTokenStore(TokenPath, protector, _clock);
+        var first = await holder.TrySaveAsync(Token("first"), StoredToken.NoVersion);
+
+        // The holder has read version 1 under the lock and is about to write when someone deletes the lock file.
+        protector.PauseNext();
+        var held = Task.Run(() => holder.TrySaveAsync(Token("holder"), first!.Version).AsTask());
+        await protector.Paused.WaitAsync(TimeSpan.FromSeconds(30));
+        File.Delete(TokenPath + ".lock");
+
+        // A second writer creates a new lock file, so its advisory lock is granted while the holder still runs.
+        var saved = await next.TrySaveAsync(Token("next"), first!.Version);
+        protector.Resume();
+        var stale = await held.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.NotNull(saved);
+        Assert.Null(stale);
+        var read = await new FileTokenStore(TokenPath, protector, _clock).GetAsync();
+        Assert.Equal(saved!.Version, read!.Version);
+        Assert.Equal("access-next", read.Token.AccessToken);
+    }
+
+    [Fact]
     public async Task Keeps_counting_versions_after_a_disconnect_even_without_the_lock_file()
     {
         var store = new FileTokenStore(TokenPath, protector: null, _clock);
@@ -207,5 +239,33 @@ public sealed class FileTokenStoreTests : IDisposable
 
         public string Unprotect(string protectedData) =>
             protectedData.StartsWith("p:", StringComparison.Ordinal) ? new string(protectedData[2..].Reverse().ToArray()) : throw new System.Security.Cryptography.CryptographicException("not protected");
+    }
+
+    /// <summary>Passes the document through unchanged; after <see cref="PauseNext"/>, the next write waits for <see cref="Resume"/> (once).</summary>
+    private sealed class PausingProtector : ITokenProtector
+    {
+        private readonly TaskCompletionSource _paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _pauseNext;
+
+        public Task Paused => _paused.Task;
+
+        public void PauseNext() => Volatile.Write(ref _pauseNext, 1);
+
+        public void Resume() => _resume.TrySetResult();
+
+        public string Protect(string plaintext)
+        {
+            if (Interlocked.Exchange(ref _pauseNext, 0) == 1)
+            {
+                _paused.TrySetResult();
+                // Protect is synchronous: the writer's thread waits here, inside the store's lock.
+                _resume.Task.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            return plaintext;
+        }
+
+        public string Unprotect(string protectedData) => protectedData;
     }
 }

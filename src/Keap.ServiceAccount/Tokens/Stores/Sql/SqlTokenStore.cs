@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.ExceptionServices;
 
 namespace Keap.ServiceAccount.Tokens.Stores.Sql;
@@ -395,5 +396,10 @@ internal sealed class SqlTokenStore : ITokenStore
         return command;
     }
 
-    private sealed record TokenRow(string? Value, long Version);
+    private sealed record TokenRow(string? Value, long Version)
+    {
+        // The value is the token document, unprotected unless a protector is configured: never print it.
+        public override string ToString() =>
+            string.Create(CultureInfo.InvariantCulture, $"TokenRow {{ Version = {Version}, HasValue = {Value is not null} }}");
+    }
 }
