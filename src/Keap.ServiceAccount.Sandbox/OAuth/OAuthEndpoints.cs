@@ -35,8 +35,8 @@ internal static class OAuthEndpoints
 
         var nonce = tokens.IssueNonce(client.ClientId, redirectUri!, state);
         var body = new StringBuilder()
-            .Append("<p><strong>").Append(Encode(client.ClientId)).Append("</strong> wants full access to ")
-            .Append(Encode(tokens.Scope)).Append(".</p>")
+            .Append("<p><strong>").Append(Encode(client.ClientId)).Append("</strong> wants full access to the Keap account ")
+            .Append(Encode(tokens.Account)).Append(".</p>")
             .Append("<form method=\"post\" action=\"").Append(Encode(request.PathBase + request.Path)).Append("\">")
             .Append(Hidden("client_id", client.ClientId))
             .Append(Hidden("redirect_uri", redirectUri!))

@@ -22,7 +22,10 @@ internal sealed class SandboxTokens
         state.Resetting += Clear;
     }
 
-    public string Scope => $"full|{_options.Account}";
+    /// <summary>The emulated Keap account's host name, as the consent page names it.</summary>
+    public string Account => _options.Account;
+
+    public string Scope => $"full|{Account}";
 
     public KeapSandboxApp? FindClient(string? clientId) =>
         _options.EffectiveApps.FirstOrDefault(c => string.Equals(c.ClientId, clientId, StringComparison.Ordinal));

@@ -44,6 +44,17 @@ public sealed partial class OAuthEndpointsTests
     }
 
     [Fact]
+    public async Task The_consent_page_names_the_account_in_words_not_the_raw_scope()
+    {
+        await using var host = await StartAsync();
+
+        var page = await host.Http.GetStringAsync(AuthorizeUrl(host, ClientId, RedirectUri, "s"));
+
+        Assert.Contains("wants full access to the Keap account sandbox.infusionsoft.com.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("full|", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_consent_form_cannot_be_posted_twice()
     {
         await using var host = await StartAsync();
