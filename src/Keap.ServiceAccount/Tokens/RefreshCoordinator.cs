@@ -86,16 +86,20 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     /// </summary>
     public async Task<RefreshOutcome> RefreshAsync(long? forceVersion)
     {
-        var (task, forcedAt) = StartOrJoin(forceVersion);
-        var outcome = await task.ConfigureAwait(false);
-        if (forceVersion is null || forcedAt == forceVersion || (outcome.Token is { } token && token.Version != forceVersion))
+        while (true)
         {
-            return outcome;
-        }
+            var (task, forcedAt) = StartOrJoin(forceVersion);
+            var outcome = await task.ConfigureAwait(false);
+            if (forceVersion is null || forcedAt == forceVersion || (outcome.Token is { } token && token.Version != forceVersion))
+            {
+                return outcome;
+            }
 
-        // The joined run may have read the store before the caller saw this version (nothing stored yet, say): the
-        // caller's own run decides. It never presents a refused refresh token, so after a refusal it only reads.
-        return await StartOrJoin(forceVersion).Task.ConfigureAwait(false);
+            // The joined run was not forced and left this version in place (it may have read the store before the
+            // caller saw it, or found no refresh due). Another unforced run (the background service waking on the
+            // change) may start in between, so join again until the caller's own forced run decides. That run never
+            // presents a refused refresh token, so after a refusal it only reads.
+        }
     }
 
     /// <summary>Tells the listeners that the token changed outside a refresh (connect, disconnect).</summary>
