@@ -198,8 +198,8 @@ public sealed class KeapTagsClientTests : IDisposable
         Assert.True(results.AllSucceeded);
     }
 
-    [Fact]
-    public async Task A_404_on_a_cached_tag_id_evicts_it_and_looks_the_name_up_once_more()
+    /// <summary>Tag "vip" is found as 7, deleted in Keap (applyTags answers 404), and found again as 8.</summary>
+    private void GivenVipDeletedAndRecreatedAs8()
     {
         _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).AtPriority(2).InScenario("deleted").WillSetStateTo("first lookup done")
             .RespondWith(ApiHarness.Json("""{"tags":[{"id":"7","name":"vip"}]}"""));
@@ -209,6 +209,12 @@ public sealed class KeapTagsClientTests : IDisposable
             .RespondWith(ApiHarness.Json("""{"code":404,"message":"Tag 7 not found","status":"NOT_FOUND"}""", 404));
         _api.Server.Given(Request.Create().WithPath(TagsPath + "/8/contacts:applyTags").UsingPost())
             .RespondWith(ApiHarness.Json("""{"results":{"1":"SUCCESS"}}"""));
+    }
+
+    [Fact]
+    public async Task A_404_on_a_cached_tag_id_evicts_it_and_looks_the_name_up_once_more()
+    {
+        GivenVipDeletedAndRecreatedAs8();
 
         var cached = await _api.Tags.GetOrCreateIdAsync("vip");
         var results = await _api.Tags.ApplyAsync(cached, ["1"]);
@@ -224,14 +230,7 @@ public sealed class KeapTagsClientTests : IDisposable
     [Fact]
     public async Task Every_caller_still_holding_a_deleted_tags_cached_id_recovers_not_only_the_first()
     {
-        _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).AtPriority(2).InScenario("deleted").WillSetStateTo("first lookup done")
-            .RespondWith(ApiHarness.Json("""{"tags":[{"id":"7","name":"vip"}]}"""));
-        _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).AtPriority(1).InScenario("deleted").WhenStateIs("first lookup done")
-            .RespondWith(ApiHarness.Json("""{"tags":[{"id":"8","name":"vip"}]}"""));
-        _api.Server.Given(Request.Create().WithPath(TagsPath + "/7/contacts:applyTags").UsingPost())
-            .RespondWith(ApiHarness.Json("""{"code":404,"message":"Tag 7 not found","status":"NOT_FOUND"}""", 404));
-        _api.Server.Given(Request.Create().WithPath(TagsPath + "/8/contacts:applyTags").UsingPost())
-            .RespondWith(ApiHarness.Json("""{"results":{"1":"SUCCESS"}}"""));
+        GivenVipDeletedAndRecreatedAs8();
         var cached = await _api.Tags.GetOrCreateIdAsync("vip");
 
         // Web requests that read the id before the tag was deleted: the first one's 404 evicts it, the others' come after.
