@@ -4,6 +4,7 @@ using Keap.ServiceAccount.Http;
 using Keap.ServiceAccount.Tags;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Refit;
 
@@ -35,6 +36,7 @@ internal static class KeapApiServiceCollectionExtensions
         services.TryAddSingleton<IKeapQuotaMonitor>(sp => sp.GetRequiredService<KeapQuotaMonitor>());
         services.TryAddSingleton<KeapRateLimiter>();
         services.TryAddSingleton<KeapApiMetrics>();
+        services.TryAddSingleton<KeapResilience>();
         services.TryAddTransient<KeapQuotaHandler>();
         services.TryAddTransient<KeapAuthorizationHandler>();
 
@@ -48,8 +50,7 @@ internal static class KeapApiServiceCollectionExtensions
             http.Timeout = Timeout.InfiniteTimeSpan;
         });
         client.RemoveAllLoggers();
-        client.AddResilienceHandler(KeapResilience.PipelineName, (pipeline, context) =>
-            KeapResilience.Configure(pipeline, context.ServiceProvider, context.ServiceProvider.GetRequiredService<IOptions<KeapServiceAccountOptions>>().Value));
+        client.AddHttpMessageHandler(sp => new ResilienceHandler(sp.GetRequiredService<KeapResilience>().Pipeline));
         client.AddHttpMessageHandler<KeapQuotaHandler>();
         client.AddHttpMessageHandler<KeapAuthorizationHandler>();
 

@@ -40,4 +40,8 @@ internal static partial class ApiLog
     [LoggerMessage(EventId = 1108, EventName = "ApiRateLimitPaused", Level = LogLevel.Warning,
         Message = "A Keap call was not sent: Keap asked for a pause of {RetryAfter} (429 or spent quota), longer than a call may wait")]
     public static partial void RateLimitPaused(ILogger logger, TimeSpan retryAfter);
+
+    [LoggerMessage(EventId = 1109, EventName = "ApiCircuitClosed", Level = LogLevel.Information,
+        Message = "Keap answered again: calls are no longer paused")]
+    public static partial void CircuitClosed(ILogger logger);
 }

@@ -1,15 +1,37 @@
+using Keap.ServiceAccount.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
 
 namespace Keap.ServiceAccount.Http;
 
 /// <summary>
-/// Gives the long-lived typed clients a Refit client per operation. Each one is a typed client of
-/// <see cref="IHttpClientFactory"/>, so every operation runs on the factory's current handler chain and the factory's
-/// handler rotation (connection lifetime, DNS changes) takes effect; holding one Refit client would pin one handler forever.
+/// Gives the long-lived typed clients their Refit client. Each one is a typed client of <see cref="IHttpClientFactory"/>,
+/// kept for the factory's handler lifetime (<see cref="HttpClientFactoryOptions.HandlerLifetime"/>, two minutes unless
+/// the application changes it) and then replaced, so that the factory's handler rotation (connection lifetime, DNS
+/// changes) still takes effect. A new client per operation would do the same at about 0.3 KB a call; holding one forever
+/// would pin one handler.
 /// </summary>
 /// <typeparam name="TApi">The Refit interface, registered with <c>AddRefitClient</c>.</typeparam>
-internal sealed class KeapApi<TApi>(IServiceProvider services)
+internal sealed class KeapApi<TApi>(IServiceProvider services, IOptionsMonitor<HttpClientFactoryOptions> factoryOptions, TimeProvider time)
     where TApi : class
 {
-    public TApi Create() => services.GetRequiredService<TApi>();
+    private Lease? _current;
+
+    public TApi Create()
+    {
+        var now = time.GetTimestamp();
+        var current = Volatile.Read(ref _current);
+        if (current is not null && time.GetElapsedTime(current.Since, now) < factoryOptions.Get(KeapApiServiceCollectionExtensions.HttpClientName).HandlerLifetime)
+        {
+            return current.Api;
+        }
+
+        // Two callers may both replace an expired client; either is fine, both come from the factory.
+        current = new Lease(services.GetRequiredService<TApi>(), now);
+        Volatile.Write(ref _current, current);
+        return current.Api;
+    }
+
+    private sealed record Lease(TApi Api, long Since);
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
+using Polly.Timeout;
 
 namespace Keap.ServiceAccount.Http;
 
@@ -40,8 +41,17 @@ internal static class KeapApiErrors
             RateLimiterRejectedException => NotSent(
                 $"{method} {path} was not sent: too many calls are already waiting for their turn under Keap's rate limit (Keap:RateLimit:QueueLimit).",
                 null),
+            TimeoutRejectedException or OperationCanceledException when Marked(KeapRequestMarks.WaitingForTurn) => Marked(KeapRequestMarks.MayHaveReachedKeap)
+                ? new KeapApiException(
+                    $"{method} {path} ran out of time (ApiTotalTimeout) waiting for its turn to be sent again under Keap's rate limit; an earlier attempt may have reached Keap.",
+                    exception) { Method = method, Path = path }
+                : NotSent(
+                    $"{method} {path} was not sent: it ran out of time (ApiTotalTimeout) waiting for its turn under Keap's rate limit.",
+                    null),
             _ => new KeapApiException($"{method} {path} got no answer from Keap: {exception.GetType().Name}", exception) { Method = method, Path = path },
         };
+
+        bool Marked(HttpRequestOptionsKey<bool> mark) => request.Options.TryGetValue(mark, out var set) && set;
 
         KeapApiException NotSent(string message, TimeSpan? retryAfter) =>
             new(message, exception) { Method = method, Path = path, RetryAfter = retryAfter, NotSent = true };

@@ -78,8 +78,9 @@ public sealed class KeapApiException : Exception
     public TimeSpan? RetryAfter { get; internal init; }
 
     /// <summary>
-    /// Whether the request never reached Keap: the circuit breaker is pausing calls, or the client-side rate limit
-    /// refused it (waiting line full, or a pause longer than a call may wait). Such a call is always safe to repeat.
+    /// Whether the request never reached Keap: the circuit breaker is pausing calls, the client-side rate limit refused
+    /// it (waiting line full, or a pause longer than a call may wait), or the call's time (<c>ApiTotalTimeout</c>) ran out
+    /// while it waited for its turn and no earlier attempt had reached Keap. Such a call is always safe to repeat.
     /// </summary>
     public bool NotSent { get; internal init; }
 }

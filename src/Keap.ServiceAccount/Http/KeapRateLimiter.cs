@@ -16,6 +16,8 @@ namespace Keap.ServiceAccount.Http;
 /// The schedule is a cell-rate algorithm on the <see cref="TimeProvider"/> (testable with a fake clock): an attempt may
 /// start once the previous one's slot plus the interval, less half an interval of tolerance, has come. Half an
 /// interval absorbs timer lateness without ever letting a one-second window see more than the rate allows. The
+/// tolerance is never less than a millisecond: a timer cannot wait less than that, so a shorter wait would last a
+/// whole timer tick; only rates above 500 a second, far beyond Keap's limits, see the difference. The
 /// waiting line is a <see cref="ConcurrencyLimiter"/> of one: its holder waits for the next slot, the others queue; a
 /// newcomer takes a slot that has come at once (without allocating) only while nobody is in line.
 /// </remarks>
@@ -32,6 +34,8 @@ internal sealed class KeapRateLimiter : RateLimiter
     private const double NarrowFactor = 0.75;
     private const double MinimumShare = 0.05;
     private const double WidenShare = 0.1;
+
+    private static readonly long MinimumTolerance = TimeSpan.TicksPerMillisecond;
 
     private readonly Lock _gate = new();
     private readonly ConcurrencyLimiter _line;
@@ -189,25 +193,37 @@ internal sealed class KeapRateLimiter : RateLimiter
     protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
         TryTake(alone: true, out var wait, out var refusal) ? Granted() : refusal ?? Refuse(wait);
 
-    /// <inheritdoc/>
-    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Waits for <paramref name="request"/>'s turn. While it waits, the request carries
+    /// <see cref="KeapRequestMarks.WaitingForTurn"/>, so that a call whose time runs out in the line is reported as not
+    /// sent rather than unanswered.
+    /// </summary>
+    public ValueTask<RateLimitLease> AcquireAsync(HttpRequestMessage? request, CancellationToken cancellationToken) =>
         // Nobody waiting and the slot has come: the common case takes it without allocating.
         TryTake(alone: true, out _, out var refusal)
             ? ValueTask.FromResult<RateLimitLease>(Granted())
-            : refusal is not null ? ValueTask.FromResult<RateLimitLease>(refusal) : WaitInLineAsync(cancellationToken);
+            : refusal is not null ? ValueTask.FromResult<RateLimitLease>(refusal) : WaitInLineAsync(request, cancellationToken);
 
     /// <inheritdoc/>
-    private async ValueTask<RateLimitLease> WaitInLineAsync(CancellationToken cancellationToken)
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+        AcquireAsync(null, cancellationToken);
+
+    private async ValueTask<RateLimitLease> WaitInLineAsync(HttpRequestMessage? request, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             _inLine++;
         }
 
+        request?.Options.Set(KeapRequestMarks.WaitingForTurn, true);
         try
         {
             using var turn = await _line.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-            return turn.IsAcquired ? await WaitForSlotAsync(cancellationToken).ConfigureAwait(false) : Refuse(null);
+            var lease = turn.IsAcquired ? await WaitForSlotAsync(cancellationToken).ConfigureAwait(false) : Refuse(null);
+
+            // Left set only when the wait ended in cancellation: the total timeout or the caller.
+            request?.Options.Set(KeapRequestMarks.WaitingForTurn, false);
+            return lease;
         }
         finally
         {
@@ -296,7 +312,7 @@ internal sealed class KeapRateLimiter : RateLimiter
         lock (_gate)
         {
             var interval = _limited ? _interval : 0;
-            var tolerance = interval / 2;
+            var tolerance = interval == 0 ? 0 : Math.Max(interval / 2, MinimumTolerance);
             var bySchedule = _next - tolerance;
             var byPacing = pacing > 0 ? _lastGrant + pacing : 0;
             var earliest = Math.Max(Math.Max(bySchedule, byPacing), _heldUntil);

@@ -14,4 +14,16 @@ internal static class KeapRequestMarks
     /// Without the mark, a POST or PATCH is assumed not to be; other methods are idempotent by HTTP's definition.
     /// </summary>
     public static readonly HttpRequestOptionsKey<bool> Repeatable = new(RepeatableKey);
+
+    /// <summary>
+    /// Set while the request waits for its turn under the client-side rate limit; still set when the call's time ran out
+    /// there, which means that attempt was never sent.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> WaitingForTurn = new("Keap.ServiceAccount.WaitingForTurn");
+
+    /// <summary>
+    /// Set when an earlier attempt failed in a way that may have reached Keap (a 5xx, no answer, an attempt timeout), as
+    /// opposed to a 429, which Keap refused before doing anything.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> MayHaveReachedKeap = new("Keap.ServiceAccount.MayHaveReachedKeap");
 }

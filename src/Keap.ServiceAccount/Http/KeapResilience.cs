@@ -1,9 +1,10 @@
 using System.Net;
 using Keap.ServiceAccount.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Polly;
+using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
 
@@ -21,18 +22,28 @@ namespace Keap.ServiceAccount.Http;
 /// when the typed client marked the request repeatable (<see cref="KeapRequestMarks.Repeatable"/>): the upsert by
 /// email and applyTags / removeTags. An unmarked POST or PATCH, such as a plain contact or tag creation, may have been
 /// applied before the failure, so it is surfaced instead (the tag get-or-create recovers by looking the tag up again).
+/// <para>
+/// Built once per service provider, outside Polly's pipeline registry and without Polly's telemetry: the registry's
+/// reload tracking and the telemetry's per-attempt events cost about 0.45 KB a call (see docs/benchmarks.md), and the
+/// events that matter here (retries, the circuit opening and closing, refusals) have their own logs and metrics.
+/// </para>
 /// </remarks>
-internal static class KeapResilience
+internal sealed class KeapResilience
 {
     public const string PipelineName = "keap-api";
 
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, IServiceProvider services, KeapServiceAccountOptions options)
+    public KeapResilience(IOptions<KeapServiceAccountOptions> options, TimeProvider time, KeapRateLimiter limiter, ILogger<KeapResilience> logger)
     {
-        var time = services.GetRequiredService<TimeProvider>();
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeapResilience).FullName!);
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = PipelineName, TimeProvider = time };
+        Configure(builder, options.Value, time, limiter, logger);
+        Pipeline = builder.Build();
+    }
 
-        var limiter = services.GetRequiredService<KeapRateLimiter>();
+    /// <summary>The one pipeline every API call of this service provider shares, so that they share one circuit breaker.</summary>
+    public ResiliencePipeline<HttpResponseMessage> Pipeline { get; }
 
+    private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, KeapServiceAccountOptions options, TimeProvider time, KeapRateLimiter limiter, ILogger logger)
+    {
         pipeline.AddTimeout(new TimeoutStrategyOptions { Timeout = options.ApiTotalTimeout, Name = "total" });
 
         // Polly requires at least one attempt in a retry strategy; zero retries means no strategy.
@@ -50,6 +61,11 @@ internal static class KeapResilience
                 OnRetry = args =>
                 {
                     var request = args.Context.GetRequestMessage();
+                    if (args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests)
+                    {
+                        request?.Options.Set(KeapRequestMarks.MayHaveReachedKeap, true);
+                    }
+
                     var outcome = Describe(args.Outcome);
                     var path = KeapApiErrors.SafePath(request?.RequestUri);
                     ApiLog.Retry(logger, request?.Method.Method, path, args.RetryDelay, args.AttemptNumber + 1, outcome);
@@ -68,8 +84,17 @@ internal static class KeapResilience
                     ApiLog.CircuitOpened(logger, args.BreakDuration);
                     return ValueTask.CompletedTask;
                 },
+                OnClosed = _ =>
+                {
+                    ApiLog.CircuitClosed(logger);
+                    return ValueTask.CompletedTask;
+                },
             })
-            .AddRateLimiter(limiter)
+            .AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                Name = "rate",
+                RateLimiter = args => limiter.AcquireAsync(args.Context.GetRequestMessage(), args.Context.CancellationToken),
+            })
             .AddTimeout(new TimeoutStrategyOptions { Timeout = options.ApiAttemptTimeout, Name = "attempt" });
     }
 

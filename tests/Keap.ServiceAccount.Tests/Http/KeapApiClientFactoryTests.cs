@@ -1,16 +1,25 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
 
 namespace Keap.ServiceAccount.Tests.Http;
 
-/// <summary>The long-lived typed clients take an <see cref="HttpClient"/> from the factory per operation, never once for good.</summary>
+/// <summary>
+/// The long-lived typed clients take their <see cref="HttpClient"/> from the factory and keep it for the factory's
+/// handler lifetime, never for good: the factory's handler rotation (connection lifetime, DNS changes) still applies.
+/// </summary>
 public sealed class KeapApiClientFactoryTests
 {
     [Fact]
-    public async Task Every_call_of_a_singleton_client_gets_its_http_client_from_the_factory()
+    public async Task A_singleton_client_reuses_its_http_client_within_the_handler_lifetime_and_takes_a_new_one_after_it()
     {
         var created = 0;
-        using var api = ApiHarness.Start(builder: b => b.ConfigureHttpClient(h => h.ConfigureHttpClient(_ => Interlocked.Increment(ref created))));
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-30T12:00:00Z", CultureInfo.InvariantCulture));
+        // Calls a fake clock apart: the rate limiter would wait for that clock between them, and is not the subject here.
+        using var api = ApiHarness.Start(o => o.RateLimit.Enabled = false, time, builder: b => b.ConfigureHttpClient(h => h
+            .SetHandlerLifetime(TimeSpan.FromMinutes(5))
+            .ConfigureHttpClient(_ => Interlocked.Increment(ref created))));
         api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/contacts/1").UsingGet())
             .RespondWith(ApiHarness.Json("""{"id":"1"}"""));
         api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/tags/7/contacts:applyTags").UsingPost())
@@ -19,17 +28,31 @@ public sealed class KeapApiClientFactoryTests
         // Resolved once and kept, as an application's own singleton would keep them.
         var contacts = api.Contacts;
         var tags = api.Tags;
-        for (var i = 0; i < 3; i++)
+        async Task CallBothThreeTimesAsync()
         {
-            await contacts.GetAsync("1");
-            await tags.ApplyAsync("7", ["1"]);
+            for (var i = 0; i < 3; i++)
+            {
+                await contacts.GetAsync("1");
+                await tags.ApplyAsync("7", ["1"]);
+            }
         }
 
-        // Six clients from the factory, each on its current handler chain, so the factory's handler rotation applies.
-        Assert.Equal(6, created);
+        await CallBothThreeTimesAsync();
+        Assert.Equal(2, created);
+
+        // Still within the handler lifetime: the same clients.
+        time.Advance(TimeSpan.FromMinutes(4));
+        await CallBothThreeTimesAsync();
+        Assert.Equal(2, created);
+
+        // Past it: one new client each, on the factory's current handler chain.
+        time.Advance(TimeSpan.FromMinutes(1));
+        await CallBothThreeTimesAsync();
+        Assert.Equal(4, created);
+
         Assert.Same(contacts, api.Contacts);
         Assert.Same(tags, api.Tags);
-        Assert.Equal(6, api.Requests.Count);
+        Assert.Equal(18, api.Requests.Count);
     }
 
     [Fact]
@@ -37,8 +60,8 @@ public sealed class KeapApiClientFactoryTests
     {
         using var api = ApiHarness.Start();
 
-        // They are transient and resolved from the root provider per call: a disposable one would be kept until the
-        // container is disposed, one per call.
+        // They are transient and resolved from the root provider once per handler lifetime: a disposable one would be
+        // kept until the container is disposed, one per resolution.
         Assert.IsNotAssignableFrom<IDisposable>(api.Services.GetRequiredService<Keap.ServiceAccount.Contacts.IKeapContactsApi>());
         Assert.IsNotAssignableFrom<IDisposable>(api.Services.GetRequiredService<Keap.ServiceAccount.Tags.IKeapTagsApi>());
     }

@@ -77,6 +77,39 @@ public sealed class KeapRateLimiterTests
     }
 
     [Fact]
+    public async Task A_call_whose_time_runs_out_while_it_waits_for_its_turn_is_reported_as_not_sent()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var api = ApiHarness.Start(
+            o =>
+            {
+                // One request about every ten seconds: the third call's turn comes about 15.5 s after the first, later
+                // than the 15 s a call may take.
+                o.RateLimit.RequestsPerMinute = 6;
+                o.ApiAttemptTimeout = TimeSpan.FromSeconds(15);
+                o.ApiTotalTimeout = TimeSpan.FromSeconds(15);
+            },
+            time);
+        var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/*").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
+
+        await api.Contacts.GetAsync("1");
+        var second = api.Contacts.GetAsync("2");
+        var third = api.Contacts.GetAsync("3");
+        await Eventually(() => limiter.QueuedCount == 1);
+        await api.DriveAsync(Task.WhenAll(second, third).ContinueWith(_ => { }, TaskScheduler.Default), TimeSpan.FromMilliseconds(100));
+
+        await second;
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => third);
+        Assert.True(error.NotSent);
+        Assert.Contains("was not sent", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ApiTotalTimeout", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("got no answer", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, api.Requests.Count);
+        Assert.DoesNotContain(api.Requests, r => r.RequestMessage.Path.EndsWith("/3", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task After_keap_asks_for_a_long_pause_calls_fail_at_once_without_being_sent()
     {
         using var api = ApiHarness.Start();
