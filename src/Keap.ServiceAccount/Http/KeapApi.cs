@@ -8,7 +8,7 @@ namespace Keap.ServiceAccount.Http;
 /// <summary>
 /// Gives the long-lived typed clients their Refit client. Each one is a typed client of <see cref="IHttpClientFactory"/>,
 /// kept for the factory's handler lifetime (<see cref="HttpClientFactoryOptions.HandlerLifetime"/>, two minutes unless
-/// the application changes it) and then replaced, so that the factory's handler rotation (connection lifetime, DNS
+/// the application changes it; for good when it is infinite) and then replaced, so that the factory's handler rotation (connection lifetime, DNS
 /// changes) still takes effect. A new client per operation would do the same at about 0.3 KB a call; holding one forever
 /// would pin one handler.
 /// </summary>
@@ -22,7 +22,8 @@ internal sealed class KeapApi<TApi>(IServiceProvider services, IOptionsMonitor<H
     {
         var now = time.GetTimestamp();
         var current = Volatile.Read(ref _current);
-        if (current is not null && time.GetElapsedTime(current.Since, now) < factoryOptions.Get(KeapApiServiceCollectionExtensions.HttpClientName).HandlerLifetime)
+        var lifetime = factoryOptions.Get(KeapApiServiceCollectionExtensions.HttpClientName).HandlerLifetime;
+        if (current is not null && (lifetime == Timeout.InfiniteTimeSpan || time.GetElapsedTime(current.Since, now) < lifetime))
         {
             return current.Api;
         }

@@ -56,6 +56,26 @@ public sealed class KeapApiClientFactoryTests
     }
 
     [Fact]
+    public async Task An_infinite_handler_lifetime_keeps_one_http_client_for_good()
+    {
+        var created = 0;
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-30T12:00:00Z", CultureInfo.InvariantCulture));
+        using var api = ApiHarness.Start(o => o.RateLimit.Enabled = false, time, builder: b => b.ConfigureHttpClient(h => h
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .ConfigureHttpClient(_ => Interlocked.Increment(ref created))));
+        api.Server.Given(Request.Create().WithPath(ApiHarness.BasePath + "/rest/v2/contacts/1").UsingGet())
+            .RespondWith(ApiHarness.Json("""{"id":"1"}"""));
+
+        for (var i = 0; i < 3; i++)
+        {
+            await api.Contacts.GetAsync("1");
+            time.Advance(TimeSpan.FromDays(1));
+        }
+
+        Assert.Equal(1, created);
+    }
+
+    [Fact]
     public void The_per_call_refit_clients_hold_nothing_the_container_would_keep_for_disposal()
     {
         using var api = ApiHarness.Start();
