@@ -26,6 +26,43 @@ public sealed class KeapRateLimiterTests
         Assert.Equal(expected, KeapRateLimiter.AllowedRate(options), precision: 6);
     }
 
+    [Theory]
+    [InlineData(null, 25.0, 1_500)] // an OAuth app at Keap's limits
+    [InlineData("KeapAK-key", 10.0, 600)] // a Service Account Key whose per-minute throttle was raised: the 10/s spike arrest binds
+    [InlineData("KeapAK-key", 5.0, 300)] // the 5/s some report for keys
+    [InlineData(null, 2_000.0, 120_000)] // far above Keap's limits: the one-millisecond minimum tolerance applies
+    public void No_one_second_window_sees_more_attempts_than_the_spike_arrest_allows(string? key, double perSecond, int perMinute)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var api = ApiHarness.Start(
+            o =>
+            {
+                o.ServiceAccountKey = key;
+                o.RateLimit.RequestsPerSecond = perSecond;
+                o.RateLimit.RequestsPerMinute = perMinute;
+                o.RateLimit.AccountRequestsPerMinute = perMinute;
+            },
+            time);
+        var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
+
+        // A caller always ready: every attempt starts at the first millisecond its slot allows, the tightest the
+        // schedule can be packed (a timer only ever wakes later).
+        var grants = new List<DateTimeOffset>();
+        for (var ms = 0; ms < 3_000; ms++)
+        {
+            while (limiter.AttemptAcquire().IsAcquired)
+            {
+                grants.Add(time.GetUtcNow());
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        // Keap counts whole seconds; every one-second window, wherever it starts, stays within the limit.
+        var busiest = grants.Select((start, i) => grants.Skip(i).TakeWhile(g => g - start < TimeSpan.FromSeconds(1)).Count()).Max();
+        Assert.InRange(busiest, (int)(perSecond * 0.9), (int)perSecond);
+    }
+
     [Fact]
     public async Task A_queued_call_can_be_cancelled_and_is_never_sent()
     {
@@ -83,7 +120,7 @@ public sealed class KeapRateLimiterTests
         using var api = ApiHarness.Start(
             o =>
             {
-                // One request about every ten seconds: the third call's turn comes about 15.5 s after the first, later
+                // One request about every ten seconds: the third call's turn comes about 20.6 s after the first, later
                 // than the 15 s a call may take.
                 o.RateLimit.RequestsPerMinute = 6;
                 o.ApiAttemptTimeout = TimeSpan.FromSeconds(15);
