@@ -213,6 +213,105 @@ public sealed class KeapRateLimiterTests
         Assert.Contains(api.Logs.GetSnapshot(), r => r.Id.Id == 1107);
     }
 
+    [Fact]
+    public async Task A_retry_after_a_5xx_that_runs_out_of_time_in_the_line_is_not_reported_as_not_sent()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var api = ApiHarness.Start(
+            o =>
+            {
+                // One request about every ten seconds: behind another call, the retry's turn comes about 20.6 s after
+                // the first attempt, later than the 15 s the call may take.
+                o.RateLimit.RequestsPerMinute = 6;
+                o.ApiAttemptTimeout = TimeSpan.FromSeconds(15);
+                o.ApiTotalTimeout = TimeSpan.FromSeconds(15);
+            },
+            time);
+        var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
+        FailOnceThenAnswer(api, "1");
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/2").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
+
+        var first = api.Contacts.GetAsync("1");
+        await Eventually(() => api.Requests.Count == 1);
+        var second = api.Contacts.GetAsync("2");
+        await Eventually(() => limiter.WaitingUntil is not null);
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => api.DriveAsync(first, TimeSpan.FromMilliseconds(100)));
+
+        AssertMayHaveReachedKeap(api, error, "ApiTotalTimeout");
+        await second;
+    }
+
+    [Fact]
+    public async Task A_retry_after_a_5xx_refused_by_a_full_line_is_not_reported_as_not_sent()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var api = ApiHarness.Start(
+            o =>
+            {
+                LongTimeouts(o);
+                o.RateLimit.RequestsPerMinute = 6;
+                o.RateLimit.QueueLimit = 0;
+            },
+            time);
+        var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
+        FailOnceThenAnswer(api, "1");
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/2").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
+
+        // The first attempt is sent and fails; before its retry, another call takes the only place in the line.
+        var first = api.Contacts.GetAsync("1");
+        await Eventually(() => api.Requests.Count == 1);
+        var second = api.Contacts.GetAsync("2");
+        await Eventually(() => limiter.WaitingUntil is not null);
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => api.DriveAsync(first, TimeSpan.FromMilliseconds(100)));
+
+        AssertMayHaveReachedKeap(api, error, "Keap:RateLimit:QueueLimit");
+        await api.DriveAsync(second, TimeSpan.FromMilliseconds(250));
+    }
+
+    [Fact]
+    public async Task A_retry_after_the_5xx_that_opened_the_circuit_is_not_reported_as_not_sent()
+    {
+        // Two retries: three attempts a call, so the breaker's 100th failure (it opens at 100 calls, all failing) is the
+        // first attempt of a call, whose retry then meets the open circuit.
+        using var api = ApiHarness.Start(o =>
+        {
+            o.RateLimit.Enabled = false;
+            o.ApiMaxRetryAttempts = 2;
+        });
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet())
+            .RespondWith(ApiHarness.Json("""{"code":"503","message":"Unavailable"}""", 503));
+
+        var calls = new List<(KeapApiException Error, int Sent)>();
+        while (calls.Count < 60 && (calls.Count == 0 || calls[^1].Sent > 0))
+        {
+            var before = api.Requests.Count;
+            var error = await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.GetAsync("1"));
+            calls.Add((error, api.Requests.Count - before));
+        }
+
+        // The circuit opened: a call sent nothing and says so; the call whose retry met it had reached Keap.
+        Assert.True(calls[^1].Error.NotSent);
+        Assert.Contains(calls, c => c.Sent > 0 && c.Error.Message.Contains("Keap has been failing", StringComparison.Ordinal));
+        Assert.All(calls.Where(c => c.Sent > 0), c => Assert.False(c.Error.NotSent, c.Error.Message));
+    }
+
+    private static void AssertMayHaveReachedKeap(ApiHarness api, KeapApiException error, string cause)
+    {
+        Assert.False(error.NotSent, error.Message);
+        Assert.Contains(cause, error.Message, StringComparison.Ordinal);
+        Assert.Contains("an earlier attempt may have reached Keap", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(api.Requests, r => r.RequestMessage.Path.EndsWith("/1", StringComparison.Ordinal));
+    }
+
+    /// <summary>A 503 asking for a one-second pause, then the contact: the retry waits for the fake clock, not for a jittered millisecond.</summary>
+    private static void FailOnceThenAnswer(ApiHarness api, string id)
+    {
+        var request = Request.Create().WithPath(ContactsPath + "/" + id).UsingGet();
+        api.Server.Given(request).AtPriority(2).InScenario("fail-once-" + id).WillSetStateTo("answered")
+            .RespondWith(ApiHarness.Json("""{"code":"503","message":"Unavailable"}""", 503).WithHeader("Retry-After", "1"));
+        api.Server.Given(request).AtPriority(1).InScenario("fail-once-" + id).WhenStateIs("answered").RespondWith(ApiHarness.Json(ContactJson));
+    }
+
     private static void RefuseOnceThenAnswer(ApiHarness api)
     {
         var request = Request.Create().WithPath(ContactsPath + "/1").UsingGet();
