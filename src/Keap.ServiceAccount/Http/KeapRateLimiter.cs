@@ -20,9 +20,9 @@ namespace Keap.ServiceAccount.Http;
 /// tolerance at most the remaining 3 % of a second, that stays below the limit plus one, so a window never sees more
 /// than Keap allows (half an interval alone let 11 attempts into one second at 10 a second). A timer cannot wait less
 /// than a millisecond, so a shorter tolerance would make a wait last a whole timer tick; only rates above 500 a second,
-/// far beyond Keap's limits, see that minimum. The
-/// waiting line is a <see cref="ConcurrencyLimiter"/> of one: its holder waits for the next slot, the others queue; a
-/// newcomer takes a slot that has come at once (without allocating) only while nobody is in line.
+/// far beyond Keap's limits, see that minimum.
+/// The waiting line is a <see cref="ConcurrencyLimiter"/> of one: its holder waits for the next slot, the others
+/// queue; a newcomer takes a slot that has come at once (without allocating) only while nobody is in line.
 /// </remarks>
 internal sealed class KeapRateLimiter : RateLimiter
 {
