@@ -271,8 +271,8 @@ public sealed class KeapRateLimiterTests
     [Fact]
     public async Task A_retry_after_the_5xx_that_opened_the_circuit_is_not_reported_as_not_sent()
     {
-        // Two retries: three attempts a call, so the breaker's 100th failure (it opens at 100 calls, all failing) is the
-        // first attempt of a call, whose retry then meets the open circuit.
+        // Two retries: three attempts a call, so the 100th failed attempt, which opens the breaker (its default minimum
+        // throughput), is the first attempt of a call, whose retry then meets the open circuit.
         using var api = ApiHarness.Start(o =>
         {
             o.RateLimit.Enabled = false;
