@@ -30,31 +30,33 @@ internal static class KeapApiErrors
 
         var method = request.Method.Method;
         var path = SafePath(request.RequestUri);
+
+        // This attempt was not sent, but a retry's earlier attempt may have reached Keap (a 5xx or no answer), so the call
+        // as a whole may have been applied: it must not claim NotSent, whatever stopped the retry.
+        var reached = Marked(KeapRequestMarks.MayHaveReachedKeap);
+        var wasNotSent = reached ? "was not sent again" : "was not sent";
         return exception switch
         {
             BrokenCircuitException broken => NotSent(
-                $"{method} {path} was not sent: Keap has been failing (5xx or no answer), so calls are paused{For(broken.RetryAfter)} to let it recover.",
+                $"{method} {path} {wasNotSent}: Keap has been failing (5xx or no answer), so calls are paused{For(broken.RetryAfter)} to let it recover.",
                 broken.RetryAfter),
             RateLimiterRejectedException { RetryAfter: { } after } => NotSent(
-                $"{method} {path} was not sent: Keap refused calls (429) or its quota is spent, and asked for a pause of {after:c}, longer than a call may wait.",
+                $"{method} {path} {wasNotSent}: Keap refused calls (429) or its quota is spent, and asked for a pause of {after:c}, longer than a call may wait.",
                 after),
             RateLimiterRejectedException => NotSent(
-                $"{method} {path} was not sent: too many calls are already waiting for their turn under Keap's rate limit (Keap:RateLimit:QueueLimit).",
+                $"{method} {path} {wasNotSent}: too many calls are already waiting for their turn under Keap's rate limit (Keap:RateLimit:QueueLimit).",
                 null),
-            TimeoutRejectedException or OperationCanceledException when Marked(KeapRequestMarks.WaitingForTurn) => Marked(KeapRequestMarks.MayHaveReachedKeap)
-                ? new KeapApiException(
-                    $"{method} {path} ran out of time (ApiTotalTimeout) waiting for its turn to be sent again under Keap's rate limit; an earlier attempt may have reached Keap.",
-                    exception) { Method = method, Path = path }
-                : NotSent(
-                    $"{method} {path} was not sent: it ran out of time (ApiTotalTimeout) waiting for its turn under Keap's rate limit.",
-                    null),
+            TimeoutRejectedException or OperationCanceledException when Marked(KeapRequestMarks.WaitingForTurn) => NotSent(
+                $"{method} {path} {wasNotSent}: it ran out of time (ApiTotalTimeout) waiting for its turn under Keap's rate limit.",
+                null),
             _ => new KeapApiException($"{method} {path} got no answer from Keap: {exception.GetType().Name}", exception) { Method = method, Path = path },
         };
 
         bool Marked(HttpRequestOptionsKey<bool> mark) => request.Options.TryGetValue(mark, out var set) && set;
 
-        KeapApiException NotSent(string message, TimeSpan? retryAfter) =>
-            new(message, exception) { Method = method, Path = path, RetryAfter = retryAfter, NotSent = true };
+        KeapApiException NotSent(string message, TimeSpan? retryAfter) => reached
+            ? new(message + " An earlier attempt may have reached Keap.", exception) { Method = method, Path = path, RetryAfter = retryAfter }
+            : new(message, exception) { Method = method, Path = path, RetryAfter = retryAfter, NotSent = true };
 
         static string For(TimeSpan? pause) => pause is { } p ? $" for {p:c}" : string.Empty;
     }

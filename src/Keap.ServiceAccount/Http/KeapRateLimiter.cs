@@ -14,12 +14,15 @@ namespace Keap.ServiceAccount.Http;
 /// </summary>
 /// <remarks>
 /// The schedule is a cell-rate algorithm on the <see cref="TimeProvider"/> (testable with a fake clock): an attempt may
-/// start once the previous one's slot plus the interval, less half an interval of tolerance, has come. Half an
-/// interval absorbs timer lateness without ever letting a one-second window see more than the rate allows. The
-/// tolerance is never less than a millisecond: a timer cannot wait less than that, so a shorter wait would last a
-/// whole timer tick; only rates above 500 a second, far beyond Keap's limits, see the difference. The
-/// waiting line is a <see cref="ConcurrencyLimiter"/> of one: its holder waits for the next slot, the others queue; a
-/// newcomer takes a slot that has come at once (without allocating) only while nobody is in line.
+/// start once the previous one's slot plus the interval, less a tolerance, has come. The tolerance absorbs timer
+/// lateness; it is half an interval, but never more than 30 ms nor less than a millisecond. A one-second window holds
+/// at most 1 + rate × (1 s + tolerance) attempts: with the rate at <see cref="Utilization"/> of Keap's limit and the
+/// tolerance at most the remaining 3 % of a second, that stays below the limit plus one, so a window never sees more
+/// than Keap allows (half an interval alone let 11 attempts into one second at 10 a second). A timer cannot wait less
+/// than a millisecond, so a shorter tolerance would make a wait last a whole timer tick; only rates above 500 a second,
+/// far beyond Keap's limits, see that minimum.
+/// The waiting line is a <see cref="ConcurrencyLimiter"/> of one: its holder waits for the next slot, the others
+/// queue; a newcomer takes a slot that has come at once (without allocating) only while nobody is in line.
 /// </remarks>
 internal sealed class KeapRateLimiter : RateLimiter
 {
@@ -36,6 +39,9 @@ internal sealed class KeapRateLimiter : RateLimiter
     private const double WidenShare = 0.1;
 
     private static readonly long MinimumTolerance = TimeSpan.TicksPerMillisecond;
+
+    // (1 - Utilization) of the spike window: see the remarks for why no more.
+    private static readonly long MaximumTolerance = (long)(SpikeWindow.Ticks * (1 - Utilization));
 
     private readonly Lock _gate = new();
     private readonly ConcurrencyLimiter _line;
@@ -312,7 +318,7 @@ internal sealed class KeapRateLimiter : RateLimiter
         lock (_gate)
         {
             var interval = _limited ? _interval : 0;
-            var tolerance = interval == 0 ? 0 : Math.Max(interval / 2, MinimumTolerance);
+            var tolerance = interval == 0 ? 0 : Math.Clamp(interval / 2, MinimumTolerance, MaximumTolerance);
             var bySchedule = _next - tolerance;
             var byPacing = pacing > 0 ? _lastGrant + pacing : 0;
             var earliest = Math.Max(Math.Max(bySchedule, byPacing), _heldUntil);

@@ -26,6 +26,43 @@ public sealed class KeapRateLimiterTests
         Assert.Equal(expected, KeapRateLimiter.AllowedRate(options), precision: 6);
     }
 
+    [Theory]
+    [InlineData(null, 25.0, 1_500)] // an OAuth app at Keap's limits
+    [InlineData("KeapAK-key", 10.0, 600)] // a Service Account Key whose per-minute throttle was raised: the 10/s spike arrest binds
+    [InlineData("KeapAK-key", 5.0, 300)] // the 5/s some report for keys
+    [InlineData(null, 2_000.0, 120_000)] // far above Keap's limits: the one-millisecond minimum tolerance applies
+    public void No_one_second_window_sees_more_attempts_than_the_spike_arrest_allows(string? key, double perSecond, int perMinute)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var api = ApiHarness.Start(
+            o =>
+            {
+                o.ServiceAccountKey = key;
+                o.RateLimit.RequestsPerSecond = perSecond;
+                o.RateLimit.RequestsPerMinute = perMinute;
+                o.RateLimit.AccountRequestsPerMinute = perMinute;
+            },
+            time);
+        var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
+
+        // A caller always ready: every attempt starts at the first millisecond its slot allows, the tightest the
+        // schedule can be packed (a timer only ever wakes later).
+        var grants = new List<DateTimeOffset>();
+        for (var ms = 0; ms < 3_000; ms++)
+        {
+            while (limiter.AttemptAcquire().IsAcquired)
+            {
+                grants.Add(time.GetUtcNow());
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        // Keap counts whole seconds; every one-second window, wherever it starts, stays within the limit.
+        var busiest = grants.Select((start, i) => grants.Skip(i).TakeWhile(g => g - start < TimeSpan.FromSeconds(1)).Count()).Max();
+        Assert.InRange(busiest, (int)(perSecond * 0.9), (int)perSecond);
+    }
+
     [Fact]
     public async Task A_queued_call_can_be_cancelled_and_is_never_sent()
     {
@@ -83,7 +120,7 @@ public sealed class KeapRateLimiterTests
         using var api = ApiHarness.Start(
             o =>
             {
-                // One request about every ten seconds: the third call's turn comes about 15.5 s after the first, later
+                // One request about every ten seconds: the third call's turn comes about 20.6 s after the first, later
                 // than the 15 s a call may take.
                 o.RateLimit.RequestsPerMinute = 6;
                 o.ApiAttemptTimeout = TimeSpan.FromSeconds(15);
@@ -174,6 +211,105 @@ public sealed class KeapRateLimiterTests
         Assert.Contains("Keap has been failing", paused.Message, StringComparison.Ordinal);
         Assert.NotNull(paused.RetryAfter);
         Assert.Contains(api.Logs.GetSnapshot(), r => r.Id.Id == 1107);
+    }
+
+    [Fact]
+    public async Task A_retry_after_a_5xx_that_runs_out_of_time_in_the_line_is_not_reported_as_not_sent()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var api = ApiHarness.Start(
+            o =>
+            {
+                // One request about every ten seconds: behind another call, the retry's turn comes about 20.6 s after
+                // the first attempt, later than the 15 s the call may take.
+                o.RateLimit.RequestsPerMinute = 6;
+                o.ApiAttemptTimeout = TimeSpan.FromSeconds(15);
+                o.ApiTotalTimeout = TimeSpan.FromSeconds(15);
+            },
+            time);
+        var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
+        FailOnceThenAnswer(api, "1");
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/2").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
+
+        var first = api.Contacts.GetAsync("1");
+        await Eventually(() => api.Requests.Count == 1);
+        var second = api.Contacts.GetAsync("2");
+        await Eventually(() => limiter.WaitingUntil is not null);
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => api.DriveAsync(first, TimeSpan.FromMilliseconds(100)));
+
+        AssertMayHaveReachedKeap(api, error, "ApiTotalTimeout");
+        await second;
+    }
+
+    [Fact]
+    public async Task A_retry_after_a_5xx_refused_by_a_full_line_is_not_reported_as_not_sent()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var api = ApiHarness.Start(
+            o =>
+            {
+                LongTimeouts(o);
+                o.RateLimit.RequestsPerMinute = 6;
+                o.RateLimit.QueueLimit = 0;
+            },
+            time);
+        var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
+        FailOnceThenAnswer(api, "1");
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/2").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
+
+        // The first attempt is sent and fails; before its retry, another call takes the only place in the line.
+        var first = api.Contacts.GetAsync("1");
+        await Eventually(() => api.Requests.Count == 1);
+        var second = api.Contacts.GetAsync("2");
+        await Eventually(() => limiter.WaitingUntil is not null);
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => api.DriveAsync(first, TimeSpan.FromMilliseconds(100)));
+
+        AssertMayHaveReachedKeap(api, error, "Keap:RateLimit:QueueLimit");
+        await api.DriveAsync(second, TimeSpan.FromMilliseconds(250));
+    }
+
+    [Fact]
+    public async Task A_retry_after_the_5xx_that_opened_the_circuit_is_not_reported_as_not_sent()
+    {
+        // Two retries: three attempts a call, so the 100th failed attempt, which opens the breaker (its default minimum
+        // throughput), is the first attempt of a call, whose retry then meets the open circuit.
+        using var api = ApiHarness.Start(o =>
+        {
+            o.RateLimit.Enabled = false;
+            o.ApiMaxRetryAttempts = 2;
+        });
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet())
+            .RespondWith(ApiHarness.Json("""{"code":"503","message":"Unavailable"}""", 503));
+
+        var calls = new List<(KeapApiException Error, int Sent)>();
+        while (calls.Count < 60 && (calls.Count == 0 || calls[^1].Sent > 0))
+        {
+            var before = api.Requests.Count;
+            var error = await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.GetAsync("1"));
+            calls.Add((error, api.Requests.Count - before));
+        }
+
+        // The circuit opened: a call sent nothing and says so; the call whose retry met it had reached Keap.
+        Assert.True(calls[^1].Error.NotSent);
+        Assert.Contains(calls, c => c.Sent > 0 && c.Error.Message.Contains("Keap has been failing", StringComparison.Ordinal));
+        Assert.All(calls.Where(c => c.Sent > 0), c => Assert.False(c.Error.NotSent, c.Error.Message));
+    }
+
+    private static void AssertMayHaveReachedKeap(ApiHarness api, KeapApiException error, string cause)
+    {
+        Assert.False(error.NotSent, error.Message);
+        Assert.Contains(cause, error.Message, StringComparison.Ordinal);
+        Assert.Contains("an earlier attempt may have reached Keap", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(api.Requests, r => r.RequestMessage.Path.EndsWith("/1", StringComparison.Ordinal));
+    }
+
+    /// <summary>A 503 asking for a one-second pause, then the contact: the retry waits for the fake clock, not for a jittered millisecond.</summary>
+    private static void FailOnceThenAnswer(ApiHarness api, string id)
+    {
+        var request = Request.Create().WithPath(ContactsPath + "/" + id).UsingGet();
+        api.Server.Given(request).AtPriority(2).InScenario("fail-once-" + id).WillSetStateTo("answered")
+            .RespondWith(ApiHarness.Json("""{"code":"503","message":"Unavailable"}""", 503).WithHeader("Retry-After", "1"));
+        api.Server.Given(request).AtPriority(1).InScenario("fail-once-" + id).WhenStateIs("answered").RespondWith(ApiHarness.Json(ContactJson));
     }
 
     private static void RefuseOnceThenAnswer(ApiHarness api)
