@@ -116,17 +116,8 @@ public sealed class KeapRateLimiterTests
     [Fact]
     public async Task A_call_whose_time_runs_out_while_it_waits_for_its_turn_is_reported_as_not_sent()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        using var api = ApiHarness.Start(
-            o =>
-            {
-                // One request about every ten seconds: the third call's turn comes about 20.6 s after the first, later
-                // than the 15 s a call may take.
-                o.RateLimit.RequestsPerMinute = 6;
-                o.ApiAttemptTimeout = TimeSpan.FromSeconds(15);
-                o.ApiTotalTimeout = TimeSpan.FromSeconds(15);
-            },
-            time);
+        // The third call's turn comes about 20.6 s after the first, later than the 15 s a call may take.
+        using var api = StartOneRequestPerTenSeconds();
         var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
         api.Server.Given(Request.Create().WithPath(ContactsPath + "/*").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
 
@@ -216,26 +207,9 @@ public sealed class KeapRateLimiterTests
     [Fact]
     public async Task A_retry_after_a_5xx_that_runs_out_of_time_in_the_line_is_not_reported_as_not_sent()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        using var api = ApiHarness.Start(
-            o =>
-            {
-                // One request about every ten seconds: behind another call, the retry's turn comes about 20.6 s after
-                // the first attempt, later than the 15 s the call may take.
-                o.RateLimit.RequestsPerMinute = 6;
-                o.ApiAttemptTimeout = TimeSpan.FromSeconds(15);
-                o.ApiTotalTimeout = TimeSpan.FromSeconds(15);
-            },
-            time);
-        var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
-        FailOnceThenAnswer(api, "1");
-        api.Server.Given(Request.Create().WithPath(ContactsPath + "/2").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
-
-        var first = api.Contacts.GetAsync("1");
-        await Eventually(() => api.Requests.Count == 1);
-        var second = api.Contacts.GetAsync("2");
-        await Eventually(() => limiter.WaitingUntil is not null);
-        var error = await Assert.ThrowsAsync<KeapApiException>(() => api.DriveAsync(first, TimeSpan.FromMilliseconds(100)));
+        // Behind another call, the retry's turn comes about 20.6 s after the first attempt, later than the 15 s the call may take.
+        using var api = StartOneRequestPerTenSeconds();
+        var (error, second) = await FailedCallRetriedBehindAnotherAsync(api);
 
         AssertMayHaveReachedKeap(api, error, "ApiTotalTimeout");
         await second;
@@ -253,16 +227,8 @@ public sealed class KeapRateLimiterTests
                 o.RateLimit.QueueLimit = 0;
             },
             time);
-        var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
-        FailOnceThenAnswer(api, "1");
-        api.Server.Given(Request.Create().WithPath(ContactsPath + "/2").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
-
         // The first attempt is sent and fails; before its retry, another call takes the only place in the line.
-        var first = api.Contacts.GetAsync("1");
-        await Eventually(() => api.Requests.Count == 1);
-        var second = api.Contacts.GetAsync("2");
-        await Eventually(() => limiter.WaitingUntil is not null);
-        var error = await Assert.ThrowsAsync<KeapApiException>(() => api.DriveAsync(first, TimeSpan.FromMilliseconds(100)));
+        var (error, second) = await FailedCallRetriedBehindAnotherAsync(api);
 
         AssertMayHaveReachedKeap(api, error, "Keap:RateLimit:QueueLimit");
         await api.DriveAsync(second, TimeSpan.FromMilliseconds(250));
@@ -293,6 +259,34 @@ public sealed class KeapRateLimiterTests
         Assert.True(calls[^1].Error.NotSent);
         Assert.Contains(calls, c => c.Sent > 0 && c.Error.Message.Contains("Keap has been failing", StringComparison.Ordinal));
         Assert.All(calls.Where(c => c.Sent > 0), c => Assert.False(c.Error.NotSent, c.Error.Message));
+    }
+
+    /// <summary>One request about every ten seconds on a fake clock, and 15 s a call may take.</summary>
+    private static ApiHarness StartOneRequestPerTenSeconds() => ApiHarness.Start(
+        o =>
+        {
+            o.RateLimit.RequestsPerMinute = 6;
+            o.ApiAttemptTimeout = TimeSpan.FromSeconds(15);
+            o.ApiTotalTimeout = TimeSpan.FromSeconds(15);
+        },
+        new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+
+    /// <summary>
+    /// Contact 1's first attempt fails with a 5xx; once it has been sent, contact 2's call takes the next turn, so the
+    /// retry of the first call waits behind it. Returns how the first call failed and the second call.
+    /// </summary>
+    private static async Task<(KeapApiException Error, Task<KeapContact?> Second)> FailedCallRetriedBehindAnotherAsync(ApiHarness api)
+    {
+        var limiter = api.Services.GetRequiredService<KeapRateLimiter>();
+        FailOnceThenAnswer(api, "1");
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/2").UsingGet()).RespondWith(ApiHarness.Json(ContactJson));
+
+        var first = api.Contacts.GetAsync("1");
+        await Eventually(() => api.Requests.Count == 1);
+        var second = api.Contacts.GetAsync("2");
+        await Eventually(() => limiter.WaitingUntil is not null);
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => api.DriveAsync(first, TimeSpan.FromMilliseconds(100)));
+        return (error, second);
     }
 
     private static void AssertMayHaveReachedKeap(ApiHarness api, KeapApiException error, string cause)
