@@ -8,9 +8,9 @@ namespace Keap.ServiceAccount.Http;
 /// <summary>
 /// Gives the long-lived typed clients their Refit client. Each one is a typed client of <see cref="IHttpClientFactory"/>,
 /// kept for the factory's handler lifetime (<see cref="HttpClientFactoryOptions.HandlerLifetime"/>, two minutes unless
-/// the application changes it; for good when it is infinite) and then replaced, so that the factory's handler rotation (connection lifetime, DNS
-/// changes) still takes effect. A new client per operation would do the same at about 0.3 KB a call; holding one forever
-/// would pin one handler.
+/// the application changes it; for good when it is infinite) and then replaced, so that the factory's handler rotation
+/// (connection lifetime, DNS changes) still takes effect. A new client per operation would do the same at about 0.3 KB
+/// a call; holding one forever would pin one handler.
 /// </summary>
 /// <typeparam name="TApi">The Refit interface, registered with <c>AddRefitClient</c>.</typeparam>
 internal sealed class KeapApi<TApi>(IServiceProvider services, IOptionsMonitor<HttpClientFactoryOptions> factoryOptions, TimeProvider time)
