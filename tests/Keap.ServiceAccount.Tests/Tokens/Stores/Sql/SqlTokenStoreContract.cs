@@ -43,21 +43,15 @@ public abstract class SqlTokenStoreContract : DurableTokenStoreContract
     public async Task An_instance_whose_clock_runs_ahead_cannot_take_a_live_lease_which_expires_on_the_databases_clock()
     {
         var ahead = new FakeTimeProvider(Time.GetUtcNow() + Skew);
-        var skewed = CreateStore(ahead);
 
-        var held = await Store.TryAcquireLeaseAsync("instance-a", LeaseDuration);
-        var whileHeld = await skewed.TryAcquireLeaseAsync("instance-ahead", LeaseDuration);
-        await AdvanceDatabaseOnlyAsync(LeaseDuration - TimeSpan.FromSeconds(1));
-        var justBeforeExpiry = await skewed.TryAcquireLeaseAsync("instance-ahead", LeaseDuration);
-        await AdvanceDatabaseOnlyAsync(TimeSpan.FromSeconds(1));
-        var afterExpiry = await skewed.TryAcquireLeaseAsync("instance-ahead", LeaseDuration);
+        var (held, whileHeld, justBeforeExpiry, afterExpiry) = await ContendAsync(holder: Store, taker: CreateStore(ahead));
 
         Assert.NotNull(held);
         Assert.Null(whileHeld);
         Assert.Null(justBeforeExpiry);
         Assert.NotNull(afterExpiry);
         Assert.Equal(ahead.GetUtcNow() + LeaseDuration, afterExpiry.ExpiresAt);
-        Assert.Null(await Store.TryAcquireLeaseAsync("instance-a", LeaseDuration));
+        Assert.Null(await Store.TryAcquireLeaseAsync("holder", LeaseDuration));
     }
 
     [StoreFact]
@@ -65,14 +59,8 @@ public abstract class SqlTokenStoreContract : DurableTokenStoreContract
     {
         // The holder's clock runs ahead this time, so it would write an expiry far in the others' future.
         var ahead = new FakeTimeProvider(Time.GetUtcNow() + Skew);
-        var holder = CreateStore(ahead);
 
-        var held = await holder.TryAcquireLeaseAsync("instance-ahead", LeaseDuration);
-        var whileHeld = await Store.TryAcquireLeaseAsync("instance-b", LeaseDuration);
-        await AdvanceDatabaseOnlyAsync(LeaseDuration - TimeSpan.FromSeconds(1));
-        var justBeforeExpiry = await Store.TryAcquireLeaseAsync("instance-b", LeaseDuration);
-        await AdvanceDatabaseOnlyAsync(TimeSpan.FromSeconds(1));
-        var afterExpiry = await Store.TryAcquireLeaseAsync("instance-b", LeaseDuration);
+        var (held, whileHeld, justBeforeExpiry, afterExpiry) = await ContendAsync(holder: CreateStore(ahead), taker: Store);
 
         Assert.NotNull(held);
         Assert.Equal(ahead.GetUtcNow() + LeaseDuration, held.ExpiresAt);
@@ -226,6 +214,20 @@ public abstract class SqlTokenStoreContract : DurableTokenStoreContract
 
     private SqlTokenStore CreateStore(bool createTableIfMissing) =>
         new(DataSource, new SqlTokenStoreOptions { TableName = TableName, CreateTableIfMissing = createTableIfMissing }, Time, protector: null);
+
+    /// <summary>
+    /// <paramref name="holder"/> takes the lease; <paramref name="taker"/> tries while it is live, a second before it
+    /// ends and when it has ended, all on the database's clock (the instances' clocks stand still).
+    /// </summary>
+    private async Task<(TokenLease? Held, TokenLease? WhileHeld, TokenLease? JustBeforeExpiry, TokenLease? AfterExpiry)> ContendAsync(ITokenStore holder, ITokenStore taker)
+    {
+        var held = await holder.TryAcquireLeaseAsync("holder", LeaseDuration);
+        var whileHeld = await taker.TryAcquireLeaseAsync("taker", LeaseDuration);
+        await AdvanceDatabaseOnlyAsync(LeaseDuration - TimeSpan.FromSeconds(1));
+        var justBeforeExpiry = await taker.TryAcquireLeaseAsync("taker", LeaseDuration);
+        await AdvanceDatabaseOnlyAsync(TimeSpan.FromSeconds(1));
+        return (held, whileHeld, justBeforeExpiry, await taker.TryAcquireLeaseAsync("taker", LeaseDuration));
+    }
 
     private SqlTokenStore CreateStore(TimeProvider clock) =>
         new(DataSource, new SqlTokenStoreOptions { TableName = TableName }, clock, protector: null);
