@@ -38,7 +38,7 @@ public sealed class KeapServiceAccountOptions
 
     /// <summary>
     /// A Service Account Key or Personal Access Token (<c>KeapAK-…</c>) used instead of OAuth: sent as
-    /// <c>X-Keap-API-Key</c>, nothing to refresh. Visible ASCII characters only (surrounding whitespace is ignored). Never logged.
+    /// <c>X-Keap-API-Key</c>, nothing to refresh. Visible ASCII characters only; surrounding whitespace (a key file's line break) is removed when the options are built, so the header carries exactly the trimmed key. Never logged.
     /// </summary>
     public string? ServiceAccountKey { get; set; }
 

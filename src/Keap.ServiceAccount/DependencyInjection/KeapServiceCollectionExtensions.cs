@@ -45,7 +45,10 @@ public static class KeapServiceCollectionExtensions
 
     private static KeapServiceAccountBuilder AddKeapServiceAccountCore(this IServiceCollection services)
     {
-        services.AddOptions<KeapServiceAccountOptions>().ValidateOnStart();
+        // A key read from a secret file ends with a line break: every reader (the header, the validator) gets it trimmed.
+        services.AddOptions<KeapServiceAccountOptions>()
+            .PostConfigure(options => options.ServiceAccountKey = options.ServiceAccountKey?.Trim())
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeapServiceAccountOptions>, KeapServiceAccountOptionsValidator>());
 
         // One instance for every reader, the one validated at start: IOptions would otherwise build its own copy on

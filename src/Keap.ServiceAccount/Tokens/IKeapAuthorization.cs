@@ -19,7 +19,12 @@ public interface IKeapAuthorization
     /// exchanges the code and stores the token.
     /// </summary>
     /// <param name="callback">The callback's query parameters (<c>code</c>, <c>state</c>, or <c>error</c> and <c>error_description</c>).</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="cancellationToken">
+    /// Cancels the call until the code is sent to Keap. After that the code is spent, so the exchange (at most
+    /// <see cref="KeapServiceAccountOptions.TokenRequestTimeout"/>) and the save of the new token (at most
+    /// <see cref="KeapServiceAccountOptions.ShutdownSaveBudget"/>) finish whatever this token does; only reading the
+    /// status for the result may then end in <see cref="OperationCanceledException"/>, with the token stored.
+    /// </param>
     /// <returns>
     /// What happened; never throws for a bad, replayed or expired state or a denial. A rejection is this result only:
     /// the connection's status and health stay as they were.

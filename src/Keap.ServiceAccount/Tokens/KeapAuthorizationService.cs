@@ -11,6 +11,7 @@ internal sealed class KeapAuthorizationService(
     TokenEndpointClient endpoint,
     AuthorizationStateProtector states,
     IOptions<KeapServiceAccountOptions> options,
+    TimeProvider timeProvider,
     ILogger<KeapAuthorizationService> logger) : IKeapAuthorization
 {
     private const int MaxWriteAttempts = 5;
@@ -61,30 +62,56 @@ internal sealed class KeapAuthorizationService(
             return await RejectAsync(KeapAuthorizationOutcome.Failed, "Keap's answer carried no authorization code.", cancellationToken).ConfigureAwait(false);
         }
 
-        var result = await endpoint.ExchangeCodeAsync(callback.Code, cancellationToken).ConfigureAwait(false);
+        // The code is single-use: once it is on the wire, the exchange and the save finish whatever the caller's token
+        // does (an administrator closing the tab), bounded by the exchange's own TokenRequestTimeout and then by
+        // ShutdownSaveBudget for the save, as for a refresh token on the wire at shutdown.
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = await endpoint.ExchangeCodeAsync(callback.Code, CancellationToken.None).ConfigureAwait(false);
         if (result.Token is null)
         {
             return await RejectAsync(KeapAuthorizationOutcome.Failed, $"The authorization code could not be exchanged: {result.Description}", cancellationToken).ConfigureAwait(false);
         }
 
-        // Whatever was stored before (even a token another instance just refreshed) is replaced by the new grant.
-        for (var attempt = 1; ; attempt++)
+        var budget = options.Value.ShutdownSaveBudget;
+        StoredToken? saved;
+        using (var saveBudget = new CancellationTokenSource(budget, timeProvider))
         {
-            var current = await store.GetAsync(cancellationToken).ConfigureAwait(false);
-            var saved = await store.TrySaveAsync(result.Token, current?.Version ?? StoredToken.NoVersion, cancellationToken).ConfigureAwait(false);
-            if (saved is not null)
+            try
             {
-                manager.Adopt(saved);
-                TokenLog.AuthorizationCompleted(logger, KeapAuthorizationOutcome.Connected);
-                var status = await manager.GetStatusAsync(cancellationToken).ConfigureAwait(false);
-                return new KeapAuthorizationResult(KeapAuthorizationOutcome.Connected, $"Connected to Keap account {saved.Token.Account ?? "(unknown)"}.", status);
+                saved = await StoreGrantAsync(result.Token, saveBudget.Token).ConfigureAwait(false);
             }
-
-            if (attempt == MaxWriteAttempts)
+            catch (OperationCanceledException) when (saveBudget.IsCancellationRequested)
             {
-                return await RejectAsync(KeapAuthorizationOutcome.Failed, "The new token could not be stored: the store kept changing.", cancellationToken).ConfigureAwait(false);
+                return await RejectAsync(KeapAuthorizationOutcome.Failed, $"The new token could not be stored within {budget} (ShutdownSaveBudget).", cancellationToken).ConfigureAwait(false);
             }
         }
+
+        if (saved is null)
+        {
+            return await RejectAsync(KeapAuthorizationOutcome.Failed, "The new token could not be stored: the store kept changing.", cancellationToken).ConfigureAwait(false);
+        }
+
+        // Stored and in use: only the report of the status below still answers to the caller's token.
+        manager.Adopt(saved);
+        TokenLog.AuthorizationCompleted(logger, KeapAuthorizationOutcome.Connected);
+        var status = await manager.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        return new KeapAuthorizationResult(KeapAuthorizationOutcome.Connected, $"Connected to Keap account {saved.Token.Account ?? "(unknown)"}.", status);
+    }
+
+    /// <summary>Replaces whatever is stored (even a token another instance just refreshed) by the new grant; <see langword="null"/> when the store kept changing.</summary>
+    private async Task<StoredToken?> StoreGrantAsync(KeapToken token, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
+        {
+            var current = await store.GetAsync(cancellationToken).ConfigureAwait(false);
+            var saved = await store.TrySaveAsync(token, current?.Version ?? StoredToken.NoVersion, cancellationToken).ConfigureAwait(false);
+            if (saved is not null)
+            {
+                return saved;
+            }
+        }
+
+        return null;
     }
 
     public async Task DisconnectAsync(CancellationToken cancellationToken = default)

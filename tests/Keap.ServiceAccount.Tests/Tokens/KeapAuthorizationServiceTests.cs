@@ -1,6 +1,8 @@
 using Keap.ServiceAccount.Tokens;
+using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Keap.ServiceAccount.Tests.Tokens;
 
@@ -214,6 +216,71 @@ public sealed class KeapAuthorizationServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Stores_the_grant_when_the_administrator_gives_up_while_Keap_exchanges_the_code()
+    {
+        using var host = TokenTestHost.Create(_endpoint);
+        var state = await NewStateAsync(host);
+        var onTheWire = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _endpoint.Enqueue(_ =>
+        {
+            onTheWire.TrySetResult();
+            answer.Task.Wait(TimeSpan.FromSeconds(30));
+            return null;
+        });
+        using var browser = new CancellationTokenSource();
+
+        var completing = host.Authorization.CompleteAuthorizationAsync(new KeapAuthorizationCallback(FakeTokenEndpoint.Code, state), browser.Token);
+        await onTheWire.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await browser.CancelAsync();
+        answer.SetResult();
+        var error = await Record.ExceptionAsync(() => completing.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        // The code is spent at Keap: the answer must be kept, whatever became of the browser's request.
+        Assert.True(error is null or OperationCanceledException, error?.ToString());
+        Assert.Equal("SECRET-at-1", (await host.Store.GetAsync())!.Token.AccessToken);
+        Assert.Equal("SECRET-at-1", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
+        Assert.Single(_endpoint.RequestBodies);
+    }
+
+    [Fact]
+    public async Task Stores_the_grant_when_the_administrator_gives_up_while_the_store_saves_it()
+    {
+        var clock = new FakeTimeProvider(TokenTestHost.Start);
+        var store = new GatedSaveStore(new InMemoryTokenStore(clock));
+        using var host = TokenTestHost.Create(_endpoint, clock, store);
+        var state = await NewStateAsync(host);
+        using var browser = new CancellationTokenSource();
+
+        var completing = host.Authorization.CompleteAuthorizationAsync(new KeapAuthorizationCallback(FakeTokenEndpoint.Code, state), browser.Token);
+        await store.Saving.WaitAsync(TimeSpan.FromSeconds(30));
+        await browser.CancelAsync();
+        store.Release.SetResult();
+        var result = await completing.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(KeapAuthorizationOutcome.Connected, result.Outcome);
+        Assert.Equal("SECRET-at-1", (await store.GetAsync())!.Token.AccessToken);
+    }
+
+    [Fact]
+    public async Task Gives_up_storing_a_grant_after_the_save_budget_and_says_so()
+    {
+        var clock = new FakeTimeProvider(TokenTestHost.Start);
+        var store = new GatedSaveStore(new InMemoryTokenStore(clock));
+        using var host = TokenTestHost.Create(_endpoint, clock, store, o => o.ShutdownSaveBudget = TimeSpan.FromSeconds(5));
+        var state = await NewStateAsync(host);
+
+        var completing = host.Authorization.CompleteAuthorizationAsync(new KeapAuthorizationCallback(FakeTokenEndpoint.Code, state));
+        await store.Saving.WaitAsync(TimeSpan.FromSeconds(30));
+        host.Clock.Advance(TimeSpan.FromSeconds(5));
+        var result = await completing.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(KeapAuthorizationOutcome.Failed, result.Outcome);
+        Assert.Contains("could not be stored within 00:00:05 (ShutdownSaveBudget)", result.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetAsync());
+    }
+
+    [Fact]
     public async Task Disconnects_by_deleting_the_stored_token()
     {
         using var host = TokenTestHost.Create(_endpoint);
@@ -252,5 +319,34 @@ public sealed class KeapAuthorizationServiceTests : IDisposable
     {
         var uri = await host.Authorization.CreateAuthorizationUriAsync();
         return QueryHelpers.ParseQuery(uri.Query)["state"].ToString();
+    }
+
+    /// <summary>Holds each save until the test releases it; the wait ends when the caller's token is cancelled, as a database command's would.</summary>
+    private sealed class GatedSaveStore(ITokenStore inner) : ITokenStore
+    {
+        private readonly TaskCompletionSource _saving = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Saving => _saving.Task;
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask<StoredToken?> GetAsync(CancellationToken cancellationToken = default) => inner.GetAsync(cancellationToken);
+
+        public async ValueTask<StoredToken?> TrySaveAsync(KeapToken token, long expectedVersion, CancellationToken cancellationToken = default)
+        {
+            _saving.TrySetResult();
+            await Release.Task.WaitAsync(cancellationToken);
+            return await inner.TrySaveAsync(token, expectedVersion, cancellationToken);
+        }
+
+        public ValueTask<StoredToken?> TryMarkRefusedAsync(long expectedVersion, string reason, CancellationToken cancellationToken = default) =>
+            inner.TryMarkRefusedAsync(expectedVersion, reason, cancellationToken);
+
+        public ValueTask<bool> TryDeleteAsync(long expectedVersion, CancellationToken cancellationToken = default) => inner.TryDeleteAsync(expectedVersion, cancellationToken);
+
+        public ValueTask<TokenLease?> TryAcquireLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken = default) =>
+            inner.TryAcquireLeaseAsync(owner, duration, cancellationToken);
+
+        public ValueTask ReleaseLeaseAsync(TokenLease lease, CancellationToken cancellationToken = default) => inner.ReleaseLeaseAsync(lease, cancellationToken);
     }
 }

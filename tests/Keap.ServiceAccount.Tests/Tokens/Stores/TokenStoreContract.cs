@@ -30,6 +30,16 @@ public abstract class TokenStoreContract : IAsyncLifetime
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
+    /// <summary>
+    /// Lets <paramref name="by"/> pass on every clock the store uses: the instances' <see cref="Time"/>, and the
+    /// database's where a store keeps its leases on the database's clock.
+    /// </summary>
+    protected virtual Task AdvanceAsync(TimeSpan by)
+    {
+        Time.Advance(by);
+        return Task.CompletedTask;
+    }
+
     protected KeapToken NewToken(string name) => new(
         $"access-{name}-secret",
         $"refresh-{name}-secret",
@@ -126,9 +136,9 @@ public abstract class TokenStoreContract : IAsyncLifetime
         var held = await Store.TryAcquireLeaseAsync("instance-a", LeaseDuration);
 
         var whileHeld = await Store.TryAcquireLeaseAsync("instance-b", LeaseDuration);
-        Time.Advance(LeaseDuration - TimeSpan.FromSeconds(1));
+        await AdvanceAsync(LeaseDuration - TimeSpan.FromSeconds(1));
         var justBeforeExpiry = await Store.TryAcquireLeaseAsync("instance-b", LeaseDuration);
-        Time.Advance(TimeSpan.FromSeconds(1));
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
         var afterExpiry = await Store.TryAcquireLeaseAsync("instance-b", LeaseDuration);
 
         Assert.NotNull(held);
@@ -156,7 +166,7 @@ public abstract class TokenStoreContract : IAsyncLifetime
     public async Task Ignores_a_release_by_anyone_but_the_current_holder()
     {
         var expired = await Store.TryAcquireLeaseAsync("instance-a", LeaseDuration);
-        Time.Advance(LeaseDuration);
+        await AdvanceAsync(LeaseDuration);
         var current = await Store.TryAcquireLeaseAsync("instance-b", LeaseDuration);
 
         await Store.ReleaseLeaseAsync(expired!);
@@ -174,7 +184,7 @@ public abstract class TokenStoreContract : IAsyncLifetime
         var readBySlow = await Store.GetAsync();
 
         // The slow holder stalls past its lease; another instance takes over and stores the refreshed token.
-        Time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
+        await AdvanceAsync(LeaseDuration + TimeSpan.FromSeconds(1));
         var fast = await Store.TryAcquireLeaseAsync("fast-instance", LeaseDuration);
         var readByFast = await Store.GetAsync();
         var savedByFast = await Store.TrySaveAsync(NewToken("fast"), readByFast!.Version);

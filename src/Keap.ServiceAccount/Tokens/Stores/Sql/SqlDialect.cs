@@ -10,21 +10,27 @@ namespace Keap.ServiceAccount.Tokens.Stores.Sql;
 internal sealed class SqlDialect
 {
     // Identity and generated columns fill themselves, so only a plain NOT NULL column without a default needs the store to write it.
+    // statement_timestamp(): one value for the whole statement, unlike clock_timestamp(), and not frozen by a transaction like now().
     public static readonly SqlDialect PostgreSql = new("PostgreSQL", "Npgsql", "VARCHAR(200)", hasConditionalUpsert: true,
+        "CAST(FLOOR(EXTRACT(EPOCH FROM statement_timestamp()) * 1000) AS BIGINT)",
         (schema, table) =>
             "SELECT attname FROM pg_catalog.pg_attribute " +
             $"WHERE attrelid = to_regclass('{(schema is null ? table : schema + "." + table)}') " +
             "AND attnum > 0 AND NOT attisdropped AND attnotnull AND NOT atthasdef AND attidentity = '' AND attgenerated = ''");
 
     // pragma_table_info leaves generated columns out; an INTEGER PRIMARY KEY alone is the rowid, which SQLite assigns.
+    // julianday('now') is fixed for one statement; unixepoch('subsec') would need SQLite 3.42.
     public static readonly SqlDialect Sqlite = new("SQLite", "Microsoft.Data.Sqlite", "VARCHAR(200)", hasConditionalUpsert: true,
+        "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
         (schema, table) =>
             $"SELECT name FROM pragma_table_info('{table}', '{schema ?? "main"}') AS c " +
             "WHERE c.\"notnull\" = 1 AND c.dflt_value IS NULL " +
             $"AND NOT (c.pk = 1 AND upper(c.type) = 'INTEGER' AND (SELECT COUNT(*) FROM pragma_table_info('{table}', '{schema ?? "main"}') WHERE pk > 0) = 1)");
 
     // A binary collation, so row names compare exactly as in PostgreSQL and SQLite rather than case-insensitively.
+    // UTC_TIMESTAMP against the epoch as plain DATETIME arithmetic: UNIX_TIMESTAMP would read it in the session's time zone.
     public static readonly SqlDialect MySql = new("MySQL/MariaDB", "MySqlConnector", "VARCHAR(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", hasConditionalUpsert: false,
+        "CAST(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) DIV 1000 AS SIGNED)",
         (schema, table) =>
             "SELECT COLUMN_NAME FROM information_schema.COLUMNS " +
             $"WHERE TABLE_SCHEMA = {(schema is null ? "DATABASE()" : $"'{schema}'")} AND TABLE_NAME = '{table}' " +
@@ -35,12 +41,13 @@ internal sealed class SqlDialect
     private readonly string _nameType;
     private readonly Func<string?, string, string> _requiredColumnsSql;
 
-    private SqlDialect(string name, string provider, string nameType, bool hasConditionalUpsert, Func<string?, string, string> requiredColumnsSql)
+    private SqlDialect(string name, string provider, string nameType, bool hasConditionalUpsert, string nowMillisecondsSql, Func<string?, string, string> requiredColumnsSql)
     {
         Name = name;
         Provider = provider;
         _nameType = nameType;
         HasConditionalUpsert = hasConditionalUpsert;
+        NowMillisecondsSql = nowMillisecondsSql;
         _requiredColumnsSql = requiredColumnsSql;
     }
 
@@ -55,6 +62,13 @@ internal sealed class SqlDialect
     /// MySQL and MariaDB have only <c>ON DUPLICATE KEY UPDATE</c>, whose affected-row count depends on connection flags.
     /// </summary>
     public bool HasConditionalUpsert { get; }
+
+    /// <summary>
+    /// An SQL expression for the database server's current time as Unix milliseconds (UTC), one value within a
+    /// statement. Leases are taken and checked on this one clock, so instances whose clocks disagree still agree on
+    /// whether a lease is live.
+    /// </summary>
+    public string NowMillisecondsSql { get; }
 
     /// <summary>Finds the dialect of <paramref name="dataSource"/>'s provider from the connection type it creates (nothing is opened).</summary>
     /// <exception cref="NotSupportedException">The provider is not one the store speaks; the message names it.</exception>

@@ -13,8 +13,9 @@ namespace Keap.ServiceAccount.Tokens.Stores.Sql;
 /// <remarks>
 /// The token row holds the (optionally protected) JSON of <see cref="TokenSerializer"/> and a version for
 /// compare-and-swap. A delete clears the value but keeps the row and bumps its version, so versions never repeat.
-/// The lease row holds the lease id, owner and expiry (Unix milliseconds from <see cref="TimeProvider"/>, so every
-/// database compares the same numbers) and counts grants in its version column.
+/// The lease row holds the lease id, owner and expiry (Unix milliseconds on the database server's clock, see
+/// <see cref="SqlDialect.NowMillisecondsSql"/>) and counts grants in its version column. The database alone decides
+/// whether a lease is live, so an instance whose clock is ahead cannot take a lease another instance still holds.
 /// </remarks>
 internal sealed class SqlTokenStore : ITokenStore
 {
@@ -67,15 +68,17 @@ internal sealed class SqlTokenStore : ITokenStore
         _replaceTokenSql = $"UPDATE {table} SET value = @value, version = @next WHERE name = @name AND version = @expected AND value IS NOT NULL";
         _refillTokenSql = $"UPDATE {table} SET value = @value, version = @next WHERE name = @name AND version = @expected AND value IS NULL";
         _deleteTokenSql = $"UPDATE {table} SET value = NULL, version = @next WHERE name = @name AND version = @expected AND value IS NOT NULL";
+        var now = _dialect.NowMillisecondsSql;
+        var expiresAt = $"{now} + @duration_ms";
         _upsertLeaseSql = _dialect.HasConditionalUpsert
-            ? $"INSERT INTO {table} AS held (name, value, version, owner, expires_at) VALUES (@name, @lease_id, 1, @owner, @expires_at) " +
+            ? $"INSERT INTO {table} AS held (name, value, version, owner, expires_at) VALUES (@name, @lease_id, 1, @owner, {expiresAt}) " +
               "ON CONFLICT (name) DO UPDATE SET value = excluded.value, version = held.version + 1, owner = excluded.owner, expires_at = excluded.expires_at " +
-              "WHERE held.expires_at IS NULL OR held.expires_at <= @now"
+              $"WHERE held.expires_at IS NULL OR held.expires_at <= {now}"
             : null;
         _takeOverLeaseSql =
-            $"UPDATE {table} SET value = @lease_id, version = version + 1, owner = @owner, expires_at = @expires_at " +
-            "WHERE name = @name AND (expires_at IS NULL OR expires_at <= @now)";
-        _insertLeaseSql = $"INSERT INTO {table} (name, value, version, owner, expires_at) VALUES (@name, @lease_id, 1, @owner, @expires_at)";
+            $"UPDATE {table} SET value = @lease_id, version = version + 1, owner = @owner, expires_at = {expiresAt} " +
+            $"WHERE name = @name AND (expires_at IS NULL OR expires_at <= {now})";
+        _insertLeaseSql = $"INSERT INTO {table} (name, value, version, owner, expires_at) VALUES (@name, @lease_id, 1, @owner, {expiresAt})";
         _releaseLeaseSql = $"UPDATE {table} SET value = NULL, owner = NULL, expires_at = NULL WHERE name = @name AND value = @lease_id";
     }
 
@@ -166,25 +169,25 @@ internal sealed class SqlTokenStore : ITokenStore
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
         return RunAsync("take the refresh lease", async (connection, ct) =>
         {
-            var now = _timeProvider.GetUtcNow();
-            var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((now + duration).ToUnixTimeMilliseconds());
+            // The database starts the lease when it runs the statement, after this instant: so this clock's now plus the
+            // duration is (to the millisecond the database keeps) no later than the expiry it holds, however the clocks differ.
+            var sentAt = _timeProvider.GetUtcNow();
             var leaseId = Guid.NewGuid().ToString("N");
             (string, object)[] lease =
             [
                 ("@name", _options.LeaseKey),
                 ("@lease_id", leaseId),
                 ("@owner", owner),
-                ("@expires_at", expiresAt.ToUnixTimeMilliseconds()),
+                ("@duration_ms", (long)Math.Ceiling(duration.TotalMilliseconds)),
             ];
-            (string, object)[] leaseIfFree = [.. lease, ("@now", now.ToUnixTimeMilliseconds())];
 
             // Each statement is atomic on the one row, so two instances can never both see the lease as free.
             var taken = _upsertLeaseSql is not null
-                ? await ExecuteAsync(connection, _upsertLeaseSql, leaseIfFree, ct).ConfigureAwait(false) == 1
-                : await ExecuteAsync(connection, _takeOverLeaseSql, leaseIfFree, ct).ConfigureAwait(false) == 1
+                ? await ExecuteAsync(connection, _upsertLeaseSql, lease, ct).ConfigureAwait(false) == 1
+                : await ExecuteAsync(connection, _takeOverLeaseSql, lease, ct).ConfigureAwait(false) == 1
                   || await TryInsertRowAsync(connection, _insertLeaseSql, lease, ct).ConfigureAwait(false);
             return taken
-                ? new TokenLease(owner, leaseId, expiresAt)
+                ? new TokenLease(owner, leaseId, sentAt + duration)
                 : null;
         }, cancellationToken);
     }

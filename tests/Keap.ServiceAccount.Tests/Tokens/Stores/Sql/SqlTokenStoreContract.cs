@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Keap.ServiceAccount.Tests.Infrastructure;
 using Keap.ServiceAccount.Tokens.Stores.Sql;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Keap.ServiceAccount.Tests.Tokens.Stores.Sql;
 
@@ -14,7 +15,80 @@ public abstract class SqlTokenStoreContract : DurableTokenStoreContract
 
     protected abstract string TableName { get; }
 
+    /// <summary>How far apart the instances' clocks are in the skew tests, as in a farm whose clocks drift.</summary>
+    private static readonly TimeSpan Skew = TimeSpan.FromSeconds(300);
+
     protected override ITokenStore CreateStore() => CreateStore(createTableIfMissing: true);
+
+    /// <summary>
+    /// The store compares leases with the database's own clock, which a test cannot move: moving every lease expiry
+    /// back by <paramref name="by"/> is the same, for each comparison the store makes, as the database's clock moving on.
+    /// </summary>
+    protected override async Task AdvanceAsync(TimeSpan by)
+    {
+        await base.AdvanceAsync(by);
+        await AdvanceDatabaseOnlyAsync(by);
+    }
+
+    /// <summary>Moves the database's clock on while every instance's clock stands still.</summary>
+    private async Task AdvanceDatabaseOnlyAsync(TimeSpan by)
+    {
+        await using var command = DataSource.CreateCommand($"UPDATE {TableName} SET expires_at = expires_at - @by WHERE name = @name AND expires_at IS NOT NULL");
+        AddParameter(command, "@by", (long)by.TotalMilliseconds);
+        AddParameter(command, "@name", new SqlTokenStoreOptions().LeaseKey);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [StoreFact]
+    public async Task An_instance_whose_clock_runs_ahead_cannot_take_a_live_lease_which_expires_on_the_databases_clock()
+    {
+        var ahead = new FakeTimeProvider(Time.GetUtcNow() + Skew);
+
+        var (held, whileHeld, justBeforeExpiry, afterExpiry) = await ContendAsync(holder: Store, taker: CreateStore(ahead));
+
+        Assert.NotNull(held);
+        Assert.Null(whileHeld);
+        Assert.Null(justBeforeExpiry);
+        Assert.NotNull(afterExpiry);
+        Assert.Equal(ahead.GetUtcNow() + LeaseDuration, afterExpiry.ExpiresAt);
+        Assert.Null(await Store.TryAcquireLeaseAsync("holder", LeaseDuration));
+    }
+
+    [StoreFact]
+    public async Task An_instance_whose_clock_runs_behind_cannot_take_a_live_lease_which_expires_on_the_databases_clock()
+    {
+        // The holder's clock runs ahead this time, so it would write an expiry far in the others' future.
+        var ahead = new FakeTimeProvider(Time.GetUtcNow() + Skew);
+
+        var (held, whileHeld, justBeforeExpiry, afterExpiry) = await ContendAsync(holder: CreateStore(ahead), taker: Store);
+
+        Assert.NotNull(held);
+        Assert.Equal(ahead.GetUtcNow() + LeaseDuration, held.ExpiresAt);
+        Assert.Null(whileHeld);
+        Assert.Null(justBeforeExpiry);
+        Assert.NotNull(afterExpiry);
+        Assert.Equal(Time.GetUtcNow() + LeaseDuration, afterExpiry.ExpiresAt);
+    }
+
+    [StoreFact]
+    public async Task Frees_a_short_lease_when_the_databases_own_clock_passes_its_expiry()
+    {
+        // No test clock moves here: only the database's real clock can free the lease.
+        var ahead = new FakeTimeProvider(Time.GetUtcNow() + Skew);
+        var holder = CreateStore(ahead);
+        var held = await holder.TryAcquireLeaseAsync("instance-ahead", TimeSpan.FromMilliseconds(50));
+
+        TokenLease? taken = null;
+        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(30);
+        while (taken is null && TimeProvider.System.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+            taken = await Store.TryAcquireLeaseAsync("instance-b", LeaseDuration);
+        }
+
+        Assert.NotNull(held);
+        Assert.NotNull(taken);
+    }
 
     [StoreFact]
     public async Task Works_on_a_table_created_with_the_documented_script_for_its_database()
@@ -140,6 +214,23 @@ public abstract class SqlTokenStoreContract : DurableTokenStoreContract
 
     private SqlTokenStore CreateStore(bool createTableIfMissing) =>
         new(DataSource, new SqlTokenStoreOptions { TableName = TableName, CreateTableIfMissing = createTableIfMissing }, Time, protector: null);
+
+    /// <summary>
+    /// <paramref name="holder"/> takes the lease; <paramref name="taker"/> tries while it is live, a second before it
+    /// ends and when it has ended, all on the database's clock (the instances' clocks stand still).
+    /// </summary>
+    private async Task<(TokenLease? Held, TokenLease? WhileHeld, TokenLease? JustBeforeExpiry, TokenLease? AfterExpiry)> ContendAsync(ITokenStore holder, ITokenStore taker)
+    {
+        var held = await holder.TryAcquireLeaseAsync("holder", LeaseDuration);
+        var whileHeld = await taker.TryAcquireLeaseAsync("taker", LeaseDuration);
+        await AdvanceDatabaseOnlyAsync(LeaseDuration - TimeSpan.FromSeconds(1));
+        var justBeforeExpiry = await taker.TryAcquireLeaseAsync("taker", LeaseDuration);
+        await AdvanceDatabaseOnlyAsync(TimeSpan.FromSeconds(1));
+        return (held, whileHeld, justBeforeExpiry, await taker.TryAcquireLeaseAsync("taker", LeaseDuration));
+    }
+
+    private SqlTokenStore CreateStore(TimeProvider clock) =>
+        new(DataSource, new SqlTokenStoreOptions { TableName = TableName }, clock, protector: null);
 
     private async Task ExecuteAsync(string sql)
     {
