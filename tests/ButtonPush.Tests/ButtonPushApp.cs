@@ -19,9 +19,16 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings;
     private readonly FakeKeap? fakeKeap;
     private readonly bool ownsDataFolder;
+    private readonly Action<IServiceCollection>? configureServices;
 
-    public ButtonPushApp(FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null, FakeKeap? fakeKeap = null, string? dataFolder = null)
+    public ButtonPushApp(
+        FakeTimeProvider? time = null,
+        IDictionary<string, string?>? settings = null,
+        FakeKeap? fakeKeap = null,
+        string? dataFolder = null,
+        Action<IServiceCollection>? configureServices = null)
     {
+        this.configureServices = configureServices;
         Time = time;
         ownsDataFolder = dataFolder is null;
         DataFolder = dataFolder ?? NewDataFolder();
@@ -82,6 +89,7 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
             }
 
             fakeKeap?.Register(services);
+            configureServices?.Invoke(services);
 
             if (settings.ContainsKey("Keap:ClientId"))
             {

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Keap.ServiceAccount;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace ButtonPush.Tests;
 
@@ -19,6 +20,11 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
     private int nextId = 100;
     private int upserts;
     private int applies;
+    private int callsBeforeStart;
+    private TaskCompletionSource? hold;
+    private readonly TaskCompletionSource firstCall = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource callHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IHostApplicationLifetime? lifetime;
 
     public bool Down { get; set; }
 
@@ -36,21 +42,46 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     public IReadOnlyCollection<KeapContact> Contacts => [.. contactsByEmail.Values];
 
+    /// <summary>Calls made while the app that made them had not finished starting (before ApplicationStarted).</summary>
+    public int CallsBeforeStart => Volatile.Read(ref callsBeforeStart);
+
+    /// <summary>Completes at the first call to Keap.</summary>
+    public Task FirstCall => firstCall.Task;
+
+    /// <summary>Completes when a call is waiting at the gate <see cref="HoldCalls"/> closed.</summary>
+    public Task CallHeld => callHeld.Task;
+
+    /// <summary>
+    /// When true a held call ignores its cancellation token, as a process killed mid-call would never get to
+    /// react to it; it then fails when <see cref="ReleaseCalls"/> opens the gate.
+    /// </summary>
+    public bool HeldCallsIgnoreCancellation { get; set; }
+
+    /// <summary>Makes every call wait (from now on) until <see cref="ReleaseCalls"/>.</summary>
+    public void HoldCalls()
+    {
+        callHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        hold = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public void ReleaseCalls() => Interlocked.Exchange(ref hold, null)?.TrySetResult();
+
     public void Register(IServiceCollection services)
     {
         services.RemoveAll<IKeapContactsClient>();
         services.RemoveAll<IKeapTagsClient>();
         services.RemoveAll<IKeapAuthorization>();
-        services.AddSingleton<IKeapContactsClient>(this);
-        services.AddSingleton<IKeapTagsClient>(this);
-        services.AddSingleton<IKeapAuthorization>(this);
+        services.AddSingleton<IKeapContactsClient>(provider => Track(provider));
+        services.AddSingleton<IKeapTagsClient>(provider => Track(provider));
+        services.AddSingleton<IKeapAuthorization>(provider => Track(provider));
     }
 
     public bool HasTag(string contactId, string tagName) =>
         tagIds.TryGetValue(tagName, out var tagId) && tagged.TryGetValue(tagId, out var contacts) && contacts.ContainsKey(contactId);
 
-    public Task<KeapContactUpsertResult> UpsertByEmailAsync(KeapContactInput contact, CancellationToken cancellationToken = default)
+    public async Task<KeapContactUpsertResult> UpsertByEmailAsync(KeapContactInput contact, CancellationToken cancellationToken = default)
     {
+        await HeldAsync(cancellationToken);
         Gate();
         Interlocked.Increment(ref upserts);
         var created = false;
@@ -59,7 +90,7 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
             created = true;
             return new KeapContact { Id = Interlocked.Increment(ref nextId).ToString(System.Globalization.CultureInfo.InvariantCulture), Email = email, GivenName = contact.GivenName };
         });
-        return Task.FromResult(new KeapContactUpsertResult(stored, created));
+        return new KeapContactUpsertResult(stored, created);
     }
 
     public Task<string> GetOrCreateIdAsync(string name, CancellationToken cancellationToken = default)
@@ -150,8 +181,38 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
     // The sample never calls these; failing loudly shows if that changes.
     private static InvalidOperationException Unused([CallerMemberName] string member = "") => new($"The sample is not expected to call {member}.");
 
+    /// <summary>The app whose container resolved this fake last: calls are checked against its start.</summary>
+    private FakeKeap Track(IServiceProvider provider)
+    {
+        lifetime = provider.GetRequiredService<IHostApplicationLifetime>();
+        return this;
+    }
+
+    private async Task HeldAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref hold) is not { } gate)
+        {
+            return;
+        }
+
+        callHeld.TrySetResult();
+        if (HeldCallsIgnoreCancellation)
+        {
+            await gate.Task;
+            throw new HttpRequestException("The process that made this call was killed.");
+        }
+
+        await gate.Task.WaitAsync(cancellationToken);
+    }
+
     private void Gate()
     {
+        if (lifetime is { ApplicationStarted.IsCancellationRequested: false })
+        {
+            Interlocked.Increment(ref callsBeforeStart);
+        }
+
+        firstCall.TrySetResult();
         if (!Connected)
         {
             throw new KeapAuthorizationException();

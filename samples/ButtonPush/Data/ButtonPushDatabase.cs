@@ -43,6 +43,10 @@ internal sealed class ButtonPushDatabase
         ALTER TABLE outbox ADD COLUMN waiting_for TEXT NULL;
         CREATE INDEX ix_outbox_open_user ON outbox (json_extract(payload, '$.UserId')) WHERE done IS NULL;
         """,
+        // Who holds a row's claim (next_attempt_at is then when it lapses), so only that worker renews or releases it.
+        """
+        ALTER TABLE outbox ADD COLUMN claim TEXT NULL;
+        """,
     ];
 
     private readonly string connectionString;

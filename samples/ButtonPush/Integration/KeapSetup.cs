@@ -23,11 +23,12 @@ internal sealed partial class KeapSetup
     /// <summary>The file, in the data folder, where the embedded sandbox keeps its contacts, tags and grants.</summary>
     public const string SandboxStateFileName = "keap-sandbox.json";
 
-    private KeapSetup(bool usesSandbox, Uri publicBaseUrl, string sandboxStateFile)
+    private KeapSetup(bool usesSandbox, Uri publicBaseUrl, string sandboxStateFile, string? adminEmail)
     {
         UsesSandbox = usesSandbox;
         PublicBaseUrl = publicBaseUrl;
         SandboxStateFile = sandboxStateFile;
+        AdminEmail = adminEmail;
     }
 
     public bool UsesSandbox { get; }
@@ -36,6 +37,9 @@ internal sealed partial class KeapSetup
 
     public string SandboxStateFile { get; }
 
+    /// <summary><c>ButtonPush:AdminEmail</c>: whoever signs up with it gets the admin panel.</summary>
+    public string? AdminEmail { get; }
+
     public static KeapSetup Configure(WebApplicationBuilder builder, DbDataSource dataSource, string dataFolder)
     {
         var section = builder.Configuration.GetSection(KeapServiceAccountOptions.SectionName);
@@ -43,7 +47,8 @@ internal sealed partial class KeapSetup
         var setup = new KeapSetup(
             usesSandbox,
             ResolvePublicBaseUrl(builder.Configuration["ButtonPush:PublicBaseUrl"], builder.Configuration["urls"]),
-            Path.Combine(dataFolder, SandboxStateFileName));
+            Path.Combine(dataFolder, SandboxStateFileName),
+            builder.Configuration["ButtonPush:AdminEmail"]?.Trim());
         var callback = new Uri(setup.PublicBaseUrl, CallbackPath);
 
         // The token row shares the app's SQLite database, encrypted with Data Protection.
@@ -72,7 +77,7 @@ internal sealed partial class KeapSetup
     {
         if (UsesSandbox)
         {
-            LogSandboxMode(logger, PublicBaseUrl, SandboxStateFile);
+            LogSandboxMode(logger, PublicBaseUrl, string.IsNullOrEmpty(AdminEmail) ? "(none: set ButtonPush:AdminEmail)" : AdminEmail, SandboxStateFile);
         }
         else
         {
@@ -126,8 +131,8 @@ internal sealed partial class KeapSetup
         return new Uri(url.EndsWith('/') ? url : url + "/");
     }
 
-    [LoggerMessage(100, LogLevel.Information, "Sandbox mode: no Keap:ClientId or Keap:ServiceAccountKey configured, so ButtonPush runs offline against its embedded Keap sandbox (kept in {StateFile}). Open {Url}; the sandbox's contacts and tags show in the admin panel.")]
-    private static partial void LogSandboxMode(ILogger logger, Uri url, string stateFile);
+    [LoggerMessage(100, LogLevel.Information, "Sandbox mode: no Keap:ClientId or Keap:ServiceAccountKey configured, so ButtonPush runs offline against its embedded Keap sandbox (kept in {StateFile}). Open {Url}; for the admin panel sign up (or log in) as {AdminEmail}, with any password of 8 characters or more, then press \"Connect to Keap\". The sandbox's contacts and tags show in the admin panel.")]
+    private static partial void LogSandboxMode(ILogger logger, Uri url, string adminEmail, string stateFile);
 
     [LoggerMessage(101, LogLevel.Information, "ButtonPush runs against the configured Keap endpoints. Open {Url}")]
     private static partial void LogKeapMode(ILogger logger, Uri url);

@@ -17,7 +17,8 @@ internal sealed record OutboxItem(
     string? WaitingFor = null,
     long? WaitingOnRow = null,
     string? UserEmail = null,
-    DateTimeOffset? Done = null);
+    DateTimeOffset? Done = null,
+    DateTimeOffset? ClaimedUntil = null);
 
 /// <summary>What a row can wait for without spending an attempt.</summary>
 internal static class OutboxWaits

@@ -12,8 +12,11 @@ internal sealed class OutboxOptions
     /// <summary>The longest backoff between two attempts.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long a claimed row stays invisible to other claims; a crashed run is retried after it.</summary>
-    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a claim on the row being run lasts; it is renewed every third of it while the row runs, so this only
+    /// bounds how long a row a crashed instance was running waits before another picks it up.
+    /// </summary>
+    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often the worker looks for due rows when nothing wakes it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);

@@ -7,7 +7,7 @@ namespace ButtonPush.Outbox;
 /// <summary>The <c>outbox</c> table: rows are added with the change that caused them and removed from the queue by marking them done.</summary>
 internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time)
 {
-    private const string Columns = "id, kind, payload, attempts, next_attempt_at, last_error, parked, created, waiting_for";
+    private const string Columns = "id, kind, payload, attempts, next_attempt_at, last_error, parked, created, waiting_for, claim";
 
     // A row goes only after every earlier open row of the same user (its contact before its tag), so it never
     // runs, fails or spends an attempt while what it needs is still on its way.
@@ -25,37 +25,75 @@ internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time
             ("$payload", JsonSerializer.Serialize(new OutboxPayload(userId))),
             ("$now", now));
 
-    /// <summary>
-    /// Claims up to <paramref name="count"/> due rows by moving their next attempt to <paramref name="claimUntil"/>,
-    /// so another worker (or this one after a crash) picks a row up again only once the claim has lapsed.
-    /// </summary>
-    public async Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(int count, DateTimeOffset claimUntil, CancellationToken cancellationToken)
+    /// <summary>Up to <paramref name="count"/> rows that may run now (due, unparked, not behind another row of their user), oldest first, unclaimed.</summary>
+    public async Task<IReadOnlyList<OutboxItem>> ListDueAsync(int count, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            UPDATE outbox SET next_attempt_at = $until
-            WHERE id IN (SELECT id FROM outbox WHERE done IS NULL AND parked = 0 AND next_attempt_at <= $now AND {NotBehindAnotherRow} ORDER BY id LIMIT $count)
+            SELECT {Columns} FROM outbox
+            WHERE done IS NULL AND parked = 0 AND next_attempt_at <= $now AND {NotBehindAnotherRow}
+            ORDER BY id LIMIT $count;
+            """;
+        command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$count", count);
+        return await ReadItemsAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// Claims one row for <paramref name="claim"/> until <paramref name="claimUntil"/> if it is still due, so no other
+    /// worker runs it meanwhile; <see langword="null"/> when another worker got it first or it is no longer due.
+    /// </summary>
+    public async Task<OutboxItem?> TryClaimAsync(long id, string claim, DateTimeOffset claimUntil, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            UPDATE outbox SET next_attempt_at = $until, claim = $claim
+            WHERE id = $id AND done IS NULL AND parked = 0 AND next_attempt_at <= $now
             RETURNING {Columns};
             """;
         command.Parameters.AddWithValue("$until", claimUntil.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$claim", claim);
+        command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$count", count);
-        var items = await ReadItemsAsync(command, cancellationToken);
-        // RETURNING gives no order guarantee; contacts must be upserted before their tags.
-        return [.. items.OrderBy(item => item.Id)];
+        return (await ReadItemsAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    /// <summary>Moves the end of <paramref name="claim"/> on a row still running to <paramref name="claimUntil"/>; false when the claim is no longer held.</summary>
+    public async Task<bool> RenewClaimAsync(long id, string claim, DateTimeOffset claimUntil, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox SET next_attempt_at = $until WHERE id = $id AND claim = $claim AND done IS NULL;";
+        command.Parameters.AddWithValue("$until", claimUntil.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$claim", claim);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Gives a row up (the worker is stopping): it is due again at once, for this or another instance.</summary>
+    public async Task ReleaseAsync(long id, string claim, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox SET next_attempt_at = $now, claim = NULL WHERE id = $id AND claim = $claim AND done IS NULL;";
+        command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$claim", claim);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Marks a row done in <paramref name="transaction"/>, together with whatever the job stored.</summary>
     public static Task MarkDoneAsync(SqliteTransaction transaction, long id, long now, CancellationToken cancellationToken) =>
-        transaction.ExecuteAsync("UPDATE outbox SET done = $now, last_error = NULL, waiting_for = NULL WHERE id = $id;", cancellationToken, ("$now", now), ("$id", id));
+        transaction.ExecuteAsync("UPDATE outbox SET done = $now, last_error = NULL, waiting_for = NULL, claim = NULL WHERE id = $id;", cancellationToken, ("$now", now), ("$id", id));
 
     public async Task RecordFailureAsync(long id, int attempts, DateTimeOffset nextAttemptAt, bool parked, string error, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            UPDATE outbox SET attempts = $attempts, next_attempt_at = $next, parked = $parked, last_error = $error, waiting_for = NULL
+            UPDATE outbox SET attempts = $attempts, next_attempt_at = $next, parked = $parked, last_error = $error, waiting_for = NULL, claim = NULL
             WHERE id = $id AND done IS NULL;
             """;
         command.Parameters.AddWithValue("$attempts", attempts);
@@ -66,15 +104,21 @@ internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Puts a row back to wait for <paramref name="waitingFor"/> until <paramref name="nextAttemptAt"/>, its attempts untouched.</summary>
-    public async Task RecordWaitingAsync(long id, string waitingFor, DateTimeOffset nextAttemptAt, string note, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts a row back to wait for <paramref name="waitingFor"/> until <paramref name="nextAttemptAt"/>, its attempts
+    /// untouched: the row this worker holds with <paramref name="claim"/>, or (with <see langword="null"/>) a due row
+    /// nobody holds, never one another worker is running.
+    /// </summary>
+    public async Task RecordWaitingAsync(long id, string? claim, string waitingFor, DateTimeOffset nextAttemptAt, string note, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            UPDATE outbox SET next_attempt_at = $next, waiting_for = $waiting, last_error = $note
-            WHERE id = $id AND done IS NULL;
+            UPDATE outbox SET next_attempt_at = $next, waiting_for = $waiting, last_error = $note, claim = NULL
+            WHERE id = $id AND done IS NULL AND (claim IS $claim OR next_attempt_at <= $now);
             """;
+        command.Parameters.AddWithValue("$claim", (object?)claim ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$next", nextAttemptAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$waiting", waitingFor);
         command.Parameters.AddWithValue("$note", note);
@@ -93,12 +137,18 @@ internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Makes every row waiting for <paramref name="waitingFor"/> due now, for when it has arrived.</summary>
+    /// <summary>
+    /// Makes every row waiting for <paramref name="waitingFor"/> due now, for when it has arrived; the wait and its
+    /// note go too, so the admin panel does not show a wait that is over.
+    /// </summary>
     public async Task MakeWaitingRowsDueAsync(string waitingFor, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE outbox SET next_attempt_at = $now WHERE done IS NULL AND parked = 0 AND waiting_for = $waiting AND next_attempt_at > $now;";
+        command.CommandText = """
+            UPDATE outbox SET next_attempt_at = MIN(next_attempt_at, $now), waiting_for = NULL, last_error = NULL
+            WHERE done IS NULL AND parked = 0 AND waiting_for = $waiting;
+            """;
         command.Parameters.AddWithValue("$waiting", waitingFor);
         command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -159,15 +209,17 @@ internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.GetBoolean(6),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
-                reader.IsDBNull(8) ? null : reader.GetString(8)));
-            if (reader.FieldCount > 9)
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                // A claimed row's next attempt is when its claim lapses.
+                ClaimedUntil: reader.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
+            if (reader.FieldCount > 10)
             {
                 // Admin listings add the row waited on, the user's email and the delivery time.
                 items[^1] = items[^1] with
                 {
-                    WaitingOnRow = reader.IsDBNull(9) ? null : reader.GetInt64(9),
-                    UserEmail = reader.IsDBNull(10) ? null : reader.GetString(10),
-                    Done = reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
+                    WaitingOnRow = reader.IsDBNull(10) ? null : reader.GetInt64(10),
+                    UserEmail = reader.IsDBNull(11) ? null : reader.GetString(11),
+                    Done = reader.IsDBNull(12) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(12)),
                 };
             }
         }

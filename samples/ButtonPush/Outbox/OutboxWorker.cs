@@ -9,6 +9,8 @@ namespace ButtonPush.Outbox;
 /// exponential backoff and jitter, parking the row after <see cref="OutboxOptions.MaxAttempts"/> failures or at
 /// once when Keap refuses it for good. Waiting is not failing: a row behind another row of its user is not claimed
 /// at all, and a row that finds Keap not connected (or its quota used up) waits without spending an attempt.
+/// A claim covers the one row running, renewed while it runs and released on stop, so a restart resumes at once and
+/// a slow call never lets a second instance send the same row.
 /// </summary>
 internal sealed partial class OutboxWorker(
     OutboxStore store,
@@ -16,12 +18,31 @@ internal sealed partial class OutboxWorker(
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<OutboxWorker> logger) : BackgroundService
 {
     private const int MaxErrorLength = 500;
 
+    /// <summary>This worker's mark on the rows it claims.</summary>
+    private readonly string claim = Guid.NewGuid().ToString("N");
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Keap may be this very app (the embedded sandbox): no call before the server listens.
+        LogWaitingForStart(logger);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            try
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -31,12 +52,12 @@ internal sealed partial class OutboxWorker(
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
-                // Stopping: a row cut short comes back when its claim lapses.
+                // Stopping: the row cut short was released and is due again.
                 return;
             }
             catch (Exception ex)
             {
-                // The database itself failed; claimed rows come back when their claim lapses.
+                // The database itself failed; a claimed row comes back when its claim lapses.
                 LogWorkerFailed(logger, ex);
                 await signal.WaitAsync(options.Value.PollInterval, time, stoppingToken);
             }
@@ -49,25 +70,78 @@ internal sealed partial class OutboxWorker(
         var settings = options.Value;
         while (true)
         {
-            var items = await store.ClaimDueAsync(settings.BatchSize, time.GetUtcNow() + settings.ClaimDuration, cancellationToken);
-            if (items.Count == 0)
+            var due = await store.ListDueAsync(settings.BatchSize, cancellationToken);
+            if (due.Count == 0)
             {
                 return;
             }
 
-            for (var i = 0; i < items.Count; i++)
+            for (var i = 0; i < due.Count; i++)
             {
-                if (await RunOneAsync(items[i], settings, cancellationToken) is { } wait)
+                // Claimed just before it runs: the rest of the batch stays free for other instances and a restart.
+                if (await store.TryClaimAsync(due[i].Id, claim, time.GetUtcNow() + settings.ClaimDuration, cancellationToken) is not { } item)
+                {
+                    continue;
+                }
+
+                if (await RunClaimedAsync(item, settings, cancellationToken) is { } wait)
                 {
                     // Keap is not reachable for anyone: the rest of the batch waits too, without a call each.
-                    foreach (var item in items.Skip(i + 1))
+                    foreach (var rest in due.Skip(i + 1))
                     {
-                        await WaitAsync(item, wait, settings, cancellationToken);
+                        await WaitAsync(rest, null, wait, settings, cancellationToken);
                     }
 
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>Runs a claimed row, renewing the claim while it runs and releasing it if the worker stops meanwhile.</summary>
+    private async Task<(string For, string Reason)?> RunClaimedAsync(OutboxItem item, OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewal = RenewWhileRunningAsync(item.Id, settings, running.Token);
+        try
+        {
+            return await RunOneAsync(item, settings, cancellationToken);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: hand the row back now rather than after its claim (the job is idempotent, so a call that
+            // reached Keap does no harm when it runs again).
+            await store.ReleaseAsync(item.Id, claim, CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            await running.CancelAsync();
+            await renewal;
+        }
+    }
+
+    private async Task RenewWhileRunningAsync(long id, OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                // A third of the claim: two renewals may fail or be late before the claim could lapse.
+                await Task.Delay(settings.ClaimDuration / 3, time, cancellationToken);
+                if (!await store.RenewClaimAsync(id, claim, time.GetUtcNow() + settings.ClaimDuration, cancellationToken))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The row finished (or the worker stops): nothing left to renew.
+        }
+        catch (Exception ex)
+        {
+            LogRenewFailed(logger, id, ex);
         }
     }
 
@@ -83,7 +157,7 @@ internal sealed partial class OutboxWorker(
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && WaitingFor(ex) is { } waitingFor)
         {
             var wait = (waitingFor, Describe(ex));
-            await WaitAsync(item, wait, settings, cancellationToken);
+            await WaitAsync(item, claim, wait, settings, cancellationToken);
             return wait;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -106,11 +180,12 @@ internal sealed partial class OutboxWorker(
         return null;
     }
 
-    private async Task WaitAsync(OutboxItem item, (string For, string Reason) wait, OutboxOptions settings, CancellationToken cancellationToken)
+    /// <summary>Puts <paramref name="item"/> to wait: the row held with <paramref name="heldClaim"/>, or with <see langword="null"/> one not claimed.</summary>
+    private async Task WaitAsync(OutboxItem item, string? heldClaim, (string For, string Reason) wait, OutboxOptions settings, CancellationToken cancellationToken)
     {
         // The connection comes back through the callback, which makes these rows due at once; the poll is a fallback.
         var next = time.GetUtcNow() + (wait.For == OutboxWaits.Connection ? settings.PollInterval : settings.MaxDelay);
-        await store.RecordWaitingAsync(item.Id, wait.For, next, wait.Reason, cancellationToken);
+        await store.RecordWaitingAsync(item.Id, heldClaim, wait.For, next, wait.Reason, cancellationToken);
         if (item.WaitingFor != wait.For)
         {
             LogWaiting(logger, item.Id, item.Kind, wait.Reason);
@@ -182,4 +257,10 @@ internal sealed partial class OutboxWorker(
 
     [LoggerMessage(4, LogLevel.Error, "The outbox worker could not reach its database; trying again later.")]
     private static partial void LogWorkerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6, EventName = "WaitingForStart", Level = LogLevel.Debug, Message = "The outbox worker waits for the app to start before it calls Keap.")]
+    private static partial void LogWaitingForStart(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Warning, "The claim on outbox row {Id} could not be renewed; it lapses unless the row finishes first.")]
+    private static partial void LogRenewFailed(ILogger logger, long id, Exception exception);
 }

@@ -43,6 +43,15 @@ internal sealed class ConnectionStatusTracker(TimeProvider timeProvider)
         }
     }
 
+    /// <summary>A new grant was stored, or the token removed: what was learned about the previous token no longer applies.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _snapshot = new Snapshot(null, null, null, null);
+        }
+    }
+
     /// <param name="FailureState">The state the last failure put the connection in, while it lasts.</param>
     /// <param name="Error">Why, never containing a token.</param>
     /// <param name="ErrorAt">When it failed.</param>

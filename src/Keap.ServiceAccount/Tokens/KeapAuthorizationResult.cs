@@ -8,4 +8,11 @@ public sealed record KeapAuthorizationResult(KeapAuthorizationOutcome Outcome, s
 {
     /// <summary>Whether the application is now connected.</summary>
     public bool Succeeded => Outcome == KeapAuthorizationOutcome.Connected;
+
+    /// <summary>
+    /// Whether the outcome is <see cref="KeapAuthorizationOutcome.InvalidState"/> because this very response was
+    /// already completed once (a reload or the back button), rather than a state that is missing, damaged, forged or
+    /// expired.
+    /// </summary>
+    public bool AlreadyUsed { get; init; }
 }

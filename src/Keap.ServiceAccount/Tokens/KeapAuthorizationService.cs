@@ -47,7 +47,8 @@ internal sealed class KeapAuthorizationService(
                 StateCheck.Replayed => "This authorization response was already used. Start again from the admin page.",
                 _ => "The authorization response did not carry a valid state (missing, damaged or forged). Start again from the admin page.",
             };
-            return await RejectAsync(KeapAuthorizationOutcome.InvalidState, reason, cancellationToken).ConfigureAwait(false);
+            var rejected = await RejectAsync(KeapAuthorizationOutcome.InvalidState, reason, cancellationToken).ConfigureAwait(false);
+            return rejected with { AlreadyUsed = check == StateCheck.Replayed };
         }
 
         if (!string.IsNullOrEmpty(callback.Error))

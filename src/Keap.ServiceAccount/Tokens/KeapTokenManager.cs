@@ -124,7 +124,7 @@ internal sealed class KeapTokenManager(
         ArgumentNullException.ThrowIfNull(stored);
         coordinator.Reset();
         cache.Set(stored);
-        tracker.Recovered();
+        tracker.Reset();
         coordinator.NotifyChanged();
     }
 
@@ -133,7 +133,7 @@ internal sealed class KeapTokenManager(
     {
         coordinator.Reset();
         cache.Forget();
-        tracker.Recovered();
+        tracker.Reset();
         coordinator.NotifyChanged();
     }
 

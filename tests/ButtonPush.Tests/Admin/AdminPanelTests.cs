@@ -54,10 +54,87 @@ public sealed class AdminPanelTests
         var outbox = System.Net.WebUtility.HtmlDecode(Section(await admin.GetPageAsync("/admin"), "outbox"));
         var page = await admin.GetPageAsync("/admin");
 
-        Assert.Contains($"<td class=\"wrap\">{Email}</td>", outbox, StringComparison.Ordinal);
+        Assert.Contains($"<td class=\"email\">{Email}</td>", outbox, StringComparison.Ordinal);
         Assert.Contains("Failed 1×, next try", outbox, StringComparison.Ordinal);
         Assert.Contains("(its contact) to go first", outbox, StringComparison.Ordinal);
         Assert.Contains("onsubmit=\"return confirm(", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Once_the_admin_connects_no_row_still_says_it_waits_for_the_connection()
+    {
+        var keap = new FakeKeap { Connected = false };
+        await using var app = new ButtonPushApp(new FakeTimeProvider(DateTimeOffset.UtcNow), fakeKeap: keap);
+        using var pat = AppClient.Create(app);
+        await pat.SignUpAsync(Email);
+        await Eventually.TrueAsync("the row waits for the connection", async () => (await app.OpenOutboxAsync()) is [{ WaitingFor: "connection" }]);
+        using var admin = AppClient.Create(app);
+        await admin.SignUpAsync(ButtonPushApp.AdminEmail);
+        await Eventually.TrueAsync("the admin's row waits too", async () => (await app.OpenOutboxAsync()).Count(row => row.WaitingFor == "connection") == 2);
+
+        // Keap answers slowly: the panel the callback lands on is drawn while the rows are on their way.
+        keap.HoldCalls();
+        var panel = System.Net.WebUtility.HtmlDecode(await admin.GetPageAsync("/admin/keap/callback?code=c&state=s1"));
+        keap.ReleaseCalls();
+
+        var outbox = Section(panel, "outbox");
+        Assert.DoesNotContain("Waiting for an admin to connect Keap", outbox, StringComparison.Ordinal);
+        Assert.DoesNotContain("Waiting for the Keap connection", outbox, StringComparison.Ordinal);
+        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
+    }
+
+    [Fact]
+    public async Task After_disconnecting_and_connecting_again_Last_refresh_is_not_the_previous_connections()
+    {
+        await using var app = new ButtonPushApp();
+        using var admin = AppClient.Create(app);
+        await admin.ConnectAsAdminAsync();
+        using (await admin.PostFormAsync("/admin", "/admin?handler=Refresh"))
+        {
+        }
+
+        Assert.NotEqual("–", AppClient.Text(await admin.GetPageAsync("/admin"), "last-refresh"));
+        using (await admin.PostFormAsync("/admin", "/admin?handler=Disconnect"))
+        {
+        }
+
+        using var consent = await admin.PostFormAsync("/admin", "/admin?handler=Connect");
+        using var content = new FormUrlEncodedContent(AppClient.ConsentForm(await consent.Content.ReadAsStringAsync(), "allow"));
+        using var callback = await admin.Http.PostAsync(consent.RequestMessage!.RequestUri, content);
+        var html = await callback.Content.ReadAsStringAsync();
+
+        Assert.Equal("Connected", AppClient.Text(html, "state"));
+        Assert.Equal("–", AppClient.Text(html, "last-refresh"));
+    }
+
+    [Fact]
+    public async Task In_offline_mode_the_quota_gauges_say_they_are_the_sandboxs_limits_not_Keaps()
+    {
+        await using var app = new ButtonPushApp();
+        using var admin = AppClient.Create(app);
+        await admin.ConnectAsAdminAsync();
+        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
+
+        var quota = System.Net.WebUtility.HtmlDecode(Section(await admin.GetPageAsync("/admin"), "quota", "</section>"));
+
+        Assert.Contains("embedded sandbox", quota, StringComparison.Ordinal);
+        Assert.DoesNotContain("As Keap reported", quota, StringComparison.Ordinal);
+        Assert.Contains("not Keap's", quota, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_user_not_yet_in_Keap_is_not_listed_under_a_heading_saying_they_are()
+    {
+        var keap = new FakeKeap { Connected = false };
+        await using var app = new ButtonPushApp(fakeKeap: keap);
+        using var admin = AppClient.Create(app);
+        await admin.SignUpAsync(ButtonPushApp.AdminEmail);
+
+        var html = await admin.GetPageAsync("/admin");
+
+        Assert.Contains("not yet", Row(html, $"data-email=\"{ButtonPushApp.AdminEmail}\""), StringComparison.Ordinal);
+        Assert.DoesNotContain("Users in Keap", html, StringComparison.Ordinal);
+        Assert.Equal("Users and what reached Keap", AppClient.Text(html, "users-heading"));
     }
 
     [Theory]

@@ -84,6 +84,81 @@ public sealed class ButtonPushBrowserTests
         await Assertions.Expect(admin.Locator("#state")).ToHaveTextAsync("Connected");
     }
 
+    [ChromiumFact]
+    public async Task Log_out_from_the_header_works_a_forged_callback_reads_as_a_refusal_and_the_panel_is_current_and_keeps_emails_whole()
+    {
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        await using var app = new ButtonPushApp(settings: new Dictionary<string, string?> { ["ButtonPush:PublicBaseUrl"] = baseUrl });
+        app.UseKestrel(port);
+        app.StartServer();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumFactAttribute.ExecutablePath(),
+            Headless = true,
+            Args = ["--no-sandbox"],
+        });
+
+        // A user signs up before Keap is connected: the row waits for the connection.
+        var user = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseUrl });
+        await SignUpAsync(user, UserEmail, "Pat Presser", consent: false);
+        await Eventually.TrueAsync("the row waits for the connection", async () => (await app.OpenOutboxAsync()) is [{ WaitingFor: "connection" }]);
+
+        // Log out from the header, then back in through the login page.
+        var admin = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1100, Height = 900 } });
+        await SignUpAsync(admin, ButtonPushApp.AdminEmail, "Ada Admin", consent: false);
+        await admin.Locator("nav").GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Log in" })).ToBeVisibleAsync();
+        Assert.Equal($"{baseUrl}/", admin.Url);
+        await admin.GotoAsync("/login?returnUrl=%2Fadmin");
+        await admin.FillAsync("#Input_Email", ButtonPushApp.AdminEmail);
+        await admin.FillAsync("#Input_Password", "correct horse battery");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        Assert.Equal($"{baseUrl}/admin", admin.Url);
+
+        // After Allow the panel does not still say the rows wait for the connection.
+        await admin.ClickAsync("#connect");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#message")).ToHaveAttributeAsync("data-outcome", "Connected");
+        await Assertions.Expect(admin.Locator("main")).Not.ToContainTextAsync("Waiting for an admin to connect Keap");
+        await Assertions.Expect(admin.Locator("main")).Not.ToContainTextAsync("Waiting for the Keap connection");
+
+        // A forged callback is a refusal: the error style and one message.
+        await admin.GotoAsync("/admin/keap/callback?code=x&state=tampered");
+        await Assertions.Expect(admin.Locator("#message")).ToHaveClassAsync("flash error");
+        await Assertions.Expect(admin.Locator("#message")).ToContainTextAsync("forged");
+        await Assertions.Expect(admin.Locator("#message")).Not.ToContainTextAsync("already used");
+        await Assertions.Expect(admin.Locator("#state")).ToHaveTextAsync("Connected");
+
+        // The quota says whose limits it shows; e-mail addresses never break mid-word, even on a phone.
+        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
+        await admin.GotoAsync("/admin");
+        await Assertions.Expect(admin.Locator("#quota")).ToContainTextAsync("embedded sandbox");
+        foreach (var width in new[] { 1100, 400 })
+        {
+            await admin.SetViewportSizeAsync(width, 900);
+            var broken = await admin.EvaluateAsync<string[]>(EmailsOnMoreThanOneLine);
+            Assert.True(broken.Length == 0, $"At {width}px these addresses wrap: {string.Join(", ", broken)}");
+            Assert.True(await admin.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"The admin panel is wider than {width}px.");
+        }
+
+        await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), "admin-panel-phone.png"), FullPage = true });
+    }
+
+    /// <summary>The e-mail addresses on the page (elements whose whole text is one) that the browser laid out on more than one line.</summary>
+    private const string EmailsOnMoreThanOneLine = """
+        () => [...document.querySelectorAll('main *')]
+            .filter(e => /^[^\s@]+@[^\s@]+$/.test(e.textContent.trim()) && [...e.children].every(c => c.tagName === 'WBR'))
+            .filter(e => {
+                const range = document.createRange();
+                range.selectNodeContents(e);
+                return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size > 1;
+            })
+            .map(e => e.textContent.trim())
+        """;
+
     private static async Task SignUpAsync(IPage page, string email, string name, bool consent)
     {
         await page.GotoAsync("/signup");

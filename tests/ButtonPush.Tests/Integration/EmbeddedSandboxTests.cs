@@ -107,6 +107,23 @@ public sealed class EmbeddedSandboxTests
     }
 
     [Fact]
+    public async Task A_forged_callback_while_connected_is_shown_as_a_refusal_with_one_message_that_does_not_contradict_itself()
+    {
+        await using var app = new ButtonPushApp();
+        using var admin = AppClient.Create(app);
+        await admin.ConnectAsAdminAsync();
+
+        var html = await admin.GetPageAsync("/admin/keap/callback?code=x&state=tampered");
+
+        Assert.Contains("<p class=\"flash error\" id=\"message\" data-outcome=\"InvalidState\">", html, StringComparison.Ordinal);
+        var message = AppClient.Text(html, "message");
+        Assert.Contains("forged", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("already used", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("expired", message, StringComparison.Ordinal);
+        Assert.Equal("Connected", AppClient.Text(html, "state"));
+    }
+
+    [Fact]
     public async Task The_callback_redirects_to_the_admin_panel_and_a_replay_of_it_leaves_the_connection_healthy()
     {
         await using var app = new ButtonPushApp();

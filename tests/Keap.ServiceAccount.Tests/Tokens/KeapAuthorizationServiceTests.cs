@@ -81,6 +81,24 @@ public sealed class KeapAuthorizationServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Says_a_rejection_is_a_replay_only_for_a_response_that_was_already_completed()
+    {
+        using var host = TokenTestHost.Create(_endpoint);
+        var state = await NewStateAsync(host);
+        var forged = state[..^2] + (state[^2] == 'A' ? "BB" : "AA");
+        var first = await host.Authorization.CompleteAuthorizationAsync(new KeapAuthorizationCallback(FakeTokenEndpoint.Code, state));
+
+        var replay = await host.Authorization.CompleteAuthorizationAsync(new KeapAuthorizationCallback(FakeTokenEndpoint.Code, state));
+        var forgery = await host.Authorization.CompleteAuthorizationAsync(new KeapAuthorizationCallback(FakeTokenEndpoint.Code, forged));
+        var missing = await host.Authorization.CompleteAuthorizationAsync(new KeapAuthorizationCallback(FakeTokenEndpoint.Code, null));
+
+        Assert.False(first.AlreadyUsed);
+        Assert.True(replay.AlreadyUsed);
+        Assert.False(forgery.AlreadyUsed);
+        Assert.False(missing.AlreadyUsed);
+    }
+
+    [Fact]
     public async Task Rejects_a_very_long_state_and_a_state_with_a_forged_signature()
     {
         using var host = TokenTestHost.Create(_endpoint);

@@ -39,12 +39,13 @@ internal sealed class SignUpModel(UserStore users, IPasswordHasher<AppUser> hash
     internal sealed class SignUpInput
     {
         [Required]
-        [EmailAddress]
+        [KeapEmail]
         [StringLength(254)]
         public string Email { get; set; } = string.Empty;
 
         [Required]
         [StringLength(100)]
+        [PlainText]
         public string Name { get; set; } = string.Empty;
 
         [Required]

@@ -23,9 +23,12 @@ internal sealed class CallbackModel(IKeapAuthorization authorization, OutboxStor
         {
             KeapAuthorizationOutcome.Connected => ($"Connected to Keap{(result.Status.Account is { } account ? $" ({account})" : string.Empty)}.", false),
             KeapAuthorizationOutcome.Denied => ("Access was denied on Keap's consent page. Nothing was stored; connect again when ready.", !connected),
-            // Typically a reload or the back button after connecting: the link was spent, the connection is fine.
-            KeapAuthorizationOutcome.InvalidState when connected => ($"That Keap sign-in link was already used or has expired (invalid state); nothing changed. {result.Message}", false),
-            KeapAuthorizationOutcome.InvalidState => ($"This callback was not started from this app, was already used or has expired (invalid state). Nothing was stored. {result.Message}", true),
+            // A reload or the back button after connecting: the response was spent, the connection is fine.
+            KeapAuthorizationOutcome.InvalidState when connected && result.AlreadyUsed =>
+                ("That Keap sign-in response was already used (invalid state); nothing changed and the app is still connected.", false),
+            // Forged, damaged or expired: refused, in the error style, with the package's one reason for it.
+            KeapAuthorizationOutcome.InvalidState =>
+                ($"Refused (invalid state): {result.Message} {(connected ? "The existing Keap connection is unchanged." : "Nothing was stored.")}", true),
             _ => ($"Connecting to Keap failed. Nothing was stored: {result.Message}", true),
         };
 

@@ -17,7 +17,8 @@ internal sealed class AdminModel(
     OutboxStore outbox,
     OutboxSignal signal,
     UserStore users,
-    KeapSetup keap) : PageModel
+    KeapSetup keap,
+    TimeProvider time) : PageModel
 {
     private const int ListedUsers = 50;
     private const int ListedDeliveries = 10;
@@ -40,6 +41,9 @@ internal sealed class AdminModel(
     public int Pending => Outbox.Count - Parked;
 
     public bool UsesSandbox => keap.UsesSandbox;
+
+    /// <summary>When the page was drawn, UTC: a claim that ended before it is no longer one.</summary>
+    public DateTimeOffset Now { get; private set; }
 
     [TempData]
     public string? Message { get; set; }
@@ -70,10 +74,11 @@ internal sealed class AdminModel(
         _ => kind,
     };
 
-    /// <summary>Where a row stands, in words.</summary>
-    public static string DescribeState(OutboxItem item) => item switch
+    /// <summary>Where a row stands at <paramref name="now"/>, in words.</summary>
+    public static string DescribeState(OutboxItem item, DateTimeOffset now) => item switch
     {
         { Parked: true } => "Parked: retry it when the cause is fixed",
+        { ClaimedUntil: { } until } when until > now => $"Claimed by an instance until {Format(until)}",
         { WaitingOnRow: { } row } => $"Waiting for row {row.ToString(CultureInfo.InvariantCulture)} (its contact) to go first",
         { WaitingFor: OutboxWaits.Connection } => "Waiting for the Keap connection",
         { WaitingFor: OutboxWaits.Quota } => $"Waiting for Keap's quota, next try {Format(item.NextAttemptAt)}",
@@ -85,6 +90,7 @@ internal sealed class AdminModel(
     {
         // A stored token that cannot be read (say, Data Protection keys lost) reads as StoreUnavailable, with the panel that fixes it.
         Status = await authorization.GetStatusAsync(cancellationToken);
+        Now = time.GetUtcNow();
 
         Quota = quota.Current;
         Outbox = await outbox.ListOpenAsync(cancellationToken);
