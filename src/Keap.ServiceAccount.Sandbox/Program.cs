@@ -5,11 +5,21 @@ internal static class Program
 {
     private static async Task Main(string[] args)
     {
+        await using var app = Build(args);
+        await app.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The standalone sandbox, built but not started (tests start it with their own logging).</summary>
+    /// <param name="args">Command-line arguments: <c>--urls</c> and settings such as <c>--KeapSandbox:StateFile=...</c>.</param>
+    /// <param name="configure">Adjusts the builder before the app is built.</param>
+    internal static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
         var builder = WebApplication.CreateSlimBuilder(args);
         // Settings under "KeapSandbox" (appsettings, environment, command line) configure the emulator.
         builder.Services.AddKeapSandbox(options => builder.Configuration.GetSection("KeapSandbox").Bind(options));
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapKeapSandbox();
-        await app.RunAsync().ConfigureAwait(false);
+        return app;
     }
 }
