@@ -5,8 +5,7 @@ internal static class Program
 {
     private static async Task Main(string[] args)
     {
-        await using var app = Build(args);
-        await app.RunAsync().ConfigureAwait(false);
+        await Build(args).RunAsync().ConfigureAwait(false);
     }
 
     /// <summary>The standalone sandbox, built but not started (tests start it with their own logging).</summary>
