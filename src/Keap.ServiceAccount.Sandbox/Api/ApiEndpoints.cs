@@ -9,6 +9,7 @@ namespace Keap.ServiceAccount.Sandbox.Api;
 internal static class ApiEndpoints
 {
     private const string RoutePrefix = "rest/v2/";
+
     public static void Map(IEndpointRouteBuilder routes)
     {
         foreach (var basePath in new[] { "/crm/rest/v2", "/rest/v2" })
@@ -31,6 +32,7 @@ internal static class ApiEndpoints
             api.MapPatch("/emailAddresses/{email}/status", ChangeEmailStatusAsync);
         }
     }
+
     /// <summary>Counts the request, checks the credential, spends quota and plays queued faults, in Keap's order.</summary>
     private static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
@@ -54,13 +56,16 @@ internal static class ApiEndpoints
         return await SandboxResults.PlayFaultAsync(context, services.GetRequiredService<KeapSandboxFaults>(), route).ConfigureAwait(false)
             ?? await next(invocation).ConfigureAwait(false);
     }
+
     internal static string RouteKey(HttpContext context) =>
         RouteKey(context.Request.Method, (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "");
+
     private static string RouteKey(string method, string pattern)
     {
         var at = pattern.IndexOf(RoutePrefix, StringComparison.Ordinal);
         return $"{method} {(at < 0 ? pattern : pattern[at..])}";
     }
+
     /// <summary>The keys of the API routes among <paramref name="endpoints"/>, for checking fault injections.</summary>
     internal static IEnumerable<string> RouteKeys(IEnumerable<Endpoint> endpoints) =>
         from endpoint in endpoints.OfType<RouteEndpoint>()
@@ -68,6 +73,7 @@ internal static class ApiEndpoints
         where pattern.Contains(RoutePrefix, StringComparison.Ordinal)
         from method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []
         select RouteKey(method, pattern);
+
     private static bool IsAuthenticated(HttpRequest request, IServiceProvider services)
     {
         var authorization = request.Headers.Authorization.ToString();

@@ -9,7 +9,9 @@ namespace Keap.ServiceAccount.Sandbox.Api;
 internal static class ApiPaging
 {
     internal const int MaxPageSize = 1000;
+
     internal const int DefaultPageSize = 50;
+
     internal static IResult Page(HttpContext context, string property, IEnumerable<JsonObject> items, int? pageSize, string? pageToken)
     {
         var size = pageSize ?? DefaultPageSize;
@@ -38,8 +40,10 @@ internal static class ApiPaging
 
         return Results.Json(body, SandboxResults.Json);
     }
+
     internal static string PageToken(int offset) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes("offset:" + offset.ToString(CultureInfo.InvariantCulture)));
+
     internal static bool TryOrder(string? orderBy, string[] fields, out string? field, out bool descending)
     {
         field = null;
@@ -55,8 +59,10 @@ internal static class ApiPaging
         return fields.Contains(field, StringComparer.Ordinal)
             && (parts.Length == 1 || (parts.Length == 2 && parts[1].ToLowerInvariant() is "asc" or "desc"));
     }
+
     internal static HashSet<string>? Fields(string? fields) =>
         string.IsNullOrWhiteSpace(fields) ? null : new(fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
+
     internal static bool TryReadPageToken(string token, out int offset)
     {
         offset = 0;

@@ -52,6 +52,7 @@ internal static class ContactEndpoints
             return Results.Json(SandboxContacts.View(state, contact, Fields(fields)), SandboxResults.Json, statusCode: StatusCodes.Status201Created);
         }
     }
+
     internal static IResult ListContacts(HttpContext context, KeapSandboxState state, string? filter, string? order_by, int? page_size, string? page_token, string? fields)
     {
         if (!ContactFilter.TryParse(filter, out var matches, out var error))
@@ -81,6 +82,7 @@ internal static class ContactEndpoints
             return Page(context, "contacts", contacts.Select(c => SandboxContacts.View(state, c, shown)), page_size, page_token);
         }
     }
+
     internal static IResult GetContact(KeapSandboxState state, string id, string? fields)
     {
         lock (state.Gate)
@@ -90,6 +92,7 @@ internal static class ContactEndpoints
                 : ContactNotFound(id);
         }
     }
+
     internal static IResult ContactModel(KeapSandboxState state)
     {
         lock (state.Gate)
@@ -103,6 +106,7 @@ internal static class ContactEndpoints
                 SandboxResults.Json);
         }
     }
+
     internal static async Task<IResult> PatchContactAsync(HttpRequest request, KeapSandboxState state, TimeProvider time, string id, string? fields)
     {
         if (await ReadObjectAsync(request).ConfigureAwait(false) is not { } input)
@@ -133,6 +137,7 @@ internal static class ContactEndpoints
             return Results.Json(SandboxContacts.View(state, contact, Fields(fields)), SandboxResults.Json);
         }
     }
+
     internal static IResult DeleteContact(KeapSandboxState state, string id)
     {
         lock (state.Gate)
@@ -146,6 +151,7 @@ internal static class ContactEndpoints
             return Results.NoContent();
         }
     }
+
     internal static IResult EmailStatus(KeapSandboxState state, string email)
     {
         lock (state.Gate)
@@ -155,6 +161,7 @@ internal static class ContactEndpoints
                 : EmailNotFound(email);
         }
     }
+
     internal static async Task<IResult> ChangeEmailStatusAsync(HttpRequest request, KeapSandboxState state, string email)
     {
         if (await ReadObjectAsync(request).ConfigureAwait(false) is not { } input
@@ -176,11 +183,15 @@ internal static class ContactEndpoints
             return Results.Json(SandboxContacts.StatusView(email, status), SandboxResults.Json);
         }
     }
+
     internal static JsonObject? FindContact(KeapSandboxState state, string id) =>
         long.TryParse(id, out var key) ? state.ContactRecords.GetValueOrDefault(key) : null;
+
     internal static IEnumerable<string> Emails(JsonObject contact) =>
         (contact["email_addresses"] as JsonArray ?? []).Select(e => e?["email"]?.ToString()).OfType<string>();
+
     internal static string? FirstEmail(JsonObject contact) => Emails(contact).FirstOrDefault();
+
     internal static bool SameText(JsonObject a, JsonObject b, string field) =>
         string.Equals(a[field]?.ToString() ?? "", b[field]?.ToString() ?? "", StringComparison.OrdinalIgnoreCase);
 }

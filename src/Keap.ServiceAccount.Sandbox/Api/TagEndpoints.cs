@@ -28,6 +28,7 @@ internal static class TagEndpoints
             return Page(context, "tags", items, page_size, page_token);
         }
     }
+
     internal static IResult ListTags(HttpContext context, KeapSandboxState state, string? filter, string? order_by, int? page_size, string? page_token)
     {
         string? name = null;
@@ -54,6 +55,7 @@ internal static class TagEndpoints
             return Page(context, "tags", tags.Select(t => t.DeepClone().AsObject()), page_size, page_token);
         }
     }
+
     internal static async Task<IResult> CreateTagAsync(HttpRequest request, KeapSandboxState state, TimeProvider time)
     {
         if (await ReadObjectAsync(request).ConfigureAwait(false) is not { } input
@@ -76,7 +78,9 @@ internal static class TagEndpoints
             return Insert(state, state.TagRecords, input, now);
         }
     }
+
     internal static IResult GetTag(KeapSandboxState state, string id) => Get(state, id, FindTag, TagNotFound);
+
     internal static IResult DeleteTag(KeapSandboxState state, string id)
     {
         lock (state.Gate)
@@ -94,6 +98,7 @@ internal static class TagEndpoints
             return Results.NoContent();
         }
     }
+
     internal static IResult Get(
         KeapSandboxState state, string id, Func<KeapSandboxState, string, JsonObject?> find, Func<string, IResult> notFound)
     {
@@ -102,6 +107,7 @@ internal static class TagEndpoints
             return find(state, id) is { } record ? Results.Json(record.DeepClone(), SandboxResults.Json) : notFound(id);
         }
     }
+
     internal static async Task<IResult> ApplyTagsAsync(HttpRequest request, KeapSandboxState state, TimeProvider time, string id)
     {
         var contactIds = await ReadContactIdsAsync(request).ConfigureAwait(false);
@@ -139,6 +145,7 @@ internal static class TagEndpoints
             return Results.Json(new JsonObject { ["results"] = results }, SandboxResults.Json);
         }
     }
+
     internal static async Task<IResult> RemoveTagsAsync(HttpRequest request, KeapSandboxState state, string id)
     {
         var contactIds = await ReadContactIdsAsync(request).ConfigureAwait(false);
@@ -166,6 +173,7 @@ internal static class TagEndpoints
             return Results.NoContent();
         }
     }
+
     /// <remarks>Call under <see cref="KeapSandboxState.Gate"/>.</remarks>
     internal static IResult Insert(KeapSandboxState state, SortedDictionary<long, JsonObject> records, JsonObject input, string now)
     {
@@ -176,14 +184,17 @@ internal static class TagEndpoints
         records[id] = input;
         return Results.Json(input.DeepClone(), SandboxResults.Json, statusCode: StatusCodes.Status201Created);
     }
+
     internal static JsonObject? FindTag(KeapSandboxState state, string id) =>
         long.TryParse(id, out var key) ? state.TagRecords.GetValueOrDefault(key) : null;
+
     internal static void StripServerFields(JsonObject input)
     {
         input.Remove("id");
         input.Remove("create_time");
         input.Remove("update_time");
     }
+
     internal static bool TryParseFilter(string filter, string field, out string? value)
     {
         var prefix = field + "==";
