@@ -72,6 +72,7 @@ public static class KeapSandboxExtensions
 
         OAuthEndpoints.Map(group);
         ApiEndpoints.Map(group);
+        NotServedEndpoints.MapUnder(group);
         var sources = endpoints.DataSources;
         endpoints.ServiceProvider.GetRequiredService<KeapSandboxFaults>().AddRoutes(() => ApiEndpoints.RouteKeys(sources.SelectMany(s => s.Endpoints)));
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<KeapSandboxOptions>>().Value.EnableAdminEndpoints)

@@ -19,6 +19,7 @@ internal static class Program
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapKeapSandbox();
+        NotServedEndpoints.MapEverywhere(app);
         return app;
     }
 }

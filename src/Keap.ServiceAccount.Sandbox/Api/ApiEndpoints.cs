@@ -15,25 +15,30 @@ internal static class ApiEndpoints
         foreach (var basePath in new[] { "/crm/rest/v2", "/rest/v2" })
         {
             var api = routes.MapGroup(basePath).AddEndpointFilter(GuardAsync).DisableAntiforgery();
-            api.MapPost("/contacts", CreateContactAsync);
-            api.MapGet("/contacts", ListContacts);
-            api.MapGet("/contacts/model", ContactModel);
-            api.MapGet("/contacts/{id}", GetContact);
-            api.MapPatch("/contacts/{id}", PatchContactAsync);
-            api.MapDelete("/contacts/{id}", DeleteContact);
-            api.MapGet("/contacts/{id}/tags", ContactTags);
-            api.MapGet("/tags", ListTags);
-            api.MapPost("/tags", CreateTagAsync);
-            api.MapGet("/tags/{id}", GetTag);
-            api.MapDelete("/tags/{id}", DeleteTag);
-            api.MapPost("/tags/{id}/contacts:applyTags", ApplyTagsAsync);
-            api.MapPost("/tags/{id}/contacts:removeTags", RemoveTagsAsync);
-            api.MapGet("/emailAddresses/{email}/status", EmailStatus);
-            api.MapPatch("/emailAddresses/{email}/status", ChangeEmailStatusAsync);
+            // Each route names the query parameters it implements; any other is refused by the guard, never ignored.
+            string[] list = ["filter", "order_by", "page_size", "page_token"];
+            api.MapPost("/contacts", CreateContactAsync).WithMetadata(new QueryParameters("duplicate_option", "fields"));
+            api.MapGet("/contacts", ListContacts).WithMetadata(new QueryParameters([.. list, "fields"]));
+            api.MapGet("/contacts/model", ContactModel).WithMetadata(QueryParameters.None);
+            api.MapGet("/contacts/{id}", GetContact).WithMetadata(new QueryParameters("fields"));
+            api.MapPatch("/contacts/{id}", PatchContactAsync).WithMetadata(new QueryParameters("update_mask", "fields"));
+            api.MapDelete("/contacts/{id}", DeleteContact).WithMetadata(QueryParameters.None);
+            api.MapGet("/contacts/{id}/tags", ContactTags).WithMetadata(new QueryParameters(list));
+            api.MapGet("/tags", ListTags).WithMetadata(new QueryParameters(list));
+            api.MapPost("/tags", CreateTagAsync).WithMetadata(QueryParameters.None);
+            api.MapGet("/tags/{id}", GetTag).WithMetadata(QueryParameters.None);
+            api.MapDelete("/tags/{id}", DeleteTag).WithMetadata(QueryParameters.None);
+            api.MapPost("/tags/{id}/contacts:applyTags", ApplyTagsAsync).WithMetadata(QueryParameters.None);
+            api.MapPost("/tags/{id}/contacts:removeTags", RemoveTagsAsync).WithMetadata(QueryParameters.None);
+            api.MapGet("/emailAddresses/{email}/status", EmailStatus).WithMetadata(QueryParameters.None);
+            api.MapPatch("/emailAddresses/{email}/status", ChangeEmailStatusAsync).WithMetadata(QueryParameters.None);
         }
     }
 
-    /// <summary>Counts the request, checks the credential, spends quota and plays queued faults, in Keap's order.</summary>
+    /// <summary>
+    /// Counts the request, checks the credential, spends quota and plays queued faults, in Keap's order, then refuses
+    /// a query parameter the route does not implement.
+    /// </summary>
     private static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
@@ -53,8 +58,17 @@ internal static class ApiEndpoints
             return SandboxResults.Refusal(services.GetRequiredService<IOptions<KeapSandboxOptions>>().Value, admission == SandboxAdmission.SpikeArrest);
         }
 
-        return await SandboxResults.PlayFaultAsync(context, services.GetRequiredService<KeapSandboxFaults>(), route).ConfigureAwait(false)
-            ?? await next(invocation).ConfigureAwait(false);
+        if (await SandboxResults.PlayFaultAsync(context, services.GetRequiredService<KeapSandboxFaults>(), route).ConfigureAwait(false) is { } fault)
+        {
+            return fault;
+        }
+
+        var known = context.GetEndpoint()?.Metadata.GetMetadata<QueryParameters>() ?? QueryParameters.None;
+        return context.Request.Query.Keys.FirstOrDefault(k => !known.Names.Contains(k, StringComparer.Ordinal)) is { } unknown
+            ? ApiErrors.BadRequest(known.Names.Count == 0
+                ? $"Query parameter '{unknown}' is not implemented by the Keap sandbox on this route, which takes none"
+                : $"Query parameter '{unknown}' is not implemented by the Keap sandbox on this route; it takes {string.Join(", ", known.Names)}")
+            : await next(invocation).ConfigureAwait(false);
     }
 
     internal static string RouteKey(HttpContext context) =>
@@ -86,4 +100,13 @@ internal static class ApiEndpoints
         return key.Length > 0
             && services.GetRequiredService<IOptions<KeapSandboxOptions>>().Value.ServiceAccountKeys.Contains(key, StringComparer.Ordinal);
     }
+}
+
+/// <summary>The query parameters an API route implements (endpoint metadata read by the guard).</summary>
+/// <param name="names">The parameter names, as Keap's spec spells them.</param>
+internal sealed class QueryParameters(params string[] names)
+{
+    public static readonly QueryParameters None = new();
+
+    public IReadOnlyList<string> Names { get; } = names;
 }

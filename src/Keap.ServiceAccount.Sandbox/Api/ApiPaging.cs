@@ -12,12 +12,12 @@ internal static class ApiPaging
 
     internal const int DefaultPageSize = 50;
 
-    internal static IResult Page(HttpContext context, string property, IEnumerable<JsonObject> items, int? pageSize, string? pageToken)
+    internal static IResult Page(HttpContext context, string property, IEnumerable<JsonObject> items, string? pageSize, string? pageToken)
     {
-        var size = pageSize ?? DefaultPageSize;
-        if (size is < 1 or > MaxPageSize)
+        // The spec's minimum is 0, which (as elsewhere in Keap's v2 API) asks for the default page size.
+        if (!TryPageSize(pageSize, out var size))
         {
-            return BadRequest($"page_size must be between 1 and {MaxPageSize}");
+            return BadRequest($"page_size '{pageSize}' must be a whole number from 0 (the default, {DefaultPageSize}) to {MaxPageSize}");
         }
 
         var offset = 0;
@@ -41,6 +41,23 @@ internal static class ApiPaging
         return Results.Json(body, SandboxResults.Json);
     }
 
+    internal static bool TryPageSize(string? text, out int size)
+    {
+        size = DefaultPageSize;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > MaxPageSize)
+        {
+            return false;
+        }
+
+        size = value == 0 ? DefaultPageSize : value;
+        return true;
+    }
+
     internal static string PageToken(int offset) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes("offset:" + offset.ToString(CultureInfo.InvariantCulture)));
 
@@ -59,6 +76,10 @@ internal static class ApiPaging
         return fields.Contains(field, StringComparer.Ordinal)
             && (parts.Length == 1 || (parts.Length == 2 && parts[1].ToLowerInvariant() is "asc" or "desc"));
     }
+
+    /// <summary>Keap's 400 for an <c>order_by</c> that <see cref="TryOrder"/> refused, naming the value.</summary>
+    internal static IResult BadOrder(string? orderBy, string[] fields) =>
+        BadRequest($"order_by '{orderBy}' is not supported: use one of {string.Join(", ", fields)}, optionally followed by asc or desc");
 
     internal static HashSet<string>? Fields(string? fields) =>
         string.IsNullOrWhiteSpace(fields) ? null : new(fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);

@@ -29,6 +29,11 @@ internal static class ApiRequests
             return ([], BadRequest("contact_ids must be a non-empty array"));
         }
 
+        if (RequestSchemas.Check("ApplyRemoveTagRequest", body) is { } refused)
+        {
+            return ([], BadRequest(refused));
+        }
+
         if (array.Count > MaxContactIdsPerCall)
         {
             return ([], BadRequest($"contact_ids accepts at most {MaxContactIdsPerCall} ids"));

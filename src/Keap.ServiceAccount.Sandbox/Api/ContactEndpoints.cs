@@ -16,6 +16,11 @@ internal static class ContactEndpoints
             return BadRequest("The request body must be a JSON object");
         }
 
+        if (RequestSchemas.Check("CreateUpdateContactRequest", input) is { } refused)
+        {
+            return BadRequest(refused);
+        }
+
         // The spec's options: Email, EmailAndName, EmailAndNameAndCompany (company compared by id).
         var matchCompany = string.Equals(duplicate_option, "EmailAndNameAndCompany", StringComparison.OrdinalIgnoreCase);
         var matchName = matchCompany || string.Equals(duplicate_option, "EmailAndName", StringComparison.OrdinalIgnoreCase);
@@ -53,16 +58,17 @@ internal static class ContactEndpoints
         }
     }
 
-    internal static IResult ListContacts(HttpContext context, KeapSandboxState state, string? filter, string? order_by, int? page_size, string? page_token, string? fields)
+    internal static IResult ListContacts(HttpContext context, KeapSandboxState state, string? filter, string? order_by, string? page_size, string? page_token, string? fields)
     {
         if (!ContactFilter.TryParse(filter, out var matches, out var error))
         {
             return BadRequest(error);
         }
 
-        if (!TryOrder(order_by, ["id", "create_time", "email", "update_time"], out var order, out var descending))
+        string[] orders = ["id", "create_time", "email", "update_time"];
+        if (!TryOrder(order_by, orders, out var order, out var descending))
         {
-            return BadRequest("order_by must be one of id, create_time, email, update_time, optionally followed by asc or desc");
+            return BadOrder(order_by, orders);
         }
 
         lock (state.Gate)
@@ -112,6 +118,11 @@ internal static class ContactEndpoints
         if (await ReadObjectAsync(request).ConfigureAwait(false) is not { } input)
         {
             return BadRequest("The request body must be a JSON object");
+        }
+
+        if (RequestSchemas.Check("CreateUpdateContactRequest", input) is { } refused)
+        {
+            return BadRequest(refused);
         }
 
         // update_mask is a query array (update_mask=a&update_mask=b); each value must be one of the spec's names.
@@ -169,6 +180,11 @@ internal static class ContactEndpoints
             || string.IsNullOrWhiteSpace((string?)input["reason"]))
         {
             return BadRequest("opted_in and reason are required");
+        }
+
+        if (RequestSchemas.Check("UpdateEmailAddress", input) is { } refused)
+        {
+            return BadRequest(refused);
         }
 
         lock (state.Gate)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using static Keap.ServiceAccount.Sandbox.Api.ApiErrors;
@@ -10,8 +11,20 @@ namespace Keap.ServiceAccount.Sandbox.Api;
 /// <summary>The v2 tag routes: list, create, get, delete, apply and remove, and the tags of one contact.</summary>
 internal static class TagEndpoints
 {
-    internal static IResult ContactTags(HttpContext context, KeapSandboxState state, string id, int? page_size, string? page_token)
+    internal static IResult ContactTags(
+        HttpContext context, KeapSandboxState state, string id, string? filter, string? order_by, string? page_size, string? page_token)
     {
+        if (!TryNameFilter(filter, out var name, out var badFilter))
+        {
+            return BadRequest(badFilter);
+        }
+
+        string[] orders = ["name", "create_time", "update_time", "applied_time"];
+        if (!TryOrder(order_by, orders, out var order, out var descending))
+        {
+            return BadOrder(order_by, orders);
+        }
+
         lock (state.Gate)
         {
             if (FindContact(state, id) is null)
@@ -20,31 +33,40 @@ internal static class TagEndpoints
             }
 
             var applied = state.TagsByContact.GetValueOrDefault(long.Parse(id, CultureInfo.InvariantCulture)) ?? [];
-            var items = applied.OrderBy(a => a.Key).Select(a => new JsonObject
+            var items = applied.OrderBy(a => a.Key)
+                .Select(a => new JsonObject
+                {
+                    ["tag"] = state.TagRecords[a.Key].DeepClone(),
+                    ["applied_time"] = SandboxContacts.Format(a.Value),
+                })
+                .Where(a => name is null || SameName(a["tag"]!.AsObject(), name));
+            if (order is not null)
             {
-                ["tag"] = state.TagRecords[a.Key].DeepClone(),
-                ["applied_time"] = SandboxContacts.Format(a.Value),
-            });
+                // Every time is written in one fixed ISO 8601 form, so ordinal order is time order.
+                Func<JsonObject, string> key = order == "applied_time" ? a => (string)a["applied_time"]! : a => (string?)a["tag"]![order] ?? "";
+                items = descending ? items.OrderByDescending(key, StringComparer.Ordinal) : items.OrderBy(key, StringComparer.Ordinal);
+            }
+
             return Page(context, "tags", items, page_size, page_token);
         }
     }
 
-    internal static IResult ListTags(HttpContext context, KeapSandboxState state, string? filter, string? order_by, int? page_size, string? page_token)
+    internal static IResult ListTags(HttpContext context, KeapSandboxState state, string? filter, string? order_by, string? page_size, string? page_token)
     {
-        string? name = null;
-        if (filter is not null && !TryParseFilter(filter, "name", out name))
+        if (!TryNameFilter(filter, out var name, out var badFilter))
         {
-            return BadRequest("Unsupported filter; use name==value");
+            return BadRequest(badFilter);
         }
 
-        if (!TryOrder(order_by, ["name", "create_time", "update_time"], out var order, out var descending))
+        string[] orders = ["name", "create_time", "update_time"];
+        if (!TryOrder(order_by, orders, out var order, out var descending))
         {
-            return BadRequest("order_by must be one of name, create_time, update_time, optionally followed by asc or desc");
+            return BadOrder(order_by, orders);
         }
 
         lock (state.Gate)
         {
-            var tags = state.TagRecords.Values.Where(t => name is null || string.Equals((string?)t["name"], name, StringComparison.OrdinalIgnoreCase));
+            var tags = state.TagRecords.Values.Where(t => name is null || SameName(t, name));
             if (order is not null)
             {
                 tags = descending
@@ -66,11 +88,15 @@ internal static class TagEndpoints
             return BadRequest("A tag needs a name");
         }
 
-        StripServerFields(input);
+        if (RequestSchemas.Check("CreateUpdateTagRequest", input) is { } refused)
+        {
+            return BadRequest(refused);
+        }
+
         var now = SandboxContacts.Format(time.GetUtcNow());
         lock (state.Gate)
         {
-            if (state.TagRecords.Values.Any(t => string.Equals((string?)t["name"], name, StringComparison.OrdinalIgnoreCase)))
+            if (state.TagRecords.Values.Any(t => SameName(t, name)))
             {
                 return SandboxResults.KeapError(StatusCodes.Status409Conflict, "ALREADY_EXISTS", $"A tag named '{name}' already exists", "tag");
             }
@@ -188,17 +214,37 @@ internal static class TagEndpoints
     internal static JsonObject? FindTag(KeapSandboxState state, string id) =>
         long.TryParse(id, out var key) ? state.TagRecords.GetValueOrDefault(key) : null;
 
-    internal static void StripServerFields(JsonObject input)
+
+    /// <summary>
+    /// Reads a tag <c>filter</c>: <c>;</c>-separated <c>field==value</c> clauses, of which the sandbox implements
+    /// <c>name</c> (case-insensitive); any other field the spec lists is refused by name, never ignored.
+    /// </summary>
+    internal static bool TryNameFilter(string? filter, out string? name, [NotNullWhen(false)] out string? error)
     {
-        input.Remove("id");
-        input.Remove("create_time");
-        input.Remove("update_time");
+        name = null;
+        error = null;
+        foreach (var clause in (filter ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var at = clause.IndexOf("==", StringComparison.Ordinal);
+            var field = at < 0 ? clause : clause[..at];
+            if (at <= 0 || clause.Length == at + 2)
+            {
+                error = $"Unsupported filter clause '{clause}'; use name==value";
+                return false;
+            }
+
+            if (field != "name")
+            {
+                error = $"Filter field '{field}' is not implemented by the Keap sandbox; it filters tags by name only";
+                return false;
+            }
+
+            name = clause[(at + 2)..];
+        }
+
+        return true;
     }
 
-    internal static bool TryParseFilter(string filter, string field, out string? value)
-    {
-        var prefix = field + "==";
-        value = filter.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? filter[prefix.Length..] : null;
-        return value is { Length: > 0 };
-    }
+    private static bool SameName(JsonObject tag, string name) =>
+        string.Equals((string?)tag["name"], name, StringComparison.OrdinalIgnoreCase);
 }
