@@ -16,10 +16,14 @@ internal static class Program
         var builder = WebApplication.CreateSlimBuilder(args);
         // Settings under "KeapSandbox" (appsettings, environment, command line) configure the emulator.
         builder.Services.AddKeapSandbox(options => builder.Configuration.GetSection("KeapSandbox").Bind(options));
+        // Request lines would put the consent page's state (and any query) into the log; the sandbox's own start line says what matters.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapKeapSandbox();
+        SandboxHome.Map(app);
         NotServedEndpoints.MapEverywhere(app);
+        SandboxHome.LogWhenStarted(app);
         return app;
     }
 }
