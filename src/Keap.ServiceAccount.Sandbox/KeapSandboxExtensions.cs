@@ -35,12 +35,14 @@ public static class KeapSandboxExtensions
     /// Maps the consent page (<c>{prefix}/app/oauth/authorize</c>), the token endpoint (<c>{prefix}/token</c>),
     /// the v2 API (<c>{prefix}/crm/rest/v2/...</c> and <c>{prefix}/rest/v2/...</c>) and, when
     /// <see cref="KeapSandboxOptions.EnableAdminEndpoints"/> is set, <c>{prefix}/sandbox/faults</c> and <c>{prefix}/sandbox/reset</c>.
-    /// With <see cref="KeapSandboxOptions.StateFile"/> set, loads the state from that file first.
+    /// With <see cref="KeapSandboxOptions.StateFile"/> set, loads the state from that file first; then defines the
+    /// <see cref="KeapSandboxOptions.CustomFields"/> and <see cref="KeapSandboxOptions.Tags"/> not yet there. Paths and
+    /// methods under the sandbox's own paths that it does not serve answer 404 or 405 with Keap's error body.
     /// </summary>
     /// <param name="endpoints">The application's endpoint builder.</param>
     /// <param name="prefix">A path prefix such as <c>"/keap-sandbox"</c>; empty serves at the root.</param>
     /// <returns>The route group, to add conventions such as host filters.</returns>
-    /// <exception cref="InvalidOperationException"><see cref="AddKeapSandbox"/> was not called, or the state file exists but cannot be read.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="AddKeapSandbox"/> was not called, the state file exists but cannot be read, or a custom field or tag to define is invalid (the message names its configuration key).</exception>
     public static RouteGroupBuilder MapKeapSandbox(this IEndpointRouteBuilder endpoints, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -70,8 +72,17 @@ public static class KeapSandboxExtensions
             });
         }
 
+        var services = endpoints.ServiceProvider;
+        if (SandboxSeeds.Apply(
+            services.GetRequiredService<KeapSandboxState>(),
+            services.GetRequiredService<IOptions<KeapSandboxOptions>>().Value,
+            services.GetRequiredService<TimeProvider>()))
+        {
+            stateFile.Save();
+        }
         OAuthEndpoints.Map(group);
         ApiEndpoints.Map(group);
+        NotServedEndpoints.MapUnder(group);
         var sources = endpoints.DataSources;
         endpoints.ServiceProvider.GetRequiredService<KeapSandboxFaults>().AddRoutes(() => ApiEndpoints.RouteKeys(sources.SelectMany(s => s.Endpoints)));
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<KeapSandboxOptions>>().Value.EnableAdminEndpoints)

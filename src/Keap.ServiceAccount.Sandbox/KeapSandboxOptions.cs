@@ -67,6 +67,20 @@ public sealed class KeapSandboxOptions
     /// </summary>
     public string? StateFile { get; set; }
 
+    /// <summary>
+    /// Contact custom fields the sandbox defines when it is mapped (after loading <see cref="StateFile"/>), as a Keap
+    /// user would in the account settings; a label already defined (case-insensitive) is left as it is. From
+    /// configuration: <c>KeapSandbox:CustomFields:0:Label=Favorite Color</c>, <c>KeapSandbox:CustomFields:0:FieldType=DROPDOWN</c>,
+    /// <c>KeapSandbox:CustomFields:0:Options:0=Blue</c>.
+    /// </summary>
+    public IList<KeapSandboxCustomField> CustomFields { get; } = [];
+
+    /// <summary>
+    /// Tag names the sandbox creates when it is mapped (after loading <see cref="StateFile"/>); a name that exists
+    /// (case-insensitive) is left as it is. From configuration: <c>KeapSandbox:Tags:0=buttonpushed</c>.
+    /// </summary>
+    public IList<string> Tags { get; } = [];
+
     /// <summary>Whether <c>{prefix}/sandbox/...</c> admin endpoints (fault injection, reset) are served. Off by default.</summary>
     public bool EnableAdminEndpoints { get; set; }
 
@@ -100,6 +114,19 @@ public sealed class KeapSandboxApp
         redirectUri is not null
         && (RedirectUris.Contains(redirectUri, StringComparer.Ordinal)
             || (AllowAnyRedirectUri && Uri.TryCreate(redirectUri, UriKind.Absolute, out _)));
+}
+
+/// <summary>A contact custom field the sandbox defines at start (see <see cref="KeapSandboxOptions.CustomFields"/>).</summary>
+public sealed class KeapSandboxCustomField
+{
+    /// <summary>The label Keap shows, for example <c>Favorite Color</c>. Required.</summary>
+    public string Label { get; set; } = "";
+
+    /// <summary>Keap's <c>field_type</c>, for example <c>TEXT</c>, <c>WHOLE_NUMBER</c>, <c>DATE</c>, <c>YES_NO</c> or <c>DROPDOWN</c>. Default <c>TEXT</c>.</summary>
+    public string FieldType { get; set; } = "TEXT";
+
+    /// <summary>The choices of a dropdown, radio or list box field.</summary>
+    public IList<string> Options { get; } = [];
 }
 
 /// <summary>How the sandbox writes the quota expiry time.</summary>

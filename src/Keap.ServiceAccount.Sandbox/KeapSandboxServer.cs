@@ -55,6 +55,8 @@ public sealed class KeapSandboxServer : IAsyncDisposable
         builder.Services.AddKeapSandbox(configure);
         var app = builder.Build();
         app.MapKeapSandbox();
+        SandboxHome.Map(app);
+        NotServedEndpoints.MapEverywhere(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new KeapSandboxServer(app, new Uri(address.TrimEnd('/') + "/"));

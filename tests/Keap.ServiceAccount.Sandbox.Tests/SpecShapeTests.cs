@@ -65,6 +65,65 @@ public sealed class SpecShapeTests
         AssertNames(TokenResponse, token, all: true);
     }
 
+    [Fact]
+    public async Task Every_answer_of_every_route_follows_the_specs_response_schema()
+    {
+        await using var host = await StartAsync();
+        var colour = host.Server.State.AddCustomField("Favorite Color", "DROPDOWN", "Red", "Blue");
+        using var api = host.Api();
+        var input = Contact("ada@example.com");
+        // Only the required keap_source_id and one utm_* value: the touch Keap records leaves the others out.
+        input["utm_parameters"] = new JsonObject { ["keap_source_id"] = "42", ["utm_source"] = "newsletter" };
+        input["origin"] = new JsonObject();
+        input["phone_numbers"] = new JsonArray(new JsonObject { ["number"] = "5551234567", ["field"] = "PHONE1" });
+        input["addresses"] = new JsonArray(new JsonObject { ["line1"] = "1 Main St", ["field"] = "BILLING" });
+        input["company"] = new JsonObject { ["id"] = "7" };
+        input["custom_fields"] = new JsonArray(new JsonObject { ["id"] = colour, ["content"] = "Red" });
+        input["email_addresses"]![0]!["opt_in_reason"] = "Signed up";
+
+        var created = await api.PostAsJsonAsync("rest/v2/contacts", input);
+        var id = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!;
+        var tag = await JsonAsync(await api.PostAsJsonAsync("rest/v2/tags", new JsonObject { ["name"] = "vip", ["description"] = "d" }));
+        var answers = new List<(string Schema, string Route, HttpResponseMessage Response)>
+        {
+            ("Contact", "POST contacts", created),
+            ("Contact", "POST contacts?duplicate_option=Email",
+                await api.PostAsJsonAsync("rest/v2/contacts?duplicate_option=Email", Contact("ada@example.com", "Augusta"))),
+            ("Contact", "GET contacts/{id}", await api.GetAsync($"rest/v2/contacts/{id}")),
+            ("Contact", "PATCH contacts/{id}",
+                await api.PatchAsJsonAsync($"rest/v2/contacts/{id}?update_mask=job_title", new JsonObject { ["job_title"] = "Countess" })),
+            ("ListContactsResponse", "GET contacts", await api.GetAsync("rest/v2/contacts")),
+            ("ObjectModel", "GET contacts/model", await api.GetAsync("rest/v2/contacts/model")),
+            ("Tag", "GET tags/{id}", await api.GetAsync($"rest/v2/tags/{tag["id"]}")),
+            ("ListTagsResponse", "GET tags", await api.GetAsync("rest/v2/tags")),
+            ("ApplyTagsResponse", "POST tags/{id}/contacts:applyTags", await api.PostAsJsonAsync(
+                $"rest/v2/tags/{tag["id"]}/contacts:applyTags", new JsonObject { ["contact_ids"] = new JsonArray(id, "999") })),
+            ("ListContactTagsResponse", "GET contacts/{id}/tags", await api.GetAsync($"rest/v2/contacts/{id}/tags")),
+            ("RestEmailAddressStatus", "GET emailAddresses/{email}/status", await api.GetAsync("rest/v2/emailAddresses/ada@example.com/status")),
+            ("RestEmailAddressStatus", "PATCH emailAddresses/{email}/status", await api.PatchAsJsonAsync(
+                "rest/v2/emailAddresses/ada@example.com/status", new JsonObject { ["opted_in"] = false, ["reason"] = "asked" })),
+            ("Error", "400", await api.PostAsJsonAsync("rest/v2/contacts", new JsonObject())),
+            ("Error", "404", await api.GetAsync("rest/v2/contacts/999")),
+            ("Error", "409", await api.PostAsJsonAsync("rest/v2/tags", new JsonObject { ["name"] = "vip" })),
+            ("Error", "401", await host.Http.GetAsync(new Uri(host.Server.ApiBaseAddress, "rest/v2/contacts"))),
+        };
+        var tagCreated = await api.PostAsJsonAsync("rest/v2/tags", new JsonObject { ["name"] = "other" });
+        answers.Add(("Tag", "POST tags", tagCreated));
+
+        var problems = new List<string>();
+        foreach (var (schema, route, response) in answers)
+        {
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+            problems.AddRange(SpecSchemas.Check(schema, body).Select(p => $"{route} ({(int)response.StatusCode}) {p}"));
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+
+        var touch = (await JsonAsync(await api.GetAsync($"rest/v2/contacts/{id}")))["utm_parameters"]![0]!.AsObject();
+        Assert.Equal("newsletter", (string?)touch["utmSource"]);
+        Assert.False(touch.ContainsKey("utmCampaign"));
+    }
+
     /// <summary>Every property is one the spec names; with <paramref name="all"/>, every spec name is present.</summary>
     private static void AssertNames(string[] spec, JsonObject actual, bool all = false)
     {

@@ -102,7 +102,7 @@ internal static class SandboxContacts
                     stored[name] = value;
                     break;
                 case "origin":
-                    stored[name] = value is null ? null : new JsonObject { ["ip_address"] = value["ip_address"]?.DeepClone(), ["date"] = Format(now) };
+                    stored[name] = value is null ? null : Present(new() { ["ip_address"] = value["ip_address"]?.DeepClone(), ["date"] = Format(now) });
                     break;
                 case "utm_parameters":
                     // Keap keeps every touch: the request's object joins the stored list, in the reply's camelCase shape.
@@ -114,7 +114,7 @@ internal static class SandboxContacts
 
                     if (value is not null)
                     {
-                        touches.Add(new JsonObject
+                        touches.Add(Present(new()
                         {
                             ["id"] = touches.Count + 1,
                             ["keapSourceId"] = value["keap_source_id"]?.DeepClone(),
@@ -126,7 +126,7 @@ internal static class SandboxContacts
                             ["firstTouch"] = touches.Count == 0,
                             ["lastTouch"] = true,
                             ["dateCreated"] = Format(now),
-                        });
+                        }));
                     }
 
                     stored[name] = touches;
@@ -149,7 +149,8 @@ internal static class SandboxContacts
     /// <summary>The contact as Keap shows it: opt-in status on each address, tag ids, and only <paramref name="fields"/> when given.</summary>
     public static JsonObject View(KeapSandboxState state, JsonObject stored, IReadOnlyCollection<string>? fields)
     {
-        var view = stored.DeepClone().AsObject();
+        // Present: a state file written before unset properties were left out may still hold nulls.
+        var view = Present(stored.DeepClone().AsObject());
         foreach (var email in view["email_addresses"] as JsonArray ?? [])
         {
             if (email is JsonObject address && (string?)address["email"] is { } text && state.EmailStatuses.GetValueOrDefault(text) is { } status)
@@ -193,6 +194,35 @@ internal static class SandboxContacts
     public static SandboxEmailStatus ChangeOptIn(SandboxEmailStatus current, bool optIn) => optIn
         ? OptInAllowed.Contains(current.Status) ? current with { Status = "SINGLE_OPT_IN" } : current
         : Marketable.Contains(current.Status) || OptInAllowed.Contains(current.Status) ? current with { Status = "ADMIN" } : current;
+
+    /// <summary>
+    /// Drops the properties that are unset: the spec types them (string, boolean…), so Keap leaves them out rather
+    /// than writing <c>null</c>. Custom field <c>content</c> is untyped and kept as it is.
+    /// </summary>
+    public static JsonObject Present(JsonObject value)
+    {
+        foreach (var (name, child) in value.ToList())
+        {
+            switch (child)
+            {
+                case null when name != "content":
+                    value.Remove(name);
+                    break;
+                case JsonObject nested:
+                    Present(nested);
+                    break;
+                case JsonArray items:
+                    foreach (var item in items.OfType<JsonObject>())
+                    {
+                        Present(item);
+                    }
+
+                    break;
+            }
+        }
+
+        return value;
+    }
 
     public static string Format(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http.Extensions;
 
@@ -42,8 +41,8 @@ internal static class OAuthEndpoints
             .Append(Hidden("redirect_uri", redirectUri!))
             .Append(state is null ? "" : Hidden("state", state))
             .Append(Hidden("nonce", nonce))
-            .Append("<button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow\">Allow</button> ")
-            .Append("<button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Deny</button>")
+            .Append("<div class=\"actions\"><button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow\" class=\"primary\">Allow</button>")
+            .Append("<button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Deny</button></div>")
             .Append("</form>");
         return Page(StatusCodes.Status200OK, "Keap sandbox: authorize access", body.ToString());
     }
@@ -164,11 +163,7 @@ internal static class OAuthEndpoints
     private static string Hidden(string name, string value) =>
         $"<input type=\"hidden\" name=\"{name}\" value=\"{Encode(value)}\">";
 
-    private static string Encode(string value) => WebUtility.HtmlEncode(value);
+    private static string Encode(string value) => SandboxPage.Encode(value);
 
-    private static IResult Page(int status, string title, string body) => Results.Content(
-        $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{Encode(title)}</title></head><body><h1>{Encode(title)}</h1>{body}</body></html>",
-        "text/html; charset=utf-8",
-        Encoding.UTF8,
-        status);
+    private static IResult Page(int status, string title, string body) => SandboxPage.Html(status, title, body);
 }

@@ -55,6 +55,19 @@ public sealed partial class OAuthEndpointsTests
     }
 
     [Fact]
+    public async Task The_consent_page_is_styled_for_reading_and_large_buttons_not_browser_defaults()
+    {
+        await using var host = await StartAsync();
+
+        var page = await host.Http.GetStringAsync(AuthorizeUrl(host, ClientId, RedirectUri, "s"));
+
+        Assert.Contains("<meta name=\"viewport\"", page, StringComparison.Ordinal);
+        Assert.Contains("font-family: system-ui, sans-serif", page, StringComparison.Ordinal);
+        Assert.Matches("button \\{[^}]*padding: [^}]*font-size: ", page);
+        Assert.Contains("id=\"allow\" class=\"primary\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_consent_form_cannot_be_posted_twice()
     {
         await using var host = await StartAsync();
