@@ -98,7 +98,7 @@ public sealed class KeapServiceAccountOptions
 
     /// <summary>
     /// When the application stops while a refresh token is on the wire, stopping waits for Keap's answer
-    /// (<see cref="TokenRequestTimeout"/>) plus this long for storing the new token. Default 5 seconds; at most 1 day.
+    /// (at most <see cref="RefreshLeaseDuration"/>) plus this long for storing the new token. Default 5 seconds; at most 1 day.
     /// </summary>
     [Positive(AtMost = "1.00:00:00")]
     public TimeSpan ShutdownSaveBudget { get; set; } = TimeSpan.FromSeconds(5);
@@ -115,11 +115,20 @@ public sealed class KeapServiceAccountOptions
     [Positive(AtMost = "365.00:00:00")]
     public TimeSpan RefreshTokenKeepAliveAge { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>How long one process may hold the refresh lease. Must exceed <see cref="TokenRequestTimeout"/>. Default 60 seconds; at most 1 day.</summary>
+    /// <summary>
+    /// How long one process may hold the refresh lease, and so how long a refresh token once sent waits for Keap's
+    /// answer: until the lease ends, less a tenth of it (at most 5 seconds) kept for storing the new token. A refresh
+    /// token is never sent again while its answer may still come. Must exceed <see cref="TokenRequestTimeout"/> by that
+    /// reserve (checked at start-up). Default 60 seconds, which covers Keap's slowest answers (about 30 seconds); at most 1 day.
+    /// </summary>
     [Positive(AtMost = "1.00:00:00")]
     public TimeSpan RefreshLeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>The timeout of one call to the token endpoint. Default 20 seconds; at most 1 day.</summary>
+    /// <summary>
+    /// How long a code exchange waits for Keap's answer, and the least time a refresh must have left on its lease before
+    /// it sends the refresh token (which then waits until the lease ends, see <see cref="RefreshLeaseDuration"/>).
+    /// Default 20 seconds; at most 1 day.
+    /// </summary>
     [Positive(AtMost = "1.00:00:00")]
     public TimeSpan TokenRequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
 

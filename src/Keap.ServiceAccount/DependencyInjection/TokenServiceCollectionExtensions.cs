@@ -25,6 +25,8 @@ internal static class TokenServiceCollectionExtensions
         services.TryAddSingleton<TokenCache>();
         services.TryAddSingleton<ConnectionStatusTracker>();
         services.TryAddSingleton<PendingTokenSave>();
+        services.TryAddSingleton<RefreshBackoff>();
+        services.TryAddSingleton<RefreshRecorder>();
         services.TryAddSingleton<RefreshCoordinator>();
         services.TryAddSingleton<KeapTokenManager>();
         services.TryAddSingleton<IAccessTokenProvider>(sp => sp.GetRequiredService<KeapTokenManager>());

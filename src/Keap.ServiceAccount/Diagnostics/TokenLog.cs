@@ -73,4 +73,10 @@ internal static partial class TokenLog
 
     [LoggerMessage(1030, LogLevel.Warning, "Could not check the SQL token store's table at start-up; the store checks it again on first use", EventName = "StoreCheckDeferred")]
     public static partial void StoreCheckDeferred(ILogger logger, Exception exception);
+
+    [LoggerMessage(1040, LogLevel.Warning, "Keap's answer to a token request was incomplete; what it carried is used: {Problem}", EventName = "TokenAnswerIncomplete")]
+    public static partial void TokenAnswerIncomplete(ILogger logger, string problem);
+
+    [LoggerMessage(1041, LogLevel.Error, "A {EventName} subscriber threw; the token path carries on without it", EventName = "SubscriberFailed")]
+    public static partial void SubscriberFailed(ILogger logger, Exception exception, string eventName);
 }

@@ -4,12 +4,14 @@ namespace Keap.ServiceAccount.Tokens;
 
 /// <summary>
 /// Hands out the access token (<see cref="TokenCache"/>), has it renewed (<see cref="RefreshCoordinator"/>) and
-/// composes the connection status (<see cref="ConnectionStatusTracker"/> and the store).
+/// composes the connection status (<see cref="ConnectionStatusTracker"/> and the store). After a failed refresh, every
+/// automatic path keeps the <see cref="RefreshBackoff"/> pause: callers meanwhile get the failure at once.
 /// </summary>
 internal sealed class KeapTokenManager(
     GuardedTokenStore store,
     TokenCache cache,
     RefreshCoordinator coordinator,
+    RefreshBackoff backoff,
     ConnectionStatusTracker tracker,
     IOptions<KeapServiceAccountOptions> options,
     TimeProvider timeProvider) : IAccessTokenProvider
@@ -38,7 +40,7 @@ internal sealed class KeapTokenManager(
             if (now < cached.HardAt)
             {
                 // The soft window or a version check is due: both run in the background, the caller keeps the token.
-                if (!coordinator.IsPaused(now))
+                if (!backoff.IsPaused(now))
                 {
                     StartBackgroundRefresh();
                 }
@@ -60,7 +62,8 @@ internal sealed class KeapTokenManager(
             return await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var outcome = await coordinator.RefreshAsync(cached?.Stored.Version).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = backoff.PausedFailure(timeProvider.GetUtcNow())
+            ?? await coordinator.RefreshAsync(cached?.Stored.Version).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (outcome.Token is { } stored
             && !string.Equals(stored.Token.AccessToken, rejectedAccessToken, StringComparison.Ordinal)
             && stored.Token.AccessTokenExpiresAt > timeProvider.GetUtcNow())
@@ -75,8 +78,12 @@ internal sealed class KeapTokenManager(
             $"Keap rejected the access token and no new one could be obtained: {outcome.Error ?? "the refresh ended with the rejected token still current."}");
     }
 
-    /// <summary>Runs (or joins) a refresh; forced while the stored version is still <paramref name="forceVersion"/>.</summary>
+    /// <summary>Runs (or joins) a refresh, even during the failure pause; forced while the stored version is still <paramref name="forceVersion"/>.</summary>
     public Task<RefreshOutcome> RefreshAsync(long? forceVersion) => coordinator.RefreshAsync(forceVersion);
+
+    /// <summary>Runs (or joins) an unforced refresh, unless the failure pause is on: then its failure, at once.</summary>
+    public Task<RefreshOutcome> RefreshUnlessPausedAsync() =>
+        backoff.PausedFailure(timeProvider.GetUtcNow()) is { } paused ? Task.FromResult(paused) : coordinator.RefreshAsync(forceVersion: null);
 
     /// <summary>Reads the store and the process's view of the connection for the status page and the health check.</summary>
     public async Task<KeapConnectionStatus> GetStatusAsync(CancellationToken cancellationToken)
@@ -123,6 +130,7 @@ internal sealed class KeapTokenManager(
     {
         ArgumentNullException.ThrowIfNull(stored);
         coordinator.Reset();
+        backoff.Reset();
         cache.Set(stored);
         tracker.Reset();
         coordinator.NotifyChanged();
@@ -132,6 +140,7 @@ internal sealed class KeapTokenManager(
     public void Forget()
     {
         coordinator.Reset();
+        backoff.Reset();
         cache.Forget();
         tracker.Reset();
         coordinator.NotifyChanged();
@@ -161,7 +170,7 @@ internal sealed class KeapTokenManager(
 
     private async ValueTask<string> GetAccessTokenSlowAsync(CancellationToken cancellationToken)
     {
-        var outcome = await coordinator.RefreshAsync(forceVersion: null).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = await RefreshUnlessPausedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
         if (outcome.Token is { } stored && stored.Token.AccessTokenExpiresAt > now)
         {

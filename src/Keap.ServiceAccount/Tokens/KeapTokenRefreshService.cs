@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -63,15 +64,17 @@ internal sealed class KeapTokenRefreshService(
                 },
             })
             .Build();
-        var changed = new SemaphoreSlim(0);
-        void OnChanged() => changed.Release();
+        // A change raised just as this loop ends (the event's subscriber list was read before the unsubscribe) may still
+        // arrive: writing to a completed channel is a no-op, where a disposed semaphore would throw into the refresh.
+        var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        void OnChanged() => changed.Writer.TryWrite(true);
         manager.TokenChanged += OnChanged;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 // Refreshes when due, otherwise only reads the store: another instance's change is adopted here too.
-                await rounds.ExecuteAsync(async ct => await manager.RefreshAsync(forceVersion: null).WaitAsync(ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+                await rounds.ExecuteAsync(async ct => await manager.RefreshUnlessPausedAsync().WaitAsync(ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
                 await WaitAsync(changed, Plan(), stoppingToken).ConfigureAwait(false);
             }
         }
@@ -82,7 +85,7 @@ internal sealed class KeapTokenRefreshService(
         finally
         {
             manager.TokenChanged -= OnChanged;
-            changed.Dispose();
+            changed.Writer.TryComplete();
         }
     }
 
@@ -101,12 +104,12 @@ internal sealed class KeapTokenRefreshService(
         return wait < MinWait ? MinWait : Min(wait, poll);
     }
 
-    private async Task WaitAsync(SemaphoreSlim changed, TimeSpan wait, CancellationToken stoppingToken)
+    private async Task WaitAsync(Channel<bool> changed, TimeSpan wait, CancellationToken stoppingToken)
     {
         // Cancelling the loser (the delay or the signal wait) keeps no timer or waiter behind.
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var delay = Task.Delay(wait, timeProvider, timer.Token);
-        var signal = changed.WaitAsync(timer.Token);
+        var signal = changed.Reader.ReadAsync(timer.Token).AsTask();
         await Task.WhenAny(delay, signal).ConfigureAwait(false);
         await timer.CancelAsync().ConfigureAwait(false);
         stoppingToken.ThrowIfCancellationRequested();

@@ -100,7 +100,7 @@ internal sealed class PendingTokenSave(GuardedTokenStore store, TokenCache cache
             _pending = null;
             status.Refreshed();
             TokenLog.PendingSaved(logger, saved.Version);
-            Settled?.Invoke(saved, true);
+            Subscribers.Raise(Settled, saved, true, logger, nameof(Settled));
             return true;
         }
 
@@ -120,7 +120,7 @@ internal sealed class PendingTokenSave(GuardedTokenStore store, TokenCache cache
             cache.Clear(floor);
         }
 
-        Settled?.Invoke(now, false);
+        Subscribers.Raise(Settled, now, false, logger, nameof(Settled));
         return true;
     }
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,20 +7,18 @@ namespace Keap.ServiceAccount.Tokens;
 /// <summary>
 /// Renews the token so that a single-use refresh token is spent at most once: one refresh task per process, a store
 /// lease across processes, a compare-and-swap save, refusals recorded in the store. Once a refresh token is on the
-/// wire, neither the call nor the save that follows is cancelled by the application stopping.
+/// wire, it is given until the lease ends to be answered and is not sent again unless it provably never reached Keap;
+/// neither the call nor the save that follows is cancelled by the application stopping.
 /// </summary>
 internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 {
-    private static readonly TimeSpan FailurePause = TimeSpan.FromSeconds(30);
-
     private readonly GuardedTokenStore _store;
     private readonly TokenEndpointClient _endpoint;
     private readonly TokenCache _cache;
-    private readonly ConnectionStatusTracker _status;
+    private readonly RefreshRecorder _recorder;
     private readonly IOptions<KeapServiceAccountOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<RefreshCoordinator> _logger;
-    private readonly TokenTelemetry _telemetry;
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly Lock _gate = new();
 
@@ -40,26 +36,21 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private Task<RefreshOutcome>? _running;
     private long? _runningForce;
     private volatile LocalRefusal? _localRefusal;
-    private long _pausedUntil;
-
-    // 1 once "not connected" was logged; any other outcome sets it back, so the next disconnect is logged again.
-    private int _notConnectedLogged;
 
     public RefreshCoordinator(
         GuardedTokenStore store,
         TokenEndpointClient endpoint,
         TokenCache cache,
-        ConnectionStatusTracker status,
+        RefreshRecorder recorder,
         PendingTokenSave pendingSave,
         IOptions<KeapServiceAccountOptions> options,
         TimeProvider timeProvider,
-        IMeterFactory meterFactory,
         ILogger<RefreshCoordinator> logger)
     {
         _store = store;
         _endpoint = endpoint;
         _cache = cache;
-        _status = status;
+        _recorder = recorder;
         _pendingSave = pendingSave;
         _pendingSave.Settled += OnPendingSettled;
         _options = options;
@@ -68,14 +59,10 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         _saveBudget = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         _stoppingToken = _stopping.Token;
         _saveBudgetToken = _saveBudget.Token;
-        _telemetry = new TokenTelemetry(meterFactory, () => cache.Current is { } c ? (c.Stored.Token.AccessTokenExpiresAt - timeProvider.GetUtcNow()).TotalSeconds : null);
     }
 
     /// <summary>Signalled whenever the token this process serves changes version (refresh, adoption, refusal).</summary>
     public event Action? TokenChanged;
-
-    /// <summary>Whether background refreshes pause after a failure, so Keap and the store are not hammered.</summary>
-    public bool IsPaused(DateTimeOffset now) => now.UtcTicks < Volatile.Read(ref _pausedUntil);
 
     /// <summary>The refusal this process could not record in the store, for the version it concerns.</summary>
     public string? LocalRefusalFor(long version) => _localRefusal is { } r && r.Version == version ? r.Reason : null;
@@ -103,18 +90,17 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Tells the listeners that the token changed outside a refresh (connect, disconnect).</summary>
-    public void NotifyChanged() => TokenChanged?.Invoke();
+    public void NotifyChanged() => Subscribers.Raise(TokenChanged, _logger, nameof(TokenChanged));
 
     /// <summary>Forgets a refusal or pending token after this process connected or disconnected.</summary>
     public void Reset()
     {
         _localRefusal = null;
         _pendingSave.Clear();
-        Volatile.Write(ref _pausedUntil, 0);
     }
 
     /// <summary>
-    /// Stops starting anything new and waits, at most <see cref="KeapServiceAccountOptions.TokenRequestTimeout"/> plus
+    /// Stops starting anything new and waits, at most <see cref="KeapServiceAccountOptions.RefreshLeaseDuration"/> plus
     /// <see cref="KeapServiceAccountOptions.ShutdownSaveBudget"/>, for a refresh token on the wire to be answered and stored.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -135,7 +121,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         if (!running.IsCompleted)
         {
             var o = _options.Value;
-            var limit = o.TokenRequestTimeout + o.ShutdownSaveBudget;
+            var limit = o.RefreshLeaseDuration + o.ShutdownSaveBudget;
             lock (_gate)
             {
                 if (!_disposed)
@@ -216,65 +202,13 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
             outcome = RefreshOutcome.Failed(KeapConnectionState.RefreshFailing, "The application is stopping; no refresh was started.");
         }
 
-        Record(outcome, _time.GetElapsedTime(started), activity);
+        _recorder.Record(outcome, _time.GetElapsedTime(started), activity);
         if (_cache.Current?.Stored.Version != before || outcome.Kind == RefreshKind.Refreshed)
         {
-            TokenChanged?.Invoke();
+            NotifyChanged();
         }
 
         return outcome;
-    }
-
-    private void Record(RefreshOutcome outcome, TimeSpan duration, Activity? activity)
-    {
-        activity?.SetTag("keap.token.refresh.result", outcome.Kind.ToString());
-        if (outcome is { Kind: RefreshKind.Failed, State: KeapConnectionState.NotConnected })
-        {
-            // Not being connected is a state, not a refresh failure: no failure metric or error, one line when it starts.
-            _status.Recovered();
-            if (Interlocked.Exchange(ref _notConnectedLogged, 1) == 0)
-            {
-                TokenLog.NotConnected(_logger, outcome.Error!);
-            }
-
-            return;
-        }
-
-        Volatile.Write(ref _notConnectedLogged, 0);
-        switch (outcome.Kind)
-        {
-            case RefreshKind.Refreshed:
-                _telemetry.Refreshed(duration);
-                _status.Refreshed();
-                TokenLog.RefreshSucceeded(_logger, outcome.Token!.Token.AccessTokenExpiresAt);
-                break;
-            case RefreshKind.KeptInMemory:
-                _telemetry.Refreshed(duration);
-                _status.Refreshed();
-                _status.Failed(KeapConnectionState.StoreUnavailable, outcome.Error!);
-                break;
-            case RefreshKind.Adopted:
-                _status.Recovered();
-                break;
-            case RefreshKind.Failed:
-                activity?.SetStatus(ActivityStatusCode.Error, outcome.Error);
-                _telemetry.Failed(outcome.State.ToString(), duration);
-                switch (outcome.State)
-                {
-                    case KeapConnectionState.NeedsReauthorization:
-                        _status.Recovered();
-                        TokenLog.NeedsReauthorization(_logger, outcome.Error!);
-                        break;
-                    default:
-                        // Callers in the soft window trigger background refreshes; after a transient failure they pause so Keap and the store are not hammered.
-                        Volatile.Write(ref _pausedUntil, (_time.GetUtcNow() + FailurePause).UtcTicks);
-                        _status.Failed(outcome.State, outcome.Error!);
-                        TokenLog.RefreshFailed(_logger, outcome.Error!);
-                        break;
-                }
-
-                break;
-        }
     }
 
     private async Task<RefreshOutcome> RefreshCoreAsync(long? forceVersion, CancellationToken stopping)
@@ -307,16 +241,18 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 
             // Only the lease holder may have the refresh token on the wire: after a slow store, a lease that lapses before
             // Keap's answer would let another instance present the same refresh token meanwhile.
-            if (_time.GetUtcNow() + o.TokenRequestTimeout >= lease.Lease!.ExpiresAt)
+            var answerBy = RefreshPipelines.AnswerDeadline(lease.AskedAt, o.RefreshLeaseDuration);
+            if (_time.GetUtcNow() + o.TokenRequestTimeout > answerBy)
             {
                 throw new TokenStoreException("The token store answered so slowly that the refresh lease would end before Keap's answer; the refresh token was not sent.");
             }
 
             // From here the refresh token is on the wire: stopping no longer cancels the call or the save.
-            var (result, earlierFailure) = await CallEndpointAsync(current!.Token.RefreshToken, lease.Lease!, o).ConfigureAwait(false);
-            if (result.Token is { } fresh)
+            var (result, earlierFailure) = await CallEndpointAsync(current!.Token.RefreshToken, answerBy, o).ConfigureAwait(false);
+            if (RefreshAnswer.Read(result, current.Token, _logger) is ({ } fresh, var noNewAccessToken))
             {
-                return await SaveAsync(fresh, current, lease.Lease!).ConfigureAwait(false);
+                var saved = await SaveAsync(fresh, current, lease.Lease!).ConfigureAwait(false);
+                return noNewAccessToken is null || saved.Kind == RefreshKind.Failed ? saved : RefreshOutcome.Failed(KeapConnectionState.RefreshFailing, noNewAccessToken);
             }
 
             if (result.Error == TokenEndpointError.InvalidGrant)
@@ -399,11 +335,13 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
                     var now = await _store.GetAsync(ct).ConfigureAwait(false);
                     if (now is not null && now.Version != seen.Version && (now.Refusal is not null || !NeedsRefresh(now, forceVersion)))
                     {
-                        return new LeaseAttempt(null, now);
+                        return new LeaseAttempt(null, now, default);
                     }
                 }
 
-                return new LeaseAttempt(await _store.TryAcquireLeaseAsync(_owner, o.RefreshLeaseDuration, ct).ConfigureAwait(false), null);
+                // Timed on this instance's clock before asking: the store's own clock may differ from it.
+                var askedAt = _time.GetUtcNow();
+                return new LeaseAttempt(await _store.TryAcquireLeaseAsync(_owner, o.RefreshLeaseDuration, ct).ConfigureAwait(false), null, askedAt);
             },
             stopping).ConfigureAwait(false);
         return attempt is { Lease: null, Adopted: null }
@@ -411,19 +349,19 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
             : attempt;
     }
 
-    private async Task<(TokenEndpointResult Result, string? EarlierFailure)> CallEndpointAsync(string refreshToken, TokenLease lease, KeapServiceAccountOptions o)
+    private async Task<(TokenEndpointResult Result, string? EarlierFailure)> CallEndpointAsync(string refreshToken, DateTimeOffset answerBy, KeapServiceAccountOptions o)
     {
         string? earlierFailure = null;
-        var pipeline = RefreshPipelines.Endpoint(_time, lease.ExpiresAt, o.TokenRequestTimeout, (failed, delay) =>
+        var pipeline = RefreshPipelines.Endpoint(_time, answerBy, o.TokenRequestTimeout, (failed, delay) =>
         {
             earlierFailure = failed.Description;
             TokenLog.RefreshRetry(_logger, failed.Error.ToString(), delay);
         });
         try
         {
-            // Each call has its own TokenRequestTimeout and ignores stopping; stopping only ends the pauses between retries.
+            // Each call waits for its answer until the lease's deadline and ignores stopping; stopping only ends the pauses between retries.
             var result = await pipeline.ExecuteAsync(
-                async _ => await _endpoint.RefreshAsync(refreshToken, CancellationToken.None).ConfigureAwait(false),
+                async _ => await _endpoint.RefreshAsync(refreshToken, answerBy - _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false),
                 _stoppingToken).ConfigureAwait(false);
             return (result, earlierFailure);
         }
@@ -499,7 +437,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
             Adopted(now);
         }
 
-        TokenChanged?.Invoke();
+        NotifyChanged();
     }
 
     private async Task<RefreshOutcome> RefusedAsync(StoredToken current, string reason)
@@ -573,7 +511,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
             : new RefreshOutcome(RefreshKind.Adopted, stored, KeapConnectionState.Connected, null);
     }
 
-    private sealed record LeaseAttempt(TokenLease? Lease, StoredToken? Adopted);
+    private sealed record LeaseAttempt(TokenLease? Lease, StoredToken? Adopted, DateTimeOffset AskedAt);
 
     private sealed record LocalRefusal(long Version, string Reason);
 }

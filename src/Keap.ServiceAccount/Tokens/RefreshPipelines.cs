@@ -9,6 +9,19 @@ internal static class RefreshPipelines
     private const int MaxEndpointAttempts = 4;
     private static readonly TimeSpan MaxEndpointRetryDelay = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxSaveRetryDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxSaveReserve = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The part of a lease of <paramref name="leaseDuration"/> kept for storing the new token after Keap's answer: a tenth
+    /// of the lease, at most 5 seconds. <see cref="KeapServiceAccountOptions.TokenRequestTimeout"/> must fit in the rest.
+    /// </summary>
+    public static TimeSpan SaveReserve(TimeSpan leaseDuration) => leaseDuration / 10 < MaxSaveReserve ? leaseDuration / 10 : MaxSaveReserve;
+
+    /// <summary>
+    /// Until when a refresh token sent under a lease asked for at <paramref name="askedAt"/> (this instance's clock) waits
+    /// for Keap's answer: the lease's end, less the save reserve.
+    /// </summary>
+    public static DateTimeOffset AnswerDeadline(DateTimeOffset askedAt, TimeSpan leaseDuration) => askedAt + leaseDuration - SaveReserve(leaseDuration);
 
     /// <summary>Waits for another instance's lease: 200 ms doubling to 5 s while <paramref name="busy"/>, until <paramref name="giveUpAt"/>.</summary>
     public static ResiliencePipeline<T> LeaseWait<T>(TimeProvider time, DateTimeOffset giveUpAt, Func<T, bool> busy, Action onWait) =>
@@ -30,15 +43,17 @@ internal static class RefreshPipelines
             .Build();
 
     /// <summary>
-    /// Repeats the same refresh token only after an answer that may have been lost (timeout, reset, 5xx), at most four
-    /// attempts 1, 2, 4 s apart, and only while the lease ending at <paramref name="leaseExpiresAt"/> covers another full attempt.
+    /// Repeats the same refresh token only when nothing reached Keap or Keap answered that no token came (a 5xx or 429;
+    /// see <see cref="TokenEndpointResult.MayResend"/>), never after silence or a connection lost once the request was
+    /// sent; at most four attempts 1, 2, 4 s apart, and only while <paramref name="answerBy"/> leaves another attempt
+    /// <paramref name="requestTimeout"/> to be answered.
     /// </summary>
-    public static ResiliencePipeline<TokenEndpointResult> Endpoint(TimeProvider time, DateTimeOffset leaseExpiresAt, TimeSpan requestTimeout, Action<TokenEndpointResult, TimeSpan> onRetry) =>
+    public static ResiliencePipeline<TokenEndpointResult> Endpoint(TimeProvider time, DateTimeOffset answerBy, TimeSpan requestTimeout, Action<TokenEndpointResult, TimeSpan> onRetry) =>
         new ResiliencePipelineBuilder<TokenEndpointResult> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<TokenEndpointResult>
             {
                 ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Result is { IsTransient: true } && time.GetUtcNow() + MaxEndpointRetryDelay + requestTimeout < leaseExpiresAt),
+                    args.Outcome.Result is { MayResend: true } && time.GetUtcNow() + MaxEndpointRetryDelay + requestTimeout <= answerBy),
                 MaxRetryAttempts = MaxEndpointAttempts - 1,
                 Delay = TimeSpan.FromSeconds(1),
                 MaxDelay = MaxEndpointRetryDelay,

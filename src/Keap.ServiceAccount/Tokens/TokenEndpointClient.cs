@@ -18,6 +18,9 @@ internal sealed class TokenEndpointClient(
     // Keap's descriptions are short; cap them so an unexpected body never floods a log or status page.
     private const int MaxDescriptionLength = 200;
 
+    // A lifetime beyond a year is not one Keap grants: read as unusable, so date arithmetic cannot overflow either.
+    private const double MaxExpiresInSeconds = 366 * 86_400;
+
     public Task<TokenEndpointResult> ExchangeCodeAsync(string code, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(code);
@@ -33,7 +36,11 @@ internal sealed class TokenEndpointClient(
         return SendAsync(form, basicCredentials: null, cancellationToken);
     }
 
-    public Task<TokenEndpointResult> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    public Task<TokenEndpointResult> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
+        RefreshAsync(refreshToken, options.Value.TokenRequestTimeout, cancellationToken);
+
+    /// <summary>Presents <paramref name="refreshToken"/> and waits at most <paramref name="answerWithin"/> for Keap's answer.</summary>
+    public Task<TokenEndpointResult> RefreshAsync(string refreshToken, TimeSpan answerWithin, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(refreshToken);
         var o = options.Value;
@@ -43,13 +50,16 @@ internal sealed class TokenEndpointClient(
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = refreshToken,
         };
-        return SendAsync(form, credentials, cancellationToken);
+        return SendAsync(form, credentials, answerWithin, cancellationToken);
     }
 
-    private async Task<TokenEndpointResult> SendAsync(Dictionary<string, string> form, string? basicCredentials, CancellationToken cancellationToken)
+    private async Task<TokenEndpointResult> SendAsync(Dictionary<string, string> form, string? basicCredentials, CancellationToken cancellationToken) =>
+        await SendAsync(form, basicCredentials, options.Value.TokenRequestTimeout, cancellationToken).ConfigureAwait(false);
+
+    private async Task<TokenEndpointResult> SendAsync(Dictionary<string, string> form, string? basicCredentials, TimeSpan answerWithin, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        using var timeout = new CancellationTokenSource(o.TokenRequestTimeout, timeProvider);
+        using var timeout = new CancellationTokenSource(answerWithin, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var request = new HttpRequestMessage(HttpMethod.Post, o.TokenEndpoint) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -67,12 +77,19 @@ internal sealed class TokenEndpointClient(
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return TokenEndpointResult.Failure(TokenEndpointError.Timeout, $"The token endpoint did not answer within {o.TokenRequestTimeout}.");
+            return TokenEndpointResult.Failure(TokenEndpointError.Timeout, $"The token endpoint did not answer within {answerWithin}; the request may have reached Keap.");
         }
-        catch (HttpRequestException ex)
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+            or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError)
+        {
+            // No connection: the request never left, so the same refresh token is still unspent.
+            return TokenEndpointResult.Failure(TokenEndpointError.NotSent, $"The token endpoint could not be reached ({ex.HttpRequestError}); nothing was sent.");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             // The exception message names the host and the socket error, never the form body.
-            return TokenEndpointResult.Failure(TokenEndpointError.Transport, $"The token endpoint could not be reached ({ex.HttpRequestError}).");
+            var error = (ex as HttpRequestException)?.HttpRequestError ?? HttpRequestError.Unknown;
+            return TokenEndpointResult.Failure(TokenEndpointError.Transport, $"The connection to the token endpoint failed once the request was sent ({error}); it may have reached Keap.");
         }
     }
 
@@ -122,21 +139,31 @@ internal sealed class TokenEndpointClient(
         };
     }
 
+    /// <summary>
+    /// Reads a 2xx answer. Both tokens make a token, whatever else is wrong (an unusable <c>expires_in</c> gets
+    /// <see cref="TokenAnswer.AssumedLifetime"/>): a rotated refresh token is never thrown away. Otherwise the answer is
+    /// returned as read, for a refresh to complete from the token it had.
+    /// </summary>
     private TokenEndpointResult ParseToken(JsonElement root)
     {
-        var accessToken = ReadString(root, "access_token");
-        var refreshToken = ReadString(root, "refresh_token");
-        var expiresIn = ReadSeconds(root, "expires_in");
-        if (string.IsNullOrWhiteSpace(accessToken) || string.IsNullOrWhiteSpace(refreshToken) || expiresIn is not > 0)
+        var seconds = ReadSeconds(root, "expires_in");
+        var answer = new TokenAnswer(
+            NonBlank(ReadString(root, "access_token")),
+            NonBlank(ReadString(root, "refresh_token")),
+            seconds is > 0 and <= MaxExpiresInSeconds ? TimeSpan.FromSeconds(seconds.Value) : null,
+            ReadString(root, "scope"),
+            timeProvider.GetUtcNow());
+        if (answer is { AccessToken: { } access, RefreshToken: { } refresh })
         {
-            return TokenEndpointResult.Failure(
-                TokenEndpointError.InvalidResponse,
-                "The token endpoint answered success without access_token, refresh_token and a positive expires_in.");
+            var warning = answer.ExpiresIn is null ? $"The token endpoint's answer had no usable expires_in; an access token lifetime of {TokenAnswer.AssumedLifetime} is assumed." : null;
+            return TokenEndpointResult.Success(new KeapToken(access, refresh, answer.AccessTokenExpiresAt, answer.ReceivedAt, answer.Scope), warning);
         }
 
-        var now = timeProvider.GetUtcNow();
-        return TokenEndpointResult.Success(new KeapToken(accessToken, refreshToken, now.AddSeconds(expiresIn.Value), now, ReadString(root, "scope")));
+        var missing = new[] { answer.AccessToken is null ? "access_token" : null, answer.RefreshToken is null ? "refresh_token" : null, answer.ExpiresIn is null ? "a usable expires_in" : null };
+        return TokenEndpointResult.Failure(TokenEndpointError.InvalidResponse, $"The token endpoint answered success without {string.Join(", ", missing.OfType<string>())}.", answer);
     }
+
+    private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static string? ReadString(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

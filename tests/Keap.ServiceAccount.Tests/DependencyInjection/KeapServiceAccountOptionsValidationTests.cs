@@ -25,6 +25,9 @@ public sealed class KeapServiceAccountOptionsValidationTests
         { "Keap:HardRefreshWindow (04:00:00) must be shorter than Keap:SoftRefreshWindow", "HardRefreshWindow=04:00:00" },
         { "Keap:TokenRequestTimeout (00:00:20) must be shorter than Keap:RefreshLeaseDuration", "RefreshLeaseDuration=00:00:10" },
         { "Keap:RefreshTokenKeepAliveAge (50.00:00:00) must be shorter than Keap:RefreshTokenLifetime", "RefreshTokenKeepAliveAge=50.00:00:00" },
+
+        // Accepted before: a refresh whose answer window left no time to store the new token under the lease.
+        { "Keap:TokenRequestTimeout (00:00:58) must be shorter than Keap:RefreshLeaseDuration (00:01:00) by at least 00:00:05", "TokenRequestTimeout=00:00:58" },
         { "Keap:HardRefreshWindow (02:00:00) must be at most half of Keap:SoftRefreshWindow (03:00:00)", "HardRefreshWindow=02:00:00" },
         { "Keap:MinRefreshInterval (05:00:00) plus Keap:SoftRefreshWindow (20:00:00) must fit in Keap's 24-hour access token lifetime", "SoftRefreshWindow=20:00:00; MinRefreshInterval=05:00:00" },
         { "Keap:MinRefreshInterval must be positive", "MinRefreshInterval=00:00:00" },
