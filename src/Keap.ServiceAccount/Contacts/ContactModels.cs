@@ -200,6 +200,15 @@ internal sealed class ContactWriteDto
         AdditionalProperties = input.AdditionalProperties.Count == 0 ? null : new Dictionary<string, JsonElement>(input.AdditionalProperties, StringComparer.Ordinal),
     };
 
+    /// <summary>
+    /// Whether this body may be sent again after an attempt that may have reached Keap (the package's one rule for
+    /// writes: a request that adds something each time it is applied is never repeated). A UTM touch
+    /// (<c>utm_parameters</c>) is added on every write that carries one, and what Keap does with a property this package
+    /// does not model is unknown, so a body with either is sent once; every other property sets a value, which a second
+    /// arrival sets again to the same.
+    /// </summary>
+    public bool IsRepeatable() => UtmParameters is null && AdditionalProperties is null;
+
     /// <summary>The <c>update_mask</c>: the name of every property this body sends, so a PATCH leaves the others alone.</summary>
     public IReadOnlyList<string> UpdateMask() =>
         [.. JsonSerializer.SerializeToElement(this, KeapJsonContext.Default.ContactWriteDto).EnumerateObject().Select(p => p.Name)];

@@ -11,7 +11,8 @@ internal interface IKeapContactsApi
 
     /// <summary>
     /// Upsert: 200 when an existing contact was updated, 201 when one was created; the caller reads the status.
-    /// Repeating it finds the contact it created, so callers mark it <paramref name="repeatable"/>.
+    /// Repeating it finds the contact it created, so callers mark it <paramref name="repeatable"/> unless the body adds
+    /// something on each arrival (<see cref="ContactWriteDto.IsRepeatable()"/>: a UTM touch).
     /// </summary>
     [Post("/rest/v2/contacts")]
     Task<HttpResponseMessage> UpsertAsync(
@@ -35,7 +36,8 @@ internal interface IKeapContactsApi
 
     /// <summary>
     /// Changes the properties named in <paramref name="updateMask"/>, a query array repeated per name as the spec declares it.
-    /// Setting the same values twice changes nothing, unless the body records a UTM touch (Keap adds one per write).
+    /// Setting the same values twice changes nothing, unless the body records a UTM touch (Keap adds one per write):
+    /// callers pass <see cref="ContactWriteDto.IsRepeatable()"/> as <paramref name="repeatable"/>.
     /// </summary>
     [Patch("/rest/v2/contacts/{contactId}")]
     Task<KeapContact> UpdateAsync(

@@ -10,28 +10,30 @@ public interface IKeapContactsClient
     /// <param name="contact">What to store; custom fields by label are resolved through <see cref="GetModelAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The created contact.</returns>
-    /// <exception cref="ArgumentException">A custom field label or id is unknown, or a value does not fit the field's type, an <c>EmailOptInReason</c> without <c>Email</c>, two items (or custom field values) for one slot, or an additional property that names a modelled one.</exception>
+    /// <exception cref="ArgumentException">A custom field label or id is unknown (or a label two fields share), or a value does not fit the field's type, an <c>EmailOptInReason</c> without <c>Email</c>, two items (or custom field values) for one slot, or an additional property that names a modelled one.</exception>
     /// <exception cref="KeapApiException">Keap refused the call.</exception>
     Task<KeapContact> CreateAsync(KeapContactInput contact, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Creates the contact, or updates the one with the same email (Keap's <c>duplicate_option=Email</c>). Safe to retry:
-    /// repeating it never creates a second contact. Set <see cref="KeapContactInput.EmailOptInReason"/> when the person
+    /// repeating it never creates a second contact. The package itself repeats it after a 5xx or no answer, except when
+    /// it carries <see cref="KeapContactInput.UtmParameters"/> (Keap adds a UTM touch on every such write) or
+    /// <see cref="KeapContactInput.AdditionalProperties"/>: a write that adds something each time is sent once. Set <see cref="KeapContactInput.EmailOptInReason"/> when the person
     /// agreed to marketing email. With <see cref="KeapArrayUpdate.Merge"/> (the default) and any array set, the existing
     /// contact's arrays are read first (one more request) so that, for example, its <c>EMAIL2</c> is kept.
     /// </summary>
     /// <param name="contact">What to store; <see cref="KeapContactInput.Email"/> (or an address in <see cref="KeapContactInput.EmailAddresses"/>) is required.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The contact and whether it was created.</returns>
-    /// <exception cref="ArgumentException">No email, an unknown custom field, a value of the wrong type, or an array item without its slot in merge mode, an <c>EmailOptInReason</c> without <c>Email</c>, two items (or custom field values) for one slot, or an additional property that names a modelled one.</exception>
+    /// <exception cref="ArgumentException">No email, an unknown custom field (or a label two fields share), a value of the wrong type, or an array item without its slot in merge mode, an <c>EmailOptInReason</c> without <c>Email</c>, two items (or custom field values) for one slot, or an additional property that names a modelled one.</exception>
     /// <exception cref="KeapApiException">Keap refused the call.</exception>
     Task<KeapContactUpsertResult> UpsertByEmailAsync(KeapContactInput contact, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a contact.</summary>
     /// <param name="contactId">The contact's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The contact, or <see langword="null"/> when Keap has none with that id.</returns>
-    /// <exception cref="KeapApiException">Keap refused the call.</exception>
+    /// <returns>The contact, or <see langword="null"/> when Keap has none with that id (Keap's 404 with its JSON error body).</returns>
+    /// <exception cref="KeapApiException">Keap refused the call, or a 404 came without Keap's error body (a proxy's page, a wrong <c>ApiBaseAddress</c>: the message says to check it).</exception>
     Task<KeapContact?> GetAsync(string contactId, CancellationToken cancellationToken = default);
 
     /// <summary>Finds the contact with an email address.</summary>
@@ -50,7 +52,7 @@ public interface IKeapContactsClient
     /// <param name="changes">The fields to change.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The updated contact.</returns>
-    /// <exception cref="ArgumentException">Nothing to change, an unknown custom field, a value of the wrong type, or an array item without its slot in merge mode, an <c>EmailOptInReason</c> without <c>Email</c>, two items (or custom field values) for one slot, or an additional property that names a modelled one.</exception>
+    /// <exception cref="ArgumentException">Nothing to change, an unknown custom field (or a label two fields share), a value of the wrong type, or an array item without its slot in merge mode, an <c>EmailOptInReason</c> without <c>Email</c>, two items (or custom field values) for one slot, or an additional property that names a modelled one.</exception>
     /// <exception cref="KeapApiException">Keap refused the call (404 when the contact does not exist).</exception>
     Task<KeapContact> UpdateAsync(string contactId, KeapContactInput changes, CancellationToken cancellationToken = default);
 
@@ -63,7 +65,7 @@ public interface IKeapContactsClient
     /// <summary>Lists every contact, page after page, following Keap's <c>next_page_token</c>.</summary>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The contacts, fetched lazily a page at a time.</returns>
-    /// <exception cref="KeapApiException">Keap refused a page, or repeated a page token (or sent two empty pages in a row with a token) so the list would not end.</exception>
+    /// <exception cref="KeapApiException">Keap refused a page, or sent a page with items under a page token it had already given (or two empty pages in a row with new tokens), so the list would not end. An empty page that hands back a token already given ends the list quietly.</exception>
     IAsyncEnumerable<KeapContact> ListAllAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -78,12 +80,13 @@ public interface IKeapContactsClient
     /// <param name="pageToken">A token kept from an earlier run, or <see langword="null"/> to start at the first page.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The pages, fetched lazily.</returns>
-    /// <exception cref="KeapApiException">Keap refused a page, or repeated a page token (or sent two empty pages in a row with a token).</exception>
+    /// <exception cref="KeapApiException">Keap refused a page, or sent a page with items under a page token it had already given (or two empty pages in a row with new tokens). An empty page that hands back a token already given ends the list quietly (its <see cref="KeapContactPage.NextPageToken"/> is <see langword="null"/>).</exception>
     IAsyncEnumerable<KeapContactPage> ListChangedSinceAsync(DateTimeOffset since, string? pageToken = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The account's contact model (<c>GET /v2/contacts/model</c>): its custom fields with their ids, labels, types and
-    /// options. Cached for 15 minutes per process; writing a label or id the cached model lacks fetches it again at once.
+    /// options. Cached for 15 minutes per process; a write whose custom field value the cached model refuses (a label
+    /// or id it lacks, a label two fields share, a type or option mismatch) reads it again once before refusing.
     /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The model.</returns>
@@ -93,8 +96,8 @@ public interface IKeapContactsClient
     /// <summary>Reads an email address's opt-in status (<c>GET /v2/emailAddresses/{email}/status</c>).</summary>
     /// <param name="email">The address.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The status, or <see langword="null"/> when Keap does not know the address.</returns>
-    /// <exception cref="KeapApiException">Keap refused the call.</exception>
+    /// <returns>The status, or <see langword="null"/> when Keap does not know the address (Keap's 404 with its JSON error body).</returns>
+    /// <exception cref="KeapApiException">Keap refused the call, or a 404 came without Keap's error body (a proxy's page, a wrong <c>ApiBaseAddress</c>: the message says to check it).</exception>
     Task<KeapEmailAddressStatus?> GetEmailStatusAsync(string email, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -12,14 +12,18 @@ public sealed class KeapContactModel
     /// <summary>Contact properties Keap sends only when asked for.</summary>
     public IReadOnlyList<string> OptionalProperties { get => field ?? []; init; }
 
-    /// <summary>Finds a custom field by label: an exact match first, then a case-insensitive one.</summary>
+    /// <summary>
+    /// Finds a custom field by label, ignoring case. A label that two fields share (equal, or differing only in case)
+    /// names neither: it is refused rather than resolved to one of them; use the field's id for those.
+    /// </summary>
     /// <param name="label">The label, as Keap shows it.</param>
-    /// <returns>The field, or <see langword="null"/>.</returns>
+    /// <returns>The field, or <see langword="null"/> when no field has the label.</returns>
+    /// <exception cref="ArgumentException">Two or more fields have the label; the message names them with their ids.</exception>
     public KeapCustomField? FindByLabel(string label)
     {
         ArgumentNullException.ThrowIfNull(label);
-        return CustomFields.FirstOrDefault(f => string.Equals(f.Label, label, StringComparison.Ordinal))
-            ?? CustomFields.FirstOrDefault(f => string.Equals(f.Label, label, StringComparison.OrdinalIgnoreCase));
+        var matches = CustomFields.Where(f => string.Equals(f.Label, label, StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.Count > 1 ? throw AmbiguousLabel(label, matches) : matches.FirstOrDefault();
     }
 
     /// <summary>Finds a custom field by id.</summary>
@@ -37,7 +41,7 @@ public sealed class KeapContactModel
     /// <param name="contact">The contact.</param>
     /// <param name="label">The field's label.</param>
     /// <returns>The value, or <see langword="default"/> when the contact has none.</returns>
-    /// <exception cref="ArgumentException">The model has no field with that label.</exception>
+    /// <exception cref="ArgumentException">The model has no field with that label, or several (use <see cref="GetValueById{T}"/>).</exception>
     /// <exception cref="InvalidCastException">The value cannot be read as <typeparamref name="T"/>.</exception>
     public T? GetValue<T>(KeapContact contact, string label)
     {
@@ -67,6 +71,10 @@ public sealed class KeapContactModel
     internal ArgumentException UnknownLabel(string label) => new(string.Create(
         CultureInfo.InvariantCulture,
         $"The Keap account has no contact custom field labelled '{label}'. Its custom fields are: {(CustomFields.Count == 0 ? "(none)" : string.Join(", ", CustomFields.Select(f => $"'{f.Label}'")))}."), nameof(label));
+
+    private static ArgumentException AmbiguousLabel(string label, IEnumerable<KeapCustomField> fields) => new(string.Create(
+        CultureInfo.InvariantCulture,
+        $"The label '{label}' names several contact custom fields of the Keap account (labels are matched ignoring case): {string.Join(", ", fields.Select(f => $"'{f.Label}' (id {f.Id})"))}. Name the field by its id instead (KeapCustomFieldValues.SetById, KeapContactModel.GetValueById)."), nameof(label));
 
     internal ArgumentException UnknownId(string id) => new(string.Create(
         CultureInfo.InvariantCulture,

@@ -38,10 +38,11 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
         var stored = merge.Count == 0
             ? null
             : (await api.Create().ListAsync(KeapFilter.Is("email", email), null, 1, null, merge, cancellationToken).ConfigureAwait(false)).Contacts?.FirstOrDefault();
-        using var response = await api.Create().UpsertAsync(ContactWriteDto.From(contact, customFields, stored), "Email", repeatable: true, cancellationToken).ConfigureAwait(false);
+        var body = ContactWriteDto.From(contact, customFields, stored);
+        using var response = await api.Create().UpsertAsync(body, "Email", body.IsRepeatable(), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw await KeapApiErrors.CreateAsync(response, cancellationToken).ConfigureAwait(false);
+            throw await KeapApiErrors.CreateAsync(response, time, cancellationToken).ConfigureAwait(false);
         }
 
         KeapContact? created;
@@ -70,7 +71,7 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
         {
             return await api.Create().GetAsync(contactId, null, cancellationToken).ConfigureAwait(false);
         }
-        catch (KeapApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (KeapApiException e) when (e.IsKeapNotFound)
         {
             return null;
         }
@@ -98,7 +99,7 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
             throw new ArgumentException("The changes set no field.", nameof(changes));
         }
 
-        return await api.Create().UpdateAsync(contactId, body, mask, repeatable: body.UtmParameters is null, cancellationToken).ConfigureAwait(false);
+        return await api.Create().UpdateAsync(contactId, body, mask, body.IsRepeatable(), cancellationToken).ConfigureAwait(false);
     }
 
     public Task DeleteAsync(string contactId, CancellationToken cancellationToken = default)
@@ -146,7 +147,7 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
         {
             return await api.Create().GetEmailStatusAsync(email, cancellationToken).ConfigureAwait(false);
         }
-        catch (KeapApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (KeapApiException e) when (e.IsKeapNotFound)
         {
             return null;
         }
@@ -166,7 +167,11 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
         return model;
     }
 
-    /// <summary>Resolves labels to ids and checks each value's type; a label or id the cached model lacks refreshes it once.</summary>
+    /// <summary>
+    /// Resolves labels to ids and checks each value's type and options. When the model refuses a value (a label or id
+    /// it lacks, a label two fields share, a type or option mismatch), it is read again once before the refusal stands:
+    /// an administrator may have changed the fields in Keap since it was cached.
+    /// </summary>
     private async Task<List<KeapCustomFieldValue>?> ResolveCustomFieldsAsync(KeapCustomFieldValues values, CancellationToken cancellationToken)
     {
         if (values.Count == 0)
@@ -174,26 +179,27 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
             return null;
         }
 
-        var model = await GetModelAsync(cancellationToken).ConfigureAwait(false);
-        if (values.Entries.Any(e => Find(model, e) is null))
+        List<KeapCustomFieldValue> resolved;
+        try
         {
-            // The field may have been added in Keap since the model was cached.
-            model = await FetchModelAsync(cancellationToken).ConfigureAwait(false);
+            resolved = Resolve(await GetModelAsync(cancellationToken).ConfigureAwait(false), values);
         }
-
-        List<KeapCustomFieldValue> resolved = [.. values.Entries.Select(e =>
+        catch (ArgumentException)
         {
-            var field = Find(model, e) ?? throw (e.Label is { } label ? model.UnknownLabel(label) : model.UnknownId(e.Id!));
-            return new KeapCustomFieldValue { Id = field.Id, Content = CustomFieldContent.Write(field, e.Value) };
-        })];
+            resolved = Resolve(await FetchModelAsync(cancellationToken).ConfigureAwait(false), values);
+        }
 
         // A label (in any case) and an id can name the same field.
         ContactWriteDto.CheckSlots(resolved, v => v.Id, "custom field with id");
         return resolved;
     }
 
-    private static KeapCustomField? Find(KeapContactModel model, KeapCustomFieldValues.Entry entry) =>
-        entry.Label is { } label ? model.FindByLabel(label) : model.FindById(entry.Id!);
+    private static List<KeapCustomFieldValue> Resolve(KeapContactModel model, KeapCustomFieldValues values) => [.. values.Entries.Select(e =>
+    {
+        var field = (e.Label is { } label ? model.FindByLabel(label) : model.FindById(e.Id!))
+            ?? throw (e.Label is { } missing ? model.UnknownLabel(missing) : model.UnknownId(e.Id!));
+        return new KeapCustomFieldValue { Id = field.Id, Content = CustomFieldContent.Write(field, e.Value) };
+    })];
 
     private sealed record CachedModel(KeapContactModel Model, DateTimeOffset FetchedAt);
 }

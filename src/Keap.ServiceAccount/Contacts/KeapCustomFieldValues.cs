@@ -11,6 +11,11 @@ namespace Keap.ServiceAccount;
 /// number; <c>YES_NO</c> takes <see cref="bool"/>; <c>DATE</c> takes <see cref="DateOnly"/>; <c>DATE_TIME</c> takes
 /// <see cref="DateTimeOffset"/>; <c>DROPDOWN</c> and <c>RADIO</c> take one option (label or id); <c>LIST_BOX</c> and
 /// <c>USER_LIST_BOX</c> take a sequence of strings. <see langword="null"/> clears the field.
+/// <para>
+/// The model is cached for 15 minutes. When it refuses a value (a label or id it lacks, a label two fields share, a
+/// type or option mismatch), the client reads the model again once before refusing, so a field or option an
+/// administrator just added in Keap is accepted.
+/// </para>
 /// </remarks>
 public sealed class KeapCustomFieldValues
 {
@@ -27,7 +32,10 @@ public sealed class KeapCustomFieldValues
         set => Set(label, value);
     }
 
-    /// <summary>Sets the value of the field with this label (exact match, then case-insensitive).</summary>
+    /// <summary>
+    /// Sets the value of the field with this label, matched ignoring case; a label that two fields share is refused
+    /// when the value is written (use <see cref="SetById"/> for those).
+    /// </summary>
     /// <param name="label">The field's label.</param>
     /// <param name="value">The value; <see langword="null"/> clears the field.</param>
     /// <returns>This instance, to chain calls.</returns>

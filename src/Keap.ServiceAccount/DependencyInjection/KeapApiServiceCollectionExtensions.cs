@@ -16,13 +16,7 @@ internal static class KeapApiServiceCollectionExtensions
     /// <summary>The name of the <see cref="HttpClient"/> every API call goes through.</summary>
     public const string HttpClientName = "Keap.ServiceAccount.Api";
 
-    private static readonly RefitSettings RefitSettings = new()
-    {
-        ContentSerializer = new SystemTextJsonContentSerializer(KeapJsonContext.Default.Options),
-        ExceptionFactory = KeapApiErrors.ExceptionFactoryAsync,
-        TransportExceptionFactory = KeapApiErrors.FromTransportFailure,
-        DeserializationExceptionFactory = KeapApiErrors.FromUnreadableBody,
-    };
+    private static readonly SystemTextJsonContentSerializer ContentSerializer = new(KeapJsonContext.Default.Options);
 
     public static IServiceCollection AddKeapApiClients(this IServiceCollection services)
     {
@@ -55,11 +49,24 @@ internal static class KeapApiServiceCollectionExtensions
         client.AddHttpMessageHandler<KeapAuthorizationHandler>();
 
         // Both Refit interfaces are typed clients of the one named client: one handler chain, one circuit breaker.
-        services.AddRefitGeneratedClient<IKeapContactsApi>(RefitSettings, HttpClientName);
-        services.AddRefitGeneratedClient<IKeapTagsApi>(RefitSettings, HttpClientName);
+        services.AddRefitGeneratedClient<IKeapContactsApi>(CreateRefitSettings, HttpClientName);
+        services.AddRefitGeneratedClient<IKeapTagsApi>(CreateRefitSettings, HttpClientName);
         services.TryAddSingleton(typeof(KeapApi<>));
         services.TryAddSingleton<IKeapContactsClient, KeapContactsClient>();
         services.TryAddSingleton<IKeapTagsClient, KeapTagsClient>();
         return services;
+    }
+
+    // Per service provider: the error mapping measures a Retry-After date or a quota expiry from its TimeProvider.
+    private static RefitSettings CreateRefitSettings(IServiceProvider services)
+    {
+        var time = services.GetRequiredService<TimeProvider>();
+        return new RefitSettings
+        {
+            ContentSerializer = ContentSerializer,
+            ExceptionFactory = response => KeapApiErrors.ExceptionFactoryAsync(response, time),
+            TransportExceptionFactory = KeapApiErrors.FromTransportFailure,
+            DeserializationExceptionFactory = KeapApiErrors.FromUnreadableBody,
+        };
     }
 }

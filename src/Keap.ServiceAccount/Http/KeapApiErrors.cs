@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Polly.CircuitBreaker;
@@ -13,8 +14,8 @@ internal static class KeapApiErrors
     private static readonly string[] RequestIdHeaders = ["x-request-id", "x-keap-request-id", "x-correlation-id", "x-amzn-requestid"];
 
     /// <summary>The Refit exception factory: <see langword="null"/> for a success, otherwise the mapped exception.</summary>
-    public static async ValueTask<Exception?> ExceptionFactoryAsync(HttpResponseMessage response) =>
-        response.IsSuccessStatusCode ? null : await CreateAsync(response, CancellationToken.None).ConfigureAwait(false);
+    public static async ValueTask<Exception?> ExceptionFactoryAsync(HttpResponseMessage response, TimeProvider time) =>
+        response.IsSuccessStatusCode ? null : await CreateAsync(response, time, CancellationToken.None).ConfigureAwait(false);
 
     /// <summary>
     /// The Refit transport exception factory: a call that got no answer (connection failure, timeouts after the
@@ -75,7 +76,12 @@ internal static class KeapApiErrors
         });
     }
 
-    public static async Task<KeapApiException> CreateAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Maps a failed answer. <see cref="KeapApiException.RetryAfter"/> comes from <c>Retry-After</c> (seconds or an HTTP
+    /// date) or, on a 429 of a spent quota, from its expiry header, measured from <paramref name="time"/>'s now. A 404 is
+    /// Keap's "not found" only with Keap's own error body; any other 404 (a proxy's page, a wrong base address) says so.
+    /// </summary>
+    public static async Task<KeapApiException> CreateAsync(HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken)
     {
         var body = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var error = TryParse(body);
@@ -88,13 +94,21 @@ internal static class KeapApiErrors
         var fault = error?.Fault;
         var message = error?.Message ?? fault?.FaultString;
         var summary = message ?? response.ReasonPhrase ?? "no details";
-        return new KeapApiException($"Keap answered {status} to {method} {path}: {summary}")
+
+        // Keap's own error body ({code, message, status}), not the gateway's fault nor a proxy's page.
+        var keapsOwn = error is not null && (error.Code ?? error.Message ?? error.Status) is not null;
+        var notFound = response.StatusCode == HttpStatusCode.NotFound;
+        var text = notFound && !keapsOwn
+            ? $"{method} {path} answered 404 without Keap's error body ({summary}): the address may not lead to Keap's API; check the base address (Keap:ApiBaseAddress)."
+            : $"Keap answered {status} to {method} {path}: {summary}";
+        return new KeapApiException(text)
         {
             StatusCode = response.StatusCode,
             ErrorCode = error?.Code ?? fault?.Detail?.ErrorCode,
             ErrorMessage = message,
             ErrorStatus = error?.Status,
-            RetryAfter = response.Headers.RetryAfter?.Delta,
+            RetryAfter = KeapQuotaHeaders.ServerDelay(response, time.GetUtcNow()),
+            IsKeapNotFound = notFound && keapsOwn,
             Details = error?.Details?.Select(d => new KeapErrorDetail(d.Domain, d.Resource)).ToArray() ?? [],
             RequestId = FindRequestId(response.Headers),
             Method = method,

@@ -72,10 +72,19 @@ public sealed class KeapApiException : Exception
     public string? Path { get; internal init; }
 
     /// <summary>
-    /// How long to wait before calling again, when known: Keap's <c>Retry-After</c> or quota reset on a 429, the pause
-    /// of the rate limiter after Keap refused calls, or the rest of the circuit breaker's pause after Keap kept failing.
+    /// How long to wait before calling again, when known: on an answer, its <c>Retry-After</c> (delta seconds, or an
+    /// HTTP date measured from the <see cref="TimeProvider"/>'s UTC now), else, on a 429 whose quota headers say the
+    /// daily quota is spent, the time until <c>x-keap-product-quota-expiry-time</c> (epoch milliseconds or ISO 8601);
+    /// on a call that was not sent, the pause of the rate limiter after Keap refused calls, or the rest of the circuit
+    /// breaker's pause after Keap kept failing. <see langword="null"/> when nothing said when.
     /// </summary>
     public TimeSpan? RetryAfter { get; internal init; }
+
+    /// <summary>
+    /// Whether this is Keap's own "not found": a 404 with Keap's error body. A 404 without it (a proxy's page, a wrong
+    /// <c>ApiBaseAddress</c>) is not, so the typed clients report it instead of reading it as a missing record.
+    /// </summary>
+    internal bool IsKeapNotFound { get; init; }
 
     /// <summary>
     /// Whether the request never reached Keap: the circuit breaker is pausing calls, the client-side rate limit refused

@@ -3,8 +3,10 @@ using System.Runtime.CompilerServices;
 namespace Keap.ServiceAccount.Http;
 
 /// <summary>
-/// Follows Keap's <c>next_page_token</c> until a page has none, and refuses to loop: a token Keap already gave, or
-/// a second empty page in a row that still carries a token, ends the enumeration with a <see cref="KeapApiException"/>.
+/// Follows Keap's <c>next_page_token</c> until the list ends, and refuses to loop. The list ends at a page without a
+/// token, or at an empty page whose token Keap already gave (the one just sent or an earlier one): an empty page means
+/// the data is exhausted. A page with items that hands back a token already given (where data would repeat), or a
+/// second empty page in a row with a new token, stops with a <see cref="KeapApiException"/>.
 /// </summary>
 internal static class KeapPages
 {
@@ -58,7 +60,14 @@ internal static class KeapPages
 
             if (seen.Contains(next))
             {
-                throw new KeapApiException("Keap returned a next_page_token it had already given; the list would never end, so it was stopped.");
+                if (list.Count == 0)
+                {
+                    // Nothing new and nowhere new to go: the data is exhausted.
+                    yield return new Page<TItem>(list, null);
+                    yield break;
+                }
+
+                throw new KeapApiException("Keap returned a page of items with a next_page_token it had already given; the list would repeat itself, so it was stopped.");
             }
 
             // One empty page with a token can be Keap skipping filtered-out rows; two in a row is a loop.

@@ -12,6 +12,7 @@ internal static class KeapRequestMarks
     /// <summary>
     /// Whether sending the request again after it may have been applied changes nothing (an upsert, applying a tag).
     /// Without the mark, a POST or PATCH is assumed not to be; other methods are idempotent by HTTP's definition.
+    /// A request that adds something each time it is applied (a create, a write carrying a UTM touch) is never marked.
     /// </summary>
     public static readonly HttpRequestOptionsKey<bool> Repeatable = new(RepeatableKey);
 

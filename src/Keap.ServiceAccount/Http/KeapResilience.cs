@@ -19,9 +19,12 @@ namespace Keap.ServiceAccount.Http;
 /// A 429 is always safe (Keap refused it before doing anything) and does not use up the retries: it is repeated, after
 /// the pause Keap asked for, until the total timeout. The circuit breaker counts only 5xx and transport failures: a
 /// 429 says Keap is healthy and busy, never a reason to stop calling it. Anything else on a POST or PATCH is retried only
-/// when the typed client marked the request repeatable (<see cref="KeapRequestMarks.Repeatable"/>): the upsert by
-/// email and applyTags / removeTags. An unmarked POST or PATCH, such as a plain contact or tag creation, may have been
-/// applied before the failure, so it is surfaced instead (the tag get-or-create recovers by looking the tag up again).
+/// when the typed client marked the request repeatable (<see cref="KeapRequestMarks.Repeatable"/>). One rule decides
+/// the mark for every write: a request that adds something each time it is applied is never repeated. So the upsert by
+/// email and the contact update are marked only when they carry no UTM parameters (each write of those adds a UTM
+/// touch) and no unmodelled property; the email opt-in change, applyTags and removeTags are marked; a plain contact or
+/// tag creation is not. An unmarked POST or PATCH may have been applied before the failure, so it is surfaced instead
+/// (the tag get-or-create recovers by looking the tag up again).
 /// <para>
 /// Built once per service provider, outside Polly's pipeline registry and without Polly's telemetry: the registry's
 /// reload tracking and the telemetry's per-attempt events cost about 0.45 KB a call (see docs/benchmarks.md), and the

@@ -6,11 +6,16 @@ public interface IKeapTagsClient
     /// <summary>Lists every tag, page after page.</summary>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The tags, fetched lazily a page at a time.</returns>
-    /// <exception cref="KeapApiException">Keap refused a page, or repeated a page token (or sent two empty pages in a row with a token) so the list would not end.</exception>
+    /// <exception cref="KeapApiException">Keap refused a page, or sent a page with items under a page token it had already given (or two empty pages in a row with new tokens), so the list would not end. An empty page that hands back a token already given ends the list quietly.</exception>
     IAsyncEnumerable<KeapTag> ListAllAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Finds a tag by its exact name.</summary>
-    /// <param name="name">The tag's name.</param>
+    /// <summary>
+    /// Finds the tag Keap holds under <paramref name="name"/>: the one with the exact name, else one whose name differs
+    /// only in case (Keap treats those as the same name). Through Keap's name filter, or, for a name the filter syntax
+    /// cannot carry (containing <c>;</c> <c>,</c> <c>*</c> <c>=</c> <c>&lt;</c> <c>&gt;</c> <c>!</c>, the word
+    /// <c>NONE</c>, or surrounding white space), by paging through every tag and matching locally.
+    /// </summary>
+    /// <param name="name">The tag's name; any name <see cref="CreateAsync"/> accepts.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The tag, or <see langword="null"/>.</returns>
     /// <exception cref="KeapApiException">Keap refused the call, or its list of matching tags did not end.</exception>
@@ -25,9 +30,11 @@ public interface IKeapTagsClient
     Task<KeapTag> CreateAsync(string name, string? description = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Returns the id of the tag named <paramref name="name"/>, creating the tag if Keap has none. The id is cached,
-    /// and concurrent first calls create the tag once. The shared lookup stops when every caller waiting for it has
-    /// been cancelled.
+    /// Returns the id of the tag named <paramref name="name"/>, creating the tag if Keap has none. The lookup is
+    /// <see cref="FindByNameAsync"/>'s (exact case preferred, else a name differing only in case); when the create
+    /// still answers 409 (another process created it, or the name filter missed a case variant), every tag is read
+    /// and the existing one's id returned, never the 409. The id is cached, and concurrent first calls create the tag
+    /// once. The shared lookup stops when every caller waiting for it has been cancelled.
     /// </summary>
     /// <param name="name">The tag's name.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -66,6 +73,6 @@ public interface IKeapTagsClient
     /// <param name="contactId">The contact's id.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The contact's tags.</returns>
-    /// <exception cref="KeapApiException">Keap refused a page, or repeated a page token (or sent two empty pages in a row with a token) so the list would not end.</exception>
+    /// <exception cref="KeapApiException">Keap refused a page, or sent a page with items under a page token it had already given (or two empty pages in a row with new tokens), so the list would not end. An empty page that hands back a token already given ends the list quietly.</exception>
     IAsyncEnumerable<KeapTag> ListForContactAsync(string contactId, CancellationToken cancellationToken = default);
 }

@@ -24,20 +24,10 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
         }
     }
 
-    public async Task<KeapTag?> FindByNameAsync(string name, CancellationToken cancellationToken = default)
+    public Task<KeapTag?> FindByNameAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-
-        // The filter is an equality match, but compare again so a looser server match never picks the wrong tag.
-        await foreach (var tag in ListAsync(KeapFilter.Is("name", name), cancellationToken).ConfigureAwait(false))
-        {
-            if (string.Equals(tag.Name, name, StringComparison.Ordinal))
-            {
-                return tag.ToTag();
-            }
-        }
-
-        return null;
+        return FindAsync(name, everyTag: !KeapFilter.CanCarry(name), cancellationToken);
     }
 
     public async Task<KeapTag> CreateAsync(string name, string? description = null, CancellationToken cancellationToken = default)
@@ -143,15 +133,42 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
         }
         catch (KeapApiException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.BadRequest)
         {
-            // Another process created it between our lookup and our create: use theirs.
-            var raced = await FindByNameAsync(name, cancellationToken).ConfigureAwait(false);
-            if (raced is null)
+            // Another process created it between our lookup and our create, or Keap holds it in another case that its
+            // name filter did not match: look through every tag, matching as Keap's uniqueness does, and use that one.
+            var existing = await FindAsync(name, everyTag: true, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
             {
                 throw;
             }
 
-            return raced.Id;
+            return existing.Id;
         }
+    }
+
+    /// <summary>
+    /// The tag Keap holds under <paramref name="name"/>: the exact name when there is one, else the first that differs
+    /// only in case (Keap refuses a second tag whose name differs only in case). Through Keap's name filter, or through
+    /// every tag when <paramref name="everyTag"/> (a name the filter syntax cannot carry, or a filter that missed it).
+    /// </summary>
+    private async Task<KeapTag?> FindAsync(string name, bool everyTag, CancellationToken cancellationToken)
+    {
+        TagDto? otherCase = null;
+        var tags = ListAsync(everyTag ? null : KeapFilter.Is("name", name), cancellationToken);
+        await foreach (var tag in tags.ConfigureAwait(false))
+        {
+            // The filter is an equality match, but compare again so a looser server match never picks the wrong tag.
+            if (string.Equals(tag.Name, name, StringComparison.Ordinal))
+            {
+                return tag.ToTag();
+            }
+
+            if (otherCase is null && string.Equals(tag.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                otherCase = tag;
+            }
+        }
+
+        return otherCase?.ToTag();
     }
 
     /// <summary>Forgets the cached name of <paramref name="tagId"/>, if one resolved to it, and remembers it as deleted.</summary>
@@ -198,7 +215,7 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
             {
                 outcomes = await send(tagId, body, cancellationToken).ConfigureAwait(false);
             }
-            catch (KeapApiException e) when (e.StatusCode == HttpStatusCode.NotFound && !lookedUpAgain && Evict(tagId) is { } name)
+            catch (KeapApiException e) when (e.IsKeapNotFound && !lookedUpAgain && Evict(tagId) is { } name)
             {
                 // A cached id whose tag was deleted in Keap: look the name up (or create it) once more and carry on with that id.
                 lookedUpAgain = true;

@@ -181,6 +181,66 @@ public sealed class ContactFieldsTests : IDisposable
         Assert.DoesNotContain(_api.Requests, r => r.RequestMessage.Method == "PATCH");
     }
 
+    [Fact]
+    public async Task An_option_added_in_keap_after_the_model_was_cached_is_accepted_after_one_re_read()
+    {
+        const string RedBlue = """{"custom_fields":[{"id":"7","label":"Colour","field_type":"DROPDOWN","options":[{"id":"1","label":"Red"},{"id":"2","label":"Blue"}]}]}""";
+        const string RedBlueGreen = """{"custom_fields":[{"id":"7","label":"Colour","field_type":"DROPDOWN","options":[{"id":"1","label":"Red"},{"id":"2","label":"Blue"},{"id":"3","label":"Green"}]}]}""";
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/model").UsingGet()).AtPriority(2).RespondWith(ApiHarness.Json(RedBlue));
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/1001").UsingPatch()).RespondWith(ApiHarness.Json(ContactSamples.SpecContactJson));
+        await _api.Contacts.GetModelAsync();
+
+        // An administrator adds Green in Keap.
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/model").UsingGet()).AtPriority(1).RespondWith(ApiHarness.Json(RedBlueGreen));
+        await _api.Contacts.UpdateAsync("1001", new KeapContactInput { ArrayUpdate = KeapArrayUpdate.Replace, CustomFields = { ["Colour"] = "Green" } });
+        var stillWrong = await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("1001", new KeapContactInput { CustomFields = { ["Colour"] = "Purple" } }));
+
+        Assert.Equal("""{"custom_fields":[{"id":"7","content":"Green"}]}""", Assert.Single(_api.Requests, r => r.RequestMessage.Method == "PATCH").RequestMessage.Body);
+        Assert.Contains("'Red', 'Blue', 'Green'", stillWrong.Message, StringComparison.Ordinal);
+
+        // Once for the cache, once for Green, once for Purple (a stale cache is re-read once per refused write, never more).
+        Assert.Equal(3, _api.Requests.Count(r => r.RequestMessage.Path.EndsWith("/contacts/model", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_field_whose_type_changed_in_keap_after_the_model_was_cached_is_written_after_one_re_read()
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/model").UsingGet()).AtPriority(2)
+            .RespondWith(ApiHarness.Json("""{"custom_fields":[{"id":"8","label":"Code","field_type":"WHOLE_NUMBER"}]}"""));
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingPost()).RespondWith(ApiHarness.Json(ContactSamples.SpecContactJson, 201));
+        await _api.Contacts.GetModelAsync();
+
+        // An administrator turns the field into text in Keap.
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/model").UsingGet()).AtPriority(1)
+            .RespondWith(ApiHarness.Json("""{"custom_fields":[{"id":"8","label":"Code","field_type":"TEXT"}]}"""));
+        await _api.Contacts.CreateAsync(new KeapContactInput { Email = "a@example.com", CustomFields = { ["Code"] = "A-17" } });
+
+        Assert.Contains("""{"id":"8","content":"A-17"}""", Assert.Single(_api.Requests, r => r.RequestMessage.Method == "POST").RequestMessage.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Colour", "Colour", "Colour")]
+    [InlineData("Colour", "colour", "Colour")]
+    [InlineData("Colour", "COLOUR", "colour")]
+    public async Task Two_fields_one_label_names_are_refused_with_the_labels_and_ids_named(string first, string second, string written)
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/model").UsingGet()).RespondWith(ApiHarness.Json(
+            $$"""{"custom_fields":[{"id":"11","label":"{{first}}","field_type":"TEXT"},{"id":"12","label":"{{second}}","field_type":"TEXT"}]}"""));
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("1001", new KeapContactInput { CustomFields = { [written] = "red" } }));
+        var model = await _api.Contacts.GetModelAsync();
+        var reading = Assert.Throws<ArgumentException>(() => model.GetValue<string>(new KeapContact { Id = "1001" }, written));
+
+        Assert.All(new[] { error, reading }, e =>
+        {
+            Assert.Contains($"'{first}' (id 11)", e.Message, StringComparison.Ordinal);
+            Assert.Contains($"'{second}' (id 12)", e.Message, StringComparison.Ordinal);
+            Assert.Contains("id", e.Message, StringComparison.Ordinal);
+            Assert.Contains("SetById", e.Message, StringComparison.Ordinal);
+        });
+        Assert.DoesNotContain(_api.Requests, r => r.RequestMessage.Method == "PATCH");
+    }
+
     private void StubModel() =>
         _api.Server.Given(Request.Create().WithPath(ContactsPath + "/model").UsingGet()).RespondWith(ApiHarness.Json(ModelJson));
 }

@@ -287,21 +287,65 @@ public sealed class KeapContactsClientTests : IDisposable
     }
 
     [Fact]
-    public async Task A_contacts_page_that_repeats_its_token_ends_the_list_with_an_error_after_one_more_request()
+    public async Task A_contacts_page_with_items_that_repeats_its_token_ends_the_list_with_an_error_after_one_more_request()
     {
-        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingGet()).RespondWith(ApiHarness.Json("""{"contacts":[],"next_page_token":"abc"}"""));
+        // A page with items under a token already given is where data would loop: that stays an error.
+        _api.Server.Given(Request.Create().WithPath(ContactsPath).UsingGet()).RespondWith(ApiHarness.Json("""{"contacts":[{"id":"1"}],"next_page_token":"abc"}"""));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var ids = new List<string>();
 
         var error = await Assert.ThrowsAsync<KeapApiException>(async () =>
         {
             await foreach (var contact in _api.Contacts.ListAllAsync(timeout.Token))
             {
-                Assert.Fail("No contact expected: " + contact.Id);
+                ids.Add(contact.Id);
             }
         });
 
         Assert.Contains("next_page_token", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["1"], ids);
         Assert.Equal(2, _api.Requests.Count);
+    }
+
+    [Fact]
+    public async Task An_empty_page_that_hands_back_the_token_just_sent_ends_the_list_quietly()
+    {
+        Page(null, """{"contacts":[{"id":"1"}],"next_page_token":"abc"}""");
+        Page("abc", """{"contacts":[],"next_page_token":"abc"}""");
+
+        var ids = new List<string>();
+        await foreach (var contact in _api.Contacts.ListAllAsync())
+        {
+            ids.Add(contact.Id);
+        }
+
+        var pages = new List<KeapContactPage>();
+        await foreach (var page in _api.Contacts.ListChangedSinceAsync(DateTimeOffset.UnixEpoch))
+        {
+            pages.Add(page);
+        }
+
+        Assert.Equal(["1"], ids);
+        Assert.Equal(["1"], pages.SelectMany(p => p.Contacts).Select(c => c.Id));
+        Assert.Null(pages[^1].NextPageToken);
+        Assert.Equal(4, _api.Requests.Count);
+    }
+
+    [Fact]
+    public async Task An_empty_page_that_hands_back_an_earlier_token_ends_the_list_quietly_too()
+    {
+        Page(null, """{"contacts":[{"id":"1"}],"next_page_token":"p2"}""");
+        Page("p2", """{"contacts":[{"id":"2"}],"next_page_token":"p3"}""");
+        Page("p3", """{"contacts":[],"next_page_token":"p2"}""");
+
+        var ids = new List<string>();
+        await foreach (var contact in _api.Contacts.ListAllAsync())
+        {
+            ids.Add(contact.Id);
+        }
+
+        Assert.Equal(["1", "2"], ids);
+        Assert.Equal(3, _api.Requests.Count);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
@@ -120,5 +121,55 @@ public sealed class KeapApiErrorsTests : IDisposable
         var logs = _api.AllLogText();
         Assert.DoesNotContain("private", logs, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-access-token", logs, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string?, string> ForeignNotFounds => new()
+    {
+        { "contact", "text/html", "<html><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>" },
+        { "email status", "text/html", "<html><body>Not Found</body></html>" },
+        { "contact", null, string.Empty },
+        { "email status", "application/json", """{"fault":{"faultstring":"Unable to identify proxy for host: default and url: /crm/wrong","detail":{"errorcode":"messaging.adaptors.http.flow.ApplicationNotFound"}}}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ForeignNotFounds))]
+    public async Task A_404_without_keaps_error_body_is_an_error_that_points_at_the_base_address_not_a_missing_record(string read, string? contentType, string body)
+    {
+        var response = Response.Create().WithStatusCode(404).WithBody(body);
+        _api.Server.Given(Request.Create().UsingGet()).RespondWith(contentType is null ? response : response.WithHeader("Content-Type", contentType));
+
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => read == "contact" ? _api.Contacts.GetAsync("1") : _api.Contacts.GetEmailStatusAsync("ada@example.com"));
+
+        Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
+        Assert.Contains("Keap:ApiBaseAddress", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("<html>", error.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string, TimeSpan> RefusalsThatSayWhen => new()
+    {
+        { "Retry-After", "Thu, 01 Jan 2026 01:00:00 GMT", TimeSpan.FromHours(1) },
+        { "Retry-After", "3600", TimeSpan.FromHours(1) },
+        { "x-keap-product-quota-expiry-time", "1767232800000", TimeSpan.FromHours(2) },
+        { "x-keap-product-quota-expiry-time", "2026-01-01T03:00:00Z", TimeSpan.FromHours(3) },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusalsThatSayWhen))]
+    public async Task Every_429_that_says_when_fills_RetryAfter(string header, string value, TimeSpan expected)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var api = ApiHarness.Start(time: time);
+        api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(ApiHarness
+            .Json("""{"fault":{"faultstring":"Rate limit quota violation. Quota limit exceeded.","detail":{"errorcode":"policies.ratelimit.QuotaViolation"}}}""", 429)
+            .WithHeader("x-keap-product-quota-limit", "150000")
+            .WithHeader("x-keap-product-quota-available", "0")
+            .WithHeader("x-keap-product-quota-time-unit", "Day")
+            .WithHeader(header, value));
+
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.GetAsync("1"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, error.StatusCode);
+        Assert.Equal(expected, error.RetryAfter);
+        Assert.Single(api.Requests);
     }
 }

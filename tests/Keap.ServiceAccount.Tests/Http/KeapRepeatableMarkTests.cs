@@ -82,6 +82,27 @@ public sealed class KeapRepeatableMarkTests
     }
 
     [Theory]
+    [InlineData("upsert")]
+    [InlineData("update")]
+    public async Task A_write_that_records_a_utm_touch_is_sent_once_after_a_503_because_each_arrival_adds_a_touch(string write)
+    {
+        using var api = ApiHarness.Start(o => o.ApiMaxRetryAttempts = 3);
+        api.Server.Given(Request.Create().UsingAnyMethod()).RespondWith(ApiHarness.Json(Unavailable, 503));
+        var contact = new KeapContactInput
+        {
+            Email = "ada@example.com",
+            ArrayUpdate = KeapArrayUpdate.Replace,
+            UtmParameters = new KeapUtmParameters { KeapSourceId = "9", UtmCampaign = "spring" },
+        };
+
+        var error = await Assert.ThrowsAsync<KeapApiException>(() => write == "upsert" ? api.Contacts.UpsertByEmailAsync(contact) : api.Contacts.UpdateAsync("1", contact));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
+        Assert.Single(api.Requests);
+        Assert.Contains(api.Logs.GetSnapshot(), r => r.Id.Id == 1104);
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task A_marked_request_with_a_one_shot_body_is_repeated_with_the_same_body(bool serviceAccountKey)
