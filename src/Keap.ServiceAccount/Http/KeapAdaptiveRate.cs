@@ -59,8 +59,9 @@ internal sealed class KeapAdaptiveRate
 
         var perSecond = _perSecond * _level;
 
-        // The per-second limit alone keeps every window under the budget (one start more for the tolerance): no record needed.
-        var budget = perSecond * (KeapRateSchedule.Window.TotalSeconds + 1) + 1 <= _perMinute * _level
+        // The per-second schedule alone keeps every window under the budget: at most one start plus the rate times the
+        // window and its tolerance. Then the window need not be counted.
+        var budget = 1 + (perSecond * (KeapRateSchedule.Window + KeapRateSchedule.MaximumTolerance).TotalSeconds) <= _perMinute * _level
             ? int.MaxValue
             : (int)Math.Clamp(Math.Floor(_perMinute * _level), 1, int.MaxValue - 1);
         return new KeapRateAllowance(Interval(perSecond), Interval(SteadyRate), budget, WindowIsOurs(at));

@@ -35,8 +35,10 @@ internal sealed class KeapRateSchedule
     /// </summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(61);
 
+    /// <summary>The most a start may come before its slot: (1 − <see cref="KeapRateLimiter.Utilization"/>) of a second.</summary>
+    public static readonly TimeSpan MaximumTolerance = KeapRateLimiter.SpikeWindow * (1 - KeapRateLimiter.Utilization);
+
     private static readonly long MinimumTolerance = TimeSpan.TicksPerMillisecond;
-    private static readonly long MaximumTolerance = (long)(KeapRateLimiter.SpikeWindow.Ticks * (1 - KeapRateLimiter.Utilization));
 
     // The starts of the last Window, oldest first.
     private readonly Queue<long> _starts = new();
@@ -92,7 +94,7 @@ internal sealed class KeapRateSchedule
         _starts.Enqueue(at);
     }
 
-    private static long Tolerance(long interval) => interval == 0 ? 0 : Math.Clamp(interval / 2, MinimumTolerance, MaximumTolerance);
+    private static long Tolerance(long interval) => interval == 0 ? 0 : Math.Clamp(interval / 2, MinimumTolerance, MaximumTolerance.Ticks);
 
     private void Forget(long at)
     {
