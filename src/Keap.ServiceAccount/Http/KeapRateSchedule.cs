@@ -47,9 +47,6 @@ internal sealed class KeapRateSchedule
     private long _lastStart;
     private long _heldUntil;
 
-    /// <summary>The last start, in UTC ticks; 0 before the first.</summary>
-    public long LastStart => _lastStart;
-
     /// <summary>Holds every attempt until <paramref name="until"/> (UTC ticks), or longer if already held.</summary>
     public void Hold(long until) => _heldUntil = Math.Max(_heldUntil, until);
 
