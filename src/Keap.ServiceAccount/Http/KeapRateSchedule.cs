@@ -17,15 +17,15 @@ internal readonly record struct KeapRateAllowance(long SpikeInterval, long Stead
 /// When the next attempt may start. Not thread-safe: <see cref="KeapRateLimiter"/> calls it under its lock.
 /// </summary>
 /// <remarks>
-/// Three rules, the latest wins. A cell-rate schedule at the per-second limit: an attempt may start once the previous
+/// Each rule gives a moment; the latest wins. A cell-rate schedule at the per-second limit: an attempt may start once the previous
 /// one's slot plus the interval, less a tolerance, has come. The tolerance absorbs timer lateness; it is half an
 /// interval, but never more than (1 − <see cref="KeapRateLimiter.Utilization"/>) of a second nor less than a
 /// millisecond, so that a one-second window holds at most 1 + rate × (1 s + tolerance) attempts, which stays below
 /// Keap's limit plus one (half an interval alone let 11 attempts into one second at 10 a second). A record of the
 /// starts of the last <see cref="Window"/>: no window of that length ever holds more than the per-minute budget, so
 /// a job may burst at the per-second limit and then wait for its oldest start to leave the window, as Keap counts.
-/// While bursting is not allowed (nobody has said the window is free), the same cell-rate schedule at the steady
-/// per-minute rate. And any hold Keap asked for.
+/// While bursting is not allowed (Keap has not said the window is this process's), the same cell-rate schedule at
+/// the steady per-minute rate. And any hold Keap asked for.
 /// </remarks>
 internal sealed class KeapRateSchedule
 {
