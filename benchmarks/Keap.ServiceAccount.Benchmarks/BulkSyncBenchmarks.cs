@@ -15,8 +15,8 @@ namespace Keap.ServiceAccount.Benchmarks;
 /// <summary>
 /// A bulk sync at Keap's limits: <see cref="Calls"/> distinct contacts upserted by email from <see cref="Workers"/>
 /// concurrent workers against the sandbox, which enforces Keap's limits for the credential on the real clock (spike
-/// arrest per second without a warning header, throttle per minute). Reports the rate achieved against the rate Keap
-/// allows, the requests the sandbox refused (429) and the calls that failed for the caller.
+/// arrest per second without a warning header, throttle per minute). Reports the time taken against the fastest
+/// schedule Keap's windows allow, the requests the sandbox refused (429) and the calls that failed for the caller.
 /// </summary>
 [Config(typeof(BulkSyncConfig))]
 public class BulkSyncBenchmarks
@@ -33,13 +33,16 @@ public class BulkSyncBenchmarks
 
     private bool ServiceAccountKey => Credential == "Service Account Key";
 
-    // About 16 s at the OAuth app's 25 per second and 30 s at the key's 240 per minute: long enough to cross windows.
-    private int Calls => ServiceAccountKey ? 120 : 400;
+    // Jobs that cross several minutes (an upsert is about two requests): about 4,800 requests for the OAuth app (3.2
+    // minutes at 25 per second) and 1,200 for the key (4.4 minutes at 240 per minute).
+    private int Calls => ServiceAccountKey ? 600 : 2_400;
 
     private int Workers => ServiceAccountKey ? 8 : 16;
 
-    // Keap's documented limits: OAuth app 25/s spike, 1,500/min; Service Account Key 10/s, 240/min (4/s).
-    private double AllowedPerSecond => ServiceAccountKey ? 4 : 25;
+    // Keap's documented limits: OAuth app 25/s spike, 1,500/min; Service Account Key 10/s, 240/min.
+    private int PerSecond => ServiceAccountKey ? 10 : 25;
+
+    private int PerMinute => ServiceAccountKey ? 240 : 1_500;
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -47,8 +50,8 @@ public class BulkSyncBenchmarks
         _sandbox = await KeapSandboxServer.StartAsync(o =>
         {
             o.ServiceAccountKeys.Add(KeapServices.ServiceAccountKey);
-            o.SpikeArrestPerSecond = ServiceAccountKey ? 10 : 25;
-            o.ThrottlePerMinute = ServiceAccountKey ? 240 : 1500;
+            o.SpikeArrestPerSecond = PerSecond;
+            o.ThrottlePerMinute = PerMinute;
             o.DailyQuota = ServiceAccountKey ? 30_000 : 150_000;
             o.TenantThrottlePerMinute = 10_000;
         });
@@ -94,14 +97,16 @@ public class BulkSyncBenchmarks
         var refused = _sandbox.State.SpikeArrests + _sandbox.State.QuotaRefusals - refusedBefore;
         var requests = _sandbox.State.ApiRequests - requestsBefore;
         // Keap's limits count requests; an upsert that merges stored arrays reads the contact first (two requests).
-        var rate = requests / elapsed.TotalSeconds;
+        // The fastest schedule: the per-second limit each second until the minute's budget is spent, then the same again
+        // a minute after the first.
+        var fastest = (60 * ((requests - 1) / PerMinute)) + (((requests - 1) % PerMinute) / PerSecond);
         Outcomes[Credential] = string.Create(
             CultureInfo.InvariantCulture,
-            $"{rate:F2} requests/s of {AllowedPerSecond}/s ({rate / AllowedPerSecond:P1}); {refused} of {requests} requests refused ({(double)refused / requests:P1}); {failures} of {Calls} calls failed");
+            $"{requests} requests in {elapsed.TotalSeconds:F1} s, fastest allowed {fastest} s ({fastest / elapsed.TotalSeconds:P1}); {refused} refused ({(double)refused / requests:P1}); {failures} of {Calls} calls failed");
         Console.WriteLine($"BulkSync {Credential} run {run}: {Outcomes[Credential]}");
     }
 
-    /// <summary>One cold run per credential: an operation takes 16 to 30 seconds on the real clock and must start in fresh windows.</summary>
+    /// <summary>One cold run per credential: an operation takes several minutes on the real clock and must start in fresh windows.</summary>
     private sealed class BulkSyncConfig : ManualConfig
     {
         public BulkSyncConfig()
@@ -115,7 +120,7 @@ public class BulkSyncBenchmarks
     {
         public string Id => nameof(OutcomeColumn);
 
-        public string ColumnName => "achieved / allowed; refused by Keap; failed for the caller";
+        public string ColumnName => "time / fastest allowed; refused by Keap; failed for the caller";
 
         public bool AlwaysShow => true;
 
@@ -127,7 +132,7 @@ public class BulkSyncBenchmarks
 
         public UnitType UnitType => UnitType.Dimensionless;
 
-        public string Legend => "Rate achieved against the rate Keap allows, 429s the sandbox sent, and calls that threw for the caller";
+        public string Legend => "Time taken against the fastest schedule Keap's windows allow, 429s the sandbox sent, and calls that threw for the caller";
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 

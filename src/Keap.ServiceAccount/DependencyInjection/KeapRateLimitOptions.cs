@@ -44,7 +44,10 @@ public sealed class KeapRateLimitOptions
     public double? RequestsPerSecond { get; set; }
 
     /// <summary>
-    /// Requests per minute the credential may send. <see langword="null"/> (the default):
+    /// Requests per minute the credential may send: no 61-second window ever holds more (a second of margin for the
+    /// network). Once Keap's throttle headers show that its window holds only this process's requests, the budget is
+    /// spent at the per-second limit and the next request waits for the oldest to leave the window; until then
+    /// requests keep the steady pace of this budget spread over the minute. <see langword="null"/> (the default):
     /// <see cref="OAuthRequestsPerMinute"/> or <see cref="ServiceAccountKeyRequestsPerMinute"/>.
     /// </summary>
     public int? RequestsPerMinute { get; set; }

@@ -41,11 +41,16 @@ internal sealed class KeapQuotaMonitor : IKeapQuotaMonitor
     /// The least time between two requests while little is left: the daily quota's remaining requests spread until it
     /// resets once less than a tenth is left, or a spent throttle's window waited out. Zero otherwise.
     /// </summary>
+    /// <param name="now">Now.</param>
+    /// <param name="ownThrottle">
+    /// Whether the rate limiter knows the app throttle's window holds only its own requests: a spent throttle then frees
+    /// when its own record says, and is not waited out here.
+    /// </param>
     /// <remarks>
     /// A throttle only counts when spent: its headers carry no reset time, so spreading it early would slow every bulk
     /// job near the end of each window, which the rate limiter already keeps under the throttle's limit.
     /// </remarks>
-    public TimeSpan PacingInterval(DateTimeOffset now)
+    public TimeSpan PacingInterval(DateTimeOffset now, bool ownThrottle = false)
     {
         KeapQuotaFigures s;
         lock (_gate)
@@ -59,7 +64,7 @@ internal sealed class KeapQuotaMonitor : IKeapQuotaMonitor
         }
 
         var quota = IsLow(s.Quota) ? Spread(s.Quota.Available!.Value, s.Quota.ExpiresAt, now) : TimeSpan.Zero;
-        var throttle = s.Throttle.IsSpent ? Spread(0, s.ObservedAt + s.Throttle.Length, now) : TimeSpan.Zero;
+        var throttle = s.Throttle.IsSpent && !ownThrottle ? Spread(0, s.ObservedAt + s.Throttle.Length, now) : TimeSpan.Zero;
         var tenant = s.TenantThrottle.IsSpent ? Spread(0, s.ObservedAt + s.TenantThrottle.Length, now) : TimeSpan.Zero;
         return Max(quota, Max(throttle, tenant));
     }

@@ -18,6 +18,7 @@ internal sealed class SandboxBulkRun : IAsyncDisposable
     public const string ApiKey = "KeapAK-bulk-test-key";
 
     private readonly List<ServiceProvider> _instances;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset> _sent = new();
     private long _answered;
 
     private SandboxBulkRun(KeapSandboxServer sandbox, FakeTimeProvider clock, List<ServiceProvider> instances)
@@ -88,7 +89,8 @@ internal sealed class SandboxBulkRun : IAsyncDisposable
         }))).ToList();
         var all = Task.WhenAll(workers);
         await DriveAsync(all, step);
-        return new BulkResult(emails, Sandbox.State.ApiRequests - requestsBefore, failures.ToList(), Clock.GetUtcNow() - start, Sandbox.State.SpikeArrests + Sandbox.State.QuotaRefusals);
+        var sent = _sent.Where(s => s >= start).Order().ToList();
+        return new BulkResult(emails, Sandbox.State.ApiRequests - requestsBefore, failures.ToList(), Clock.GetUtcNow() - start, Sandbox.State.SpikeArrests + Sandbox.State.QuotaRefusals, sent);
     }
 
     /// <summary>
@@ -163,11 +165,15 @@ internal sealed class SandboxBulkRun : IAsyncDisposable
         return provider;
     }
 
-    /// <summary>Innermost handler: counts the answered attempts, so the clock never moves while one is on the wire.</summary>
+    /// <summary>
+    /// Innermost handler: notes when each attempt is sent (the clock does not move while it is on the wire) and counts
+    /// the answered ones, so the clock never moves while one is on the wire.
+    /// </summary>
     private sealed class AnsweredHandler(SandboxBulkRun run) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            run._sent.Enqueue(run.Clock.GetUtcNow());
             try
             {
                 return await base.SendAsync(request, cancellationToken);
@@ -182,9 +188,10 @@ internal sealed class SandboxBulkRun : IAsyncDisposable
 
 /// <summary>
 /// What a bulk run achieved: the requests the sandbox received (an upsert may read the stored contact first, so a call
-/// can be two), caller failures, fake time taken and the sandbox's refusals (spike arrests and quota 429s).
+/// can be two), caller failures, fake time taken, the sandbox's refusals (spike arrests and quota 429s) and when each
+/// attempt was sent, in order.
 /// </summary>
-internal sealed record BulkResult(int Calls, long Requests, IReadOnlyList<Exception> Failures, TimeSpan Elapsed, long Refusals)
+internal sealed record BulkResult(int Calls, long Requests, IReadOnlyList<Exception> Failures, TimeSpan Elapsed, long Refusals, IReadOnlyList<DateTimeOffset> Sent)
 {
     /// <summary>Requests per second, the unit Keap's limits count.</summary>
     public double Rate => Requests / Elapsed.TotalSeconds;
