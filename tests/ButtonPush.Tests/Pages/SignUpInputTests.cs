@@ -23,6 +23,19 @@ public sealed class SignUpInputTests
         Assert.Equal(0, await app.OutboxRowCountAsync());
     }
 
+    [Fact]
+    public async Task A_name_longer_than_Keap_keeps_is_refused_with_a_message()
+    {
+        await using var app = new ButtonPushApp(fakeKeap: new FakeKeap());
+        using var client = AppClient.Create(app);
+
+        var html = WebUtility.HtmlDecode(await client.SignUpAsync("pat@buttonpush.test", "Pat" + new string('o', 38)));
+
+        Assert.Contains("The name may be at most 40 characters", html, StringComparison.Ordinal);
+        Assert.Null(await app.UserAsync("pat@buttonpush.test"));
+        Assert.Equal(0, await app.OutboxRowCountAsync());
+    }
+
     [Theory]
     [InlineData("a@b")]
     [InlineData("pat@localhost")]
@@ -48,6 +61,7 @@ public sealed class SignUpInputTests
     [InlineData("pat@buttonpush.test", "Pat Presser")]
     [InlineData("Pat.O'Neil+news@mail.button-push.co.uk", "Zoë O'Neil-Ångström")]
     [InlineData("pat@buttonpush.test", "山田 太郎")]
+    [InlineData("pat@buttonpush.test", "Patooooooooooooooooooooooooooooooooooooo")]
     public async Task Ordinary_names_and_emails_are_accepted(string email, string name)
     {
         await using var app = new ButtonPushApp(fakeKeap: new FakeKeap());

@@ -315,7 +315,14 @@ public sealed class KeapTokenManagerTests : IDisposable
         using (var parent = source.StartActivity("test"))
         {
             await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => host.Tokens.GetAccessTokenAsync(CancellationToken.None).AsTask()));
-            var span = Assert.Single(spans, s => s.OperationName == "keap.token.refresh" && s.ParentSpanId == parent!.SpanId);
+            // Other tests' spans keep arriving on the listener's thread: assert on a copy taken under the lock.
+            System.Diagnostics.Activity[] stopped;
+            lock (spans)
+            {
+                stopped = [.. spans];
+            }
+
+            var span = Assert.Single(stopped, s => s.OperationName == "keap.token.refresh" && s.ParentSpanId == parent!.SpanId);
             Assert.Equal("Refreshed", span.GetTagItem("keap.token.refresh.result"));
         }
     }

@@ -43,8 +43,9 @@ internal sealed class SignUpModel(UserStore users, IPasswordHasher<AppUser> hash
         [StringLength(254)]
         public string Email { get; set; } = string.Empty;
 
+        // Sent to Keap as given_name, which its v2 spec caps at 40 characters: a longer name would only park its row.
         [Required]
-        [StringLength(100)]
+        [StringLength(40, ErrorMessage = "The name may be at most 40 characters: Keap keeps no more for a first name.")]
         [PlainText]
         public string Name { get; set; } = string.Empty;
 
