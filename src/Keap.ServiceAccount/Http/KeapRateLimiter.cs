@@ -73,9 +73,9 @@ internal sealed class KeapRateLimiter : RateLimiter
         _monitor = monitor;
         _logger = logger;
         _limited = limits.Enabled;
-        _pacing = o.QuotaPacing;
+        _pacing = o.Api.QuotaPacing;
         _share = limits.InstanceShare;
-        _maxWait = o.ApiTotalTimeout.Ticks;
+        _maxWait = o.Api.Timeouts.Total.Ticks;
         _configured = AllowedRate(o);
         _allowed = _rate = _configured;
         _interval = Interval(_rate);
