@@ -330,8 +330,10 @@ public sealed class KeapApiPipelineTests
     /// <summary>While a test moves the fake clock, no timeout may fire because the loopback server is merely slow.</summary>
     private static void LongTimeouts(KeapServiceAccountOptions options)
     {
-        options.Api.Timeouts.Attempt = TimeSpan.FromDays(1);
+        // The attempt timeout may be at most half of the breaker's sampling window, which is at most a day.
+        options.Api.Timeouts.Attempt = TimeSpan.FromHours(12);
         options.Api.Timeouts.Total = TimeSpan.FromDays(1);
+        options.Api.CircuitBreaker.SamplingDuration = TimeSpan.FromDays(1);
     }
 
     private static IResponseBuilder TenPerTenSeconds(int available) => ApiHarness.Json(ContactJson)

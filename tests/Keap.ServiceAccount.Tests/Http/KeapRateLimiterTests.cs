@@ -315,8 +315,10 @@ public sealed class KeapRateLimiterTests
 
     private static void LongTimeouts(KeapServiceAccountOptions options)
     {
-        options.Api.Timeouts.Attempt = TimeSpan.FromDays(1);
+        // The attempt timeout may be at most half of the breaker's sampling window, which is at most a day.
+        options.Api.Timeouts.Attempt = TimeSpan.FromHours(12);
         options.Api.Timeouts.Total = TimeSpan.FromDays(1);
+        options.Api.CircuitBreaker.SamplingDuration = TimeSpan.FromDays(1);
     }
 
     /// <summary>Waits (real time, bounded) for a condition another task brings about.</summary>
