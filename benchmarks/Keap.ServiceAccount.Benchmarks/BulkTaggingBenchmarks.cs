@@ -25,7 +25,7 @@ public class BulkTaggingBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _keap = await SandboxedKeap.StartAsync(configure: o => o.QuotaPacing = QuotaPacing);
+        _keap = await SandboxedKeap.StartAsync(configure: o => o.Api.QuotaPacing = QuotaPacing);
         _tags = _keap.Services.GetRequiredService<IKeapTagsClient>();
 
         // Real contacts, so the sandbox applies the tag rather than answering NOT_FOUND for each id. Created through a

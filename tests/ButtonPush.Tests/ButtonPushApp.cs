@@ -36,7 +36,7 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
         {
             ["ButtonPush:DataFolder"] = DataFolder,
             ["ButtonPush:AdminEmail"] = AdminEmail,
-            ["Keap:ApiMaxRetryAttempts"] = "0",
+            ["Keap:Api:Retry:MaxAttempts"] = "0",
         };
         if (fakeKeap is not null)
         {

@@ -21,8 +21,8 @@ var builder = services.AddKeapServiceAccount(o =>
     o.TokenEndpoint = new Uri(arguments["token-endpoint"]);
     if (arguments.TryGetValue("lease-seconds", out var leaseSeconds))
     {
-        o.RefreshLeaseDuration = TimeSpan.FromSeconds(int.Parse(leaseSeconds, System.Globalization.CultureInfo.InvariantCulture));
-        o.TokenRequestTimeout = o.RefreshLeaseDuration / 2;
+        o.Refresh.LeaseDuration = TimeSpan.FromSeconds(int.Parse(leaseSeconds, System.Globalization.CultureInfo.InvariantCulture));
+        o.Refresh.TokenRequestTimeout = o.Refresh.LeaseDuration / 2;
     }
 });
 UseStore(builder, arguments);
@@ -40,7 +40,7 @@ while (Console.ReadLine() is { } line)
 
     if (parts is ["hold-lease"])
     {
-        var duration = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeapServiceAccountOptions>>().Value.RefreshLeaseDuration;
+        var duration = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeapServiceAccountOptions>>().Value.Refresh.LeaseDuration;
         var lease = await provider.GetRequiredService<ITokenStore>().TryAcquireLeaseAsync("test-worker-holding-the-lease", duration);
         Console.WriteLine(lease is null ? "busy" : "leased");
         continue;

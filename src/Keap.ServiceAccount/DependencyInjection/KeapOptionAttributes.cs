@@ -10,10 +10,24 @@ namespace Keap.ServiceAccount.DependencyInjection;
 /// <summary>Failure messages that name the setting as it is written in configuration (<c>Keap:Setting</c>).</summary>
 internal static class OptionMessage
 {
-    public static string Name(string member) => KeapServiceAccountOptions.SectionName + ":" + member;
+    /// <summary>The prefix of the generated validators' display names (<c>KeapServiceAccountOptions.Api.Retry.MaxAttempts</c>).</summary>
+    private const string Root = nameof(KeapServiceAccountOptions) + ".";
+
+    /// <summary>A setting's configuration key: <c>Keap:</c> and its path, groups joined by <c>:</c> (<c>Api:Retry:MaxAttempts</c>).</summary>
+    public static string Name(string path) => KeapServiceAccountOptions.SectionName + ":" + path;
+
+    /// <summary>A member of a group: <c>Name(Group, Member)</c> is <c>Keap:Group:Member</c>.</summary>
+    public static string Name(params ReadOnlySpan<string> path) => Name(string.Join(':', path));
 
     public static ValidationResult Invalid(ValidationContext context, string rule, object? value) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"{Name(context.MemberName ?? context.DisplayName)} {rule} (got '{value}')."));
+        new(string.Create(CultureInfo.InvariantCulture, $"{Name(PathOf(context))} {rule} (got '{value}')."));
+
+    // The generated validators name a nested member by its path from the options type (the validator is called with no
+    // name, see KeapServiceAccountOptionsValidator), and a top-level member by its name alone.
+    private static string PathOf(ValidationContext context) =>
+        context.DisplayName.StartsWith(Root, StringComparison.Ordinal)
+            ? context.DisplayName[Root.Length..].Replace('.', ':')
+            : context.MemberName ?? context.DisplayName;
 }
 
 /// <summary>
@@ -67,7 +81,17 @@ internal sealed class BetweenAttribute(int minimum, int maximum) : ValidationAtt
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
         value is int number && number >= Minimum && number <= Maximum
             ? ValidationResult.Success
-            : OptionMessage.Invalid(validationContext, $"must be between {Minimum} and {Maximum}", value);
+            : OptionMessage.Invalid(validationContext, Maximum == int.MaxValue ? $"must be at least {Minimum}" : $"must be between {Minimum} and {Maximum}", value);
+}
+
+/// <summary>A <see cref="double"/> setting that must be a share: greater than 0 and at most 1.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class RatioAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
+        value is double ratio && ratio is > 0 and <= 1
+            ? ValidationResult.Success
+            : OptionMessage.Invalid(validationContext, "must be greater than 0 and at most 1", value);
 }
 
 /// <summary>A URI setting that must be an absolute <c>http</c> or <c>https</c> URI without user info.</summary>

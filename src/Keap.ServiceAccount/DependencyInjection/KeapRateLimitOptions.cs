@@ -32,7 +32,7 @@ public sealed class KeapRateLimitOptions
     /// <summary>
     /// Whether API attempts are spaced at these limits and narrowed after a 429. Default on; turn it off only behind
     /// another limiter. Off, the pauses Keap asks for (<c>Retry-After</c>, a spent quota) and
-    /// <see cref="KeapServiceAccountOptions.QuotaPacing"/> still hold calls.
+    /// <see cref="KeapApiOptions.QuotaPacing"/> still hold calls.
     /// </summary>
     public bool Enabled { get; set; } = true;
 

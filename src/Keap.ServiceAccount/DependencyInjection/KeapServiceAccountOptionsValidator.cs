@@ -19,7 +19,9 @@ internal sealed class KeapServiceAccountOptionsValidator : IValidateOptions<Keap
     public ValidateOptionsResult Validate(string? name, KeapServiceAccountOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>(_annotations.Validate(name, options).Failures ?? []);
+        // Without a name, the generated code names each setting by its path from the options type, which the messages
+        // turn into its configuration key (see OptionMessage); the package registers only the default name anyway.
+        var failures = new List<string>(_annotations.Validate(null, options).Failures ?? []);
         AddRelationFailures(options, failures);
         return failures.Count == 0
             ? ValidateOptionsResult.Success
@@ -56,40 +58,79 @@ internal sealed class KeapServiceAccountOptionsValidator : IValidateOptions<Keap
             }
         }
 
-        Shorter(failures, nameof(options.HardRefreshWindow), options.HardRefreshWindow, nameof(options.SoftRefreshWindow), options.SoftRefreshWindow);
+        AddRefreshFailures(options.Refresh, failures);
+        AddApiFailures(options.Api, failures);
+        AddRateLimitFailures(options.RateLimit, failures);
+    }
+
+    private static void AddRefreshFailures(KeapRefreshOptions refresh, List<string> failures)
+    {
+        static string RefreshName(string member) => Name(nameof(KeapServiceAccountOptions.Refresh), member);
+        var soft = RefreshName(nameof(refresh.SoftWindow));
+        var hard = RefreshName(nameof(refresh.HardWindow));
+
+        Shorter(failures, hard, refresh.HardWindow, soft, refresh.SoftWindow);
         // Reported only when the hard window is already shorter: one line per invalid setting.
-        if (options.HardRefreshWindow < options.SoftRefreshWindow && options.HardRefreshWindow > options.SoftRefreshWindow / 2)
+        if (refresh.HardWindow < refresh.SoftWindow && refresh.HardWindow > refresh.SoftWindow / 2)
         {
-            failures.Add($"{Name(nameof(options.HardRefreshWindow))} ({options.HardRefreshWindow}) must be at most half of {Name(nameof(options.SoftRefreshWindow))} ({options.SoftRefreshWindow}), so callers are not made to wait for most of the window.");
+            failures.Add($"{hard} ({refresh.HardWindow}) must be at most half of {soft} ({refresh.SoftWindow}), so callers are not made to wait for most of the window.");
         }
 
         // The soft window shrinks for short lifetimes, but a planned refresh never comes sooner than the minimum interval.
         // Compared in hours, not by adding TimeSpans: two huge settings would overflow and hide every message.
-        if (options.MinRefreshInterval.TotalHours + options.SoftRefreshWindow.TotalHours >= 24)
+        if (refresh.MinInterval.TotalHours + refresh.SoftWindow.TotalHours >= 24)
         {
-            failures.Add($"{Name(nameof(options.MinRefreshInterval))} ({options.MinRefreshInterval}) plus {Name(nameof(options.SoftRefreshWindow))} ({options.SoftRefreshWindow}) must fit in Keap's 24-hour access token lifetime.");
+            failures.Add($"{RefreshName(nameof(refresh.MinInterval))} ({refresh.MinInterval}) plus {soft} ({refresh.SoftWindow}) must fit in Keap's 24-hour access token lifetime.");
         }
 
         // A refresh token once sent waits for its answer until the lease ends, less the time kept for the save: at least
         // TokenRequestTimeout must fit in that, or no refresh could ever be sent. In seconds: huge settings would overflow.
-        var reserve = Tokens.RefreshPipelines.SaveReserve(options.RefreshLeaseDuration);
-        if (options.TokenRequestTimeout.TotalSeconds + reserve.TotalSeconds > options.RefreshLeaseDuration.TotalSeconds)
+        var reserve = Tokens.RefreshPipelines.SaveReserve(refresh.LeaseDuration);
+        if (refresh.TokenRequestTimeout.TotalSeconds + reserve.TotalSeconds > refresh.LeaseDuration.TotalSeconds)
         {
-            failures.Add($"{Name(nameof(options.TokenRequestTimeout))} ({options.TokenRequestTimeout}) must be shorter than {Name(nameof(options.RefreshLeaseDuration))} ({options.RefreshLeaseDuration}) by at least {reserve}, the time kept after Keap's answer for storing the new token.");
+            failures.Add($"{RefreshName(nameof(refresh.TokenRequestTimeout))} ({refresh.TokenRequestTimeout}) must be shorter than {RefreshName(nameof(refresh.LeaseDuration))} ({refresh.LeaseDuration}) by at least {reserve}, the time kept after Keap's answer for storing the new token.");
         }
 
-        Shorter(failures, nameof(options.RefreshTokenKeepAliveAge), options.RefreshTokenKeepAliveAge, nameof(options.RefreshTokenLifetime), options.RefreshTokenLifetime);
-        if (options.ApiAttemptTimeout > options.ApiTotalTimeout)
+        Shorter(failures, RefreshName(nameof(refresh.RefreshTokenKeepAliveAge)), refresh.RefreshTokenKeepAliveAge, RefreshName(nameof(refresh.RefreshTokenLifetime)), refresh.RefreshTokenLifetime);
+    }
+
+    /// <summary>The relations Microsoft.Extensions.Http.Resilience checks between its strategies, for ours.</summary>
+    private static void AddApiFailures(KeapApiOptions api, List<string> failures)
+    {
+        const string Api = nameof(KeapServiceAccountOptions.Api);
+        var attempt = Name(Api, nameof(api.Timeouts), nameof(api.Timeouts.Attempt));
+        var total = Name(Api, nameof(api.Timeouts), nameof(api.Timeouts.Total));
+        var (attemptTimeout, totalTimeout) = (api.Timeouts.Attempt, api.Timeouts.Total);
+        if (attemptTimeout > totalTimeout)
         {
-            failures.Add($"{Name(nameof(options.ApiAttemptTimeout))} ({options.ApiAttemptTimeout}) must not exceed {Name(nameof(options.ApiTotalTimeout))} ({options.ApiTotalTimeout}).");
+            failures.Add($"{attempt} ({attemptTimeout}) must not exceed {total} ({totalTimeout}).");
         }
 
-        AddRateLimitFailures(options.RateLimit, failures);
+        // An attempt that times out is counted when it ends: with a window shorter than two attempts, slow failures are
+        // counted in a window that holds few of them, and a hanging Keap may never open the circuit. In seconds: no overflow.
+        var sampling = api.CircuitBreaker.SamplingDuration;
+        if (sampling.TotalSeconds < 2 * attemptTimeout.TotalSeconds)
+        {
+            failures.Add($"{Name(Api, nameof(api.CircuitBreaker), nameof(api.CircuitBreaker.SamplingDuration))} ({sampling}) must be at least twice {attempt} ({attemptTimeout}), so that attempts which time out are counted by the circuit breaker.");
+        }
+
+        // The back-off before each retry doubles from the base delay (jitter aside): when the delays alone use up the
+        // total timeout, the last retries can never be sent. Checked only for settings within their own bounds (reported
+        // above otherwise), where the sum fits in a TimeSpan.
+        var (retries, baseDelay) = (api.Retry.MaxAttempts, api.Retry.BaseDelay);
+        if (retries is > 0 and <= 10 && baseDelay > TimeSpan.Zero && baseDelay <= TimeSpan.FromDays(1) && totalTimeout > TimeSpan.Zero)
+        {
+            var backOff = baseDelay * ((1 << retries) - 1);
+            if (backOff >= totalTimeout)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Name(Api, nameof(api.Retry), nameof(api.Retry.BaseDelay))} ({baseDelay}), doubled for each of {Name(Api, nameof(api.Retry), nameof(api.Retry.MaxAttempts))} ({retries}) retries, waits {backOff} in all, which must be shorter than {total} ({totalTimeout}): the last retries could never be sent."));
+            }
+        }
     }
 
     private static void AddRateLimitFailures(KeapRateLimitOptions rate, List<string> failures)
     {
-        static string RateName(string member) => Name(nameof(KeapServiceAccountOptions.RateLimit) + ":" + member);
+        static string RateName(string member) => Name(nameof(KeapServiceAccountOptions.RateLimit), member);
 
         if (rate.RequestsPerSecond is { } perSecond && !(perSecond > 0 && double.IsFinite(perSecond)))
         {
@@ -121,7 +162,7 @@ internal sealed class KeapServiceAccountOptionsValidator : IValidateOptions<Keap
     {
         if (shorterValue >= longerValue)
         {
-            failures.Add($"{Name(shorter)} ({shorterValue}) must be shorter than {Name(longer)} ({longerValue}).");
+            failures.Add($"{shorter} ({shorterValue}) must be shorter than {longer} ({longerValue}).");
         }
     }
 }

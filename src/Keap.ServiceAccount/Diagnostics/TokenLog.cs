@@ -47,7 +47,7 @@ internal static partial class TokenLog
     [LoggerMessage(1012, LogLevel.Information, "Disconnected from Keap; the stored token was removed", EventName = "Disconnected")]
     public static partial void Disconnected(ILogger logger);
 
-    [LoggerMessage(1013, LogLevel.Warning, "Keap granted an access token lifetime of {Lifetime}, too short for Keap:SoftRefreshWindow ({SoftWindow}) and Keap:HardRefreshWindow ({HardWindow}); using {ScaledSoftWindow} and {ScaledHardWindow} for this token", EventName = "WindowsScaled")]
+    [LoggerMessage(1013, LogLevel.Warning, "Keap granted an access token lifetime of {Lifetime}, too short for Keap:Refresh:SoftWindow ({SoftWindow}) and Keap:Refresh:HardWindow ({HardWindow}); using {ScaledSoftWindow} and {ScaledHardWindow} for this token", EventName = "WindowsScaled")]
     public static partial void WindowsScaled(ILogger logger, TimeSpan lifetime, TimeSpan softWindow, TimeSpan hardWindow, TimeSpan scaledSoftWindow, TimeSpan scaledHardWindow);
 
     [LoggerMessage(1014, LogLevel.Warning, "The refreshed token could not be stored before the refresh lease ended; it is kept in memory and stored once the store accepts it", EventName = "SavePending")]

@@ -48,7 +48,7 @@ internal static class KeapApiErrors
                 $"{method} {path} {wasNotSent}: too many calls are already waiting for their turn under Keap's rate limit (Keap:RateLimit:QueueLimit).",
                 null),
             TimeoutRejectedException or OperationCanceledException when Marked(KeapRequestMarks.WaitingForTurn) => NotSent(
-                $"{method} {path} {wasNotSent}: it ran out of time (ApiTotalTimeout) waiting for its turn under Keap's rate limit.",
+                $"{method} {path} {wasNotSent}: it ran out of time (Keap:Api:Timeouts:Total) waiting for its turn under Keap's rate limit.",
                 null),
             _ => new KeapApiException($"{method} {path} got no answer from Keap: {exception.GetType().Name}", exception) { Method = method, Path = path },
         };

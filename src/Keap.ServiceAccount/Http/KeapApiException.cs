@@ -88,7 +88,7 @@ public sealed class KeapApiException : Exception
 
     /// <summary>
     /// Whether the request never reached Keap: the circuit breaker is pausing calls, the client-side rate limit refused
-    /// it (waiting line full, or a pause longer than a call may wait), or the call's time (<c>ApiTotalTimeout</c>) ran out
+    /// it (waiting line full, or a pause longer than a call may wait), or the call's time (<c>Keap:Api:Timeouts:Total</c>) ran out
     /// while it waited for its turn; in each case only when no earlier attempt of the call may have reached Keap (a 5xx
     /// or no answer before a retry). Such a call is always safe to repeat.
     /// </summary>

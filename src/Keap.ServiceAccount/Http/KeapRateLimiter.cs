@@ -48,8 +48,8 @@ internal sealed class KeapRateLimiter : RateLimiter
         _time = time;
         _monitor = monitor;
         _logger = logger;
-        _pacing = o.QuotaPacing;
-        _maxWait = o.ApiTotalTimeout.Ticks;
+        _pacing = o.Api.QuotaPacing;
+        _maxWait = o.Api.Timeouts.Total.Ticks;
         _rate = new KeapAdaptiveRate(o);
         _line = new KeapRateLine(o.RateLimit.QueueLimit);
     }

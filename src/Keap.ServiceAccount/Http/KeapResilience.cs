@@ -47,10 +47,10 @@ internal sealed class KeapResilience
 
     private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, KeapServiceAccountOptions options, TimeProvider time, KeapRateLimiter limiter, ILogger logger)
     {
-        pipeline.AddTimeout(new TimeoutStrategyOptions { Timeout = options.ApiTotalTimeout, Name = "total" });
+        pipeline.AddTimeout(new TimeoutStrategyOptions { Timeout = options.Api.Timeouts.Total, Name = "total" });
 
         // Polly requires at least one attempt in a retry strategy; zero retries means no strategy.
-        if (options.ApiMaxRetryAttempts > 0)
+        if (options.Api.Retry.MaxAttempts > 0)
         {
             pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -58,7 +58,7 @@ internal sealed class KeapResilience
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                Delay = options.ApiRetryBaseDelay,
+                Delay = options.Api.Retry.BaseDelay,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.AttemptNumber, args.Context.GetRequestMessage(), options, time, logger)),
                 DelayGenerator = args => ValueTask.FromResult(RetryDelay(args.Outcome, options, time)),
                 OnRetry = args =>
@@ -81,6 +81,10 @@ internal sealed class KeapResilience
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
                 Name = "breaker",
+                FailureRatio = options.Api.CircuitBreaker.FailureRatio,
+                MinimumThroughput = options.Api.CircuitBreaker.MinimumThroughput,
+                SamplingDuration = options.Api.CircuitBreaker.SamplingDuration,
+                BreakDuration = options.Api.CircuitBreaker.BreakDuration,
                 ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome)),
                 OnOpened = args =>
                 {
@@ -98,7 +102,7 @@ internal sealed class KeapResilience
                 Name = "rate",
                 RateLimiter = args => limiter.AcquireAsync(args.Context.GetRequestMessage(), args.Context.CancellationToken),
             })
-            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.ApiAttemptTimeout, Name = "attempt" });
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.Api.Timeouts.Attempt, Name = "attempt" });
     }
 
     /// <summary>What the circuit breaker counts: Keap failing (5xx) or not answering, never a refusal such as a 429.</summary>
@@ -137,19 +141,19 @@ internal sealed class KeapResilience
             }
 
             // Waiting longer than the whole call may take is pointless: surface the answer now.
-            if (KeapQuotaHeaders.ServerDelay(response, time.GetUtcNow()) >= options.ApiTotalTimeout)
+            if (KeapQuotaHeaders.ServerDelay(response, time.GetUtcNow()) >= options.Api.Timeouts.Total)
             {
                 return false;
             }
 
             // A 429 was refused before anything was applied, so even a plain create may repeat, and it spends no retry.
             return response.StatusCode == HttpStatusCode.TooManyRequests
-                || (attempt < options.ApiMaxRetryAttempts && SafeOrLogged(request, outcome, logger));
+                || (attempt < options.Api.Retry.MaxAttempts && SafeOrLogged(request, outcome, logger));
         }
 
         // A transport error or attempt timeout may strike after Keap applied the request, like a 5xx.
         return outcome.Exception is HttpRequestException or TimeoutRejectedException
-            && attempt < options.ApiMaxRetryAttempts
+            && attempt < options.Api.Retry.MaxAttempts
             && SafeOrLogged(request, outcome, logger);
     }
 

@@ -44,7 +44,7 @@ public interface IKeapTagsClient
     Task<string> GetOrCreateIdAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Applies a tag to contacts, in batches of <see cref="KeapServiceAccountOptions.TagBatchSize"/>, and reports what
+    /// Applies a tag to contacts, in batches of <see cref="KeapTagOptions.BatchSize"/>, and reports what
     /// Keap did for each contact (tagged, already had it, not found, other) and which batch carried it. When
     /// <paramref name="tagId"/> came from <see cref="GetOrCreateIdAsync"/> and Keap answers 404 (the tag was deleted),
     /// the cached id is forgotten, the tag is looked up (or created) by its name once more and the call goes on with
@@ -58,7 +58,7 @@ public interface IKeapTagsClient
     Task<KeapTagResults> ApplyAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Removes a tag from contacts, in batches of <see cref="KeapServiceAccountOptions.TagBatchSize"/>. Keap answers
+    /// Removes a tag from contacts, in batches of <see cref="KeapTagOptions.BatchSize"/>. Keap answers
     /// removeTags with 204 and no per-contact detail, so every contact of an accepted batch is reported
     /// <see cref="KeapTagOutcome.Succeeded"/>. A 404 on a cached tag id is handled as in <see cref="ApplyAsync"/>.
     /// </summary>

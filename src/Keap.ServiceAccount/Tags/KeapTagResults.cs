@@ -23,7 +23,7 @@ public enum KeapTagOutcome
 /// <param name="ContactId">The contact's id.</param>
 /// <param name="Outcome">What happened.</param>
 /// <param name="KeapOutcome">Keap's own word for it (<c>SUCCESS</c>, <c>DUPLICATE</c>, <c>NOT_FOUND</c>, …), or <see langword="null"/> when Keap's answer named no outcome for this contact.</param>
-/// <param name="Batch">The zero-based index of the request (batch of <see cref="KeapServiceAccountOptions.TagBatchSize"/> ids) that carried this contact.</param>
+/// <param name="Batch">The zero-based index of the request (batch of <see cref="KeapTagOptions.BatchSize"/> ids) that carried this contact.</param>
 public sealed record KeapTagResult(string ContactId, KeapTagOutcome Outcome, string? KeapOutcome, int Batch);
 
 /// <summary>

@@ -207,7 +207,7 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
         var lookedUpAgain = false;
 
         // Keap declares contact_ids unique; duplicates would only waste batch room.
-        foreach (var ids in contactIds.Distinct(StringComparer.Ordinal).Chunk(options.Value.TagBatchSize))
+        foreach (var ids in contactIds.Distinct(StringComparer.Ordinal).Chunk(options.Value.Tags.BatchSize))
         {
             var body = new ContactIdsDto { ContactIds = ids };
             Dictionary<string, string>? outcomes;

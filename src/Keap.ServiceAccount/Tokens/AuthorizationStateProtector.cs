@@ -36,7 +36,7 @@ internal sealed class AuthorizationStateProtector(IOptions<KeapServiceAccountOpt
     {
         var state = new byte[StateBytes];
         RandomNumberGenerator.Fill(state.AsSpan(0, NonceLength));
-        var expires = timeProvider.GetUtcNow() + options.Value.AuthorizationStateLifetime;
+        var expires = timeProvider.GetUtcNow() + options.Value.Authorization.StateLifetime;
         BinaryPrimitives.WriteInt64BigEndian(state.AsSpan(NonceLength, ExpiryLength), expires.ToUnixTimeSeconds());
         Sign(state.AsSpan(0, PayloadLength), state.AsSpan(PayloadLength));
         return Base64Url.EncodeToString(state);

@@ -8,7 +8,7 @@ public interface IKeapAuthorization
 {
     /// <summary>
     /// Builds the link to Keap's consent page, carrying a fresh one-time <c>state</c> that expires after
-    /// <see cref="KeapServiceAccountOptions.AuthorizationStateLifetime"/>.
+    /// <see cref="KeapAuthorizationOptions.StateLifetime"/>.
     /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The absolute URI to send the administrator to.</returns>
@@ -21,8 +21,8 @@ public interface IKeapAuthorization
     /// <param name="callback">The callback's query parameters (<c>code</c>, <c>state</c>, or <c>error</c> and <c>error_description</c>).</param>
     /// <param name="cancellationToken">
     /// Cancels the call until the code is sent to Keap. After that the code is spent, so the exchange (at most
-    /// <see cref="KeapServiceAccountOptions.TokenRequestTimeout"/>) and the save of the new token (at most
-    /// <see cref="KeapServiceAccountOptions.ShutdownSaveBudget"/>) finish whatever this token does; only reading the
+    /// <see cref="KeapRefreshOptions.TokenRequestTimeout"/>) and the save of the new token (at most
+    /// <see cref="KeapRefreshOptions.ShutdownSaveBudget"/>) finish whatever this token does; only reading the
     /// status for the result may then end in <see cref="OperationCanceledException"/>, with the token stored.
     /// </param>
     /// <returns>
@@ -33,7 +33,7 @@ public interface IKeapAuthorization
 
     /// <summary>
     /// Forgets the stored token: the application stops calling Keap until connected again. This instance stops at once;
-    /// every other instance sharing the store stops within <see cref="KeapServiceAccountOptions.StoreCheckInterval"/>
+    /// every other instance sharing the store stops within <see cref="KeapRefreshOptions.StoreCheckInterval"/>
     /// (plus a call already on its way), as it does after a reconnect to another Keap account.
     /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>

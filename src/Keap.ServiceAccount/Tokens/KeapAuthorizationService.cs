@@ -73,7 +73,7 @@ internal sealed class KeapAuthorizationService(
             return await RejectAsync(KeapAuthorizationOutcome.Failed, $"The authorization code could not be exchanged: {result.Description}", cancellationToken).ConfigureAwait(false);
         }
 
-        var budget = options.Value.ShutdownSaveBudget;
+        var budget = options.Value.Refresh.ShutdownSaveBudget;
         StoredToken? saved;
         using (var saveBudget = new CancellationTokenSource(budget, timeProvider))
         {
@@ -83,7 +83,7 @@ internal sealed class KeapAuthorizationService(
             }
             catch (OperationCanceledException) when (saveBudget.IsCancellationRequested)
             {
-                return await RejectAsync(KeapAuthorizationOutcome.Failed, $"The new token could not be stored within {budget} (ShutdownSaveBudget).", cancellationToken).ConfigureAwait(false);
+                return await RejectAsync(KeapAuthorizationOutcome.Failed, $"The new token could not be stored within {budget} (Keap:Refresh:ShutdownSaveBudget).", cancellationToken).ConfigureAwait(false);
             }
         }
 

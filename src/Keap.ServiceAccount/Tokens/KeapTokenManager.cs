@@ -150,7 +150,7 @@ internal sealed class KeapTokenManager(
     {
         var now = timeProvider.GetUtcNow();
         var o = options.Value;
-        var left = token is null ? (TimeSpan?)null : token.RefreshTokenIssuedAt + o.RefreshTokenLifetime - now;
+        var left = token is null ? (TimeSpan?)null : token.RefreshTokenIssuedAt + o.Refresh.RefreshTokenLifetime - now;
         return new KeapConnectionStatus
         {
             State = state,

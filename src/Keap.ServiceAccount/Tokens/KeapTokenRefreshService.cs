@@ -93,7 +93,7 @@ internal sealed class KeapTokenRefreshService(
     private TimeSpan Plan()
     {
         // Without a token (or needing re-authorization) look again now and then: another instance may connect.
-        var poll = options.Value.StoreCheckInterval;
+        var poll = options.Value.Refresh.StoreCheckInterval;
         if (manager.NextRefreshAt is not { } due)
         {
             return poll;

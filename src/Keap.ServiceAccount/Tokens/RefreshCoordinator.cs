@@ -100,8 +100,8 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Stops starting anything new and waits, at most <see cref="KeapServiceAccountOptions.RefreshLeaseDuration"/> plus
-    /// <see cref="KeapServiceAccountOptions.ShutdownSaveBudget"/>, for a refresh token on the wire to be answered and stored.
+    /// Stops starting anything new and waits, at most <see cref="KeapRefreshOptions.LeaseDuration"/> plus
+    /// <see cref="KeapRefreshOptions.ShutdownSaveBudget"/>, for a refresh token on the wire to be answered and stored.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -121,7 +121,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         if (!running.IsCompleted)
         {
             var o = _options.Value;
-            var limit = o.RefreshLeaseDuration + o.ShutdownSaveBudget;
+            var limit = o.Refresh.LeaseDuration + o.Refresh.ShutdownSaveBudget;
             lock (_gate)
             {
                 if (!_disposed)
@@ -241,8 +241,8 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 
             // Only the lease holder may have the refresh token on the wire: after a slow store, a lease that lapses before
             // Keap's answer would let another instance present the same refresh token meanwhile.
-            var answerBy = RefreshPipelines.AnswerDeadline(lease.AskedAt, o.RefreshLeaseDuration);
-            if (_time.GetUtcNow() + o.TokenRequestTimeout > answerBy)
+            var answerBy = RefreshPipelines.AnswerDeadline(lease.AskedAt, o.Refresh.LeaseDuration);
+            if (_time.GetUtcNow() + o.Refresh.TokenRequestTimeout > answerBy)
             {
                 throw new TokenStoreException("The token store answered so slowly that the refresh lease would end before Keap's answer; the refresh token was not sent.");
             }
@@ -315,7 +315,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 
     private async Task<LeaseAttempt> AcquireLeaseAsync(StoredToken seen, long? forceVersion, KeapServiceAccountOptions o, CancellationToken stopping)
     {
-        var giveUpAt = _time.GetUtcNow() + (2 * o.RefreshLeaseDuration);
+        var giveUpAt = _time.GetUtcNow() + (2 * o.Refresh.LeaseDuration);
         var waited = false;
         var pipeline = RefreshPipelines.LeaseWait<LeaseAttempt>(_time, giveUpAt, a => a is { Lease: null, Adopted: null }, () =>
         {
@@ -341,7 +341,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
 
                 // Timed on this instance's clock before asking: the store's own clock may differ from it.
                 var askedAt = _time.GetUtcNow();
-                return new LeaseAttempt(await _store.TryAcquireLeaseAsync(_owner, o.RefreshLeaseDuration, ct).ConfigureAwait(false), null, askedAt);
+                return new LeaseAttempt(await _store.TryAcquireLeaseAsync(_owner, o.Refresh.LeaseDuration, ct).ConfigureAwait(false), null, askedAt);
             },
             stopping).ConfigureAwait(false);
         return attempt is { Lease: null, Adopted: null }
@@ -352,7 +352,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private async Task<(TokenEndpointResult Result, string? EarlierFailure)> CallEndpointAsync(string refreshToken, DateTimeOffset answerBy, KeapServiceAccountOptions o)
     {
         string? earlierFailure = null;
-        var pipeline = RefreshPipelines.Endpoint(_time, answerBy, o.TokenRequestTimeout, (failed, delay) =>
+        var pipeline = RefreshPipelines.Endpoint(_time, answerBy, o.Refresh.TokenRequestTimeout, (failed, delay) =>
         {
             earlierFailure = failed.Description;
             TokenLog.RefreshRetry(_logger, failed.Error.ToString(), delay);

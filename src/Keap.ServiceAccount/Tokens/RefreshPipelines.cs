@@ -13,7 +13,7 @@ internal static class RefreshPipelines
 
     /// <summary>
     /// The part of a lease of <paramref name="leaseDuration"/> kept for storing the new token after Keap's answer: a tenth
-    /// of the lease, at most 5 seconds. <see cref="KeapServiceAccountOptions.TokenRequestTimeout"/> must fit in the rest.
+    /// of the lease, at most 5 seconds. <see cref="KeapRefreshOptions.TokenRequestTimeout"/> must fit in the rest.
     /// </summary>
     public static TimeSpan SaveReserve(TimeSpan leaseDuration) => leaseDuration / 10 < MaxSaveReserve ? leaseDuration / 10 : MaxSaveReserve;
 

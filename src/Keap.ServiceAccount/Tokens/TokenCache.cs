@@ -40,7 +40,7 @@ internal sealed class TokenCache(IOptions<KeapServiceAccountOptions> options, Ti
 
     /// <summary>
     /// When <paramref name="token"/> is due for refresh, before any jitter: the start of its soft window (scaled to the
-    /// lifetime Keap granted, never earlier than <see cref="KeapServiceAccountOptions.MinRefreshInterval"/> after issue)
+    /// lifetime Keap granted, never earlier than <see cref="KeapRefreshOptions.MinInterval"/> after issue)
     /// or the refresh token's keep-alive age, whichever is first; and the start of its hard window.
     /// </summary>
     public RefreshPlan Plan(KeapToken token)
@@ -50,13 +50,13 @@ internal sealed class TokenCache(IOptions<KeapServiceAccountOptions> options, Ti
         var (soft, hard) = Windows(token, o);
         var hardAt = token.AccessTokenExpiresAt - hard;
         var softAt = token.AccessTokenExpiresAt - soft;
-        var earliest = token.RefreshTokenIssuedAt + o.MinRefreshInterval;
+        var earliest = token.RefreshTokenIssuedAt + o.Refresh.MinInterval;
         if (softAt < earliest)
         {
             softAt = earliest < hardAt ? earliest : hardAt;
         }
 
-        var keepAlive = token.RefreshTokenIssuedAt + o.RefreshTokenKeepAliveAge;
+        var keepAlive = token.RefreshTokenIssuedAt + o.Refresh.RefreshTokenKeepAliveAge;
         return new RefreshPlan(softAt < keepAlive ? softAt : keepAlive, hardAt, soft);
     }
 
@@ -120,7 +120,7 @@ internal sealed class TokenCache(IOptions<KeapServiceAccountOptions> options, Ti
     private CachedToken SetCore(StoredToken stored, bool pending)
     {
         var now = timeProvider.GetUtcNow();
-        var checkAt = now + options.Value.StoreCheckInterval;
+        var checkAt = now + options.Value.Refresh.StoreCheckInterval;
         var previous = _current;
         CachedToken next;
         if (previous is not null && previous.Stored.Version == stored.Version && previous.Pending == pending
@@ -155,23 +155,23 @@ internal sealed class TokenCache(IOptions<KeapServiceAccountOptions> options, Ti
         var lifetime = token.AccessTokenExpiresAt - token.RefreshTokenIssuedAt;
         if (lifetime <= TimeSpan.Zero)
         {
-            return (o.SoftRefreshWindow, o.HardRefreshWindow);
+            return (o.Refresh.SoftWindow, o.Refresh.HardWindow);
         }
 
-        var soft = Min(o.SoftRefreshWindow, lifetime / LifetimeShareOfSoftWindow);
-        return (soft, Min(o.HardRefreshWindow, soft / 2));
+        var soft = Min(o.Refresh.SoftWindow, lifetime / LifetimeShareOfSoftWindow);
+        return (soft, Min(o.Refresh.HardWindow, soft / 2));
     }
 
     private void LogScaling(KeapToken token, RefreshPlan plan)
     {
         var o = options.Value;
-        if (plan.SoftWindow < o.SoftRefreshWindow)
+        if (plan.SoftWindow < o.Refresh.SoftWindow)
         {
             TokenLog.WindowsScaled(
                 logger,
                 token.AccessTokenExpiresAt - token.RefreshTokenIssuedAt,
-                o.SoftRefreshWindow,
-                o.HardRefreshWindow,
+                o.Refresh.SoftWindow,
+                o.Refresh.HardWindow,
                 plan.SoftWindow,
                 token.AccessTokenExpiresAt - plan.HardAt);
         }

@@ -37,7 +37,7 @@ internal sealed class TokenEndpointClient(
     }
 
     public Task<TokenEndpointResult> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
-        RefreshAsync(refreshToken, options.Value.TokenRequestTimeout, cancellationToken);
+        RefreshAsync(refreshToken, options.Value.Refresh.TokenRequestTimeout, cancellationToken);
 
     /// <summary>Presents <paramref name="refreshToken"/> and waits at most <paramref name="answerWithin"/> for Keap's answer.</summary>
     public Task<TokenEndpointResult> RefreshAsync(string refreshToken, TimeSpan answerWithin, CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ internal sealed class TokenEndpointClient(
     }
 
     private async Task<TokenEndpointResult> SendAsync(Dictionary<string, string> form, string? basicCredentials, CancellationToken cancellationToken) =>
-        await SendAsync(form, basicCredentials, options.Value.TokenRequestTimeout, cancellationToken).ConfigureAwait(false);
+        await SendAsync(form, basicCredentials, options.Value.Refresh.TokenRequestTimeout, cancellationToken).ConfigureAwait(false);
 
     private async Task<TokenEndpointResult> SendAsync(Dictionary<string, string> form, string? basicCredentials, TimeSpan answerWithin, CancellationToken cancellationToken)
     {

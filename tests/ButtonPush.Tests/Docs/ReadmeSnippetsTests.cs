@@ -1,12 +1,16 @@
 using System.Net;
 using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
 using Keap.ServiceAccount;
 using Keap.ServiceAccount.Sandbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MyApp;
 
 namespace ButtonPush.Tests.Docs;
@@ -23,6 +27,37 @@ public sealed class ReadmeSnippetsTests
         var snippet = Normalize(new StreamReader(stream).ReadToEnd());
 
         Assert.Contains("```csharp\n" + snippet + "```", Normalize(File.ReadAllText(Readme())), StringComparison.Ordinal);
+    }
+
+    /// <summary>Every <c>Keap</c> settings block of the README names only settings that exist, with valid values.</summary>
+    [Fact]
+    public void The_README_settings_blocks_bind_without_unknown_keys()
+    {
+        var blocks = Regex.Matches(Normalize(File.ReadAllText(Readme())), "```json\n(.*?)```", RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value)
+            .Where(json => json.Contains("\"Keap\":", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(blocks.Count >= 3, $"only {blocks.Count} Keap settings blocks found");
+
+        foreach (var json in blocks)
+        {
+            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json));
+            // A key completes the blocks that show one group alone; the OAuth blocks keep their own credentials.
+            var section = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Keap:ServiceAccountKey"] = "KeapAK-readme" })
+                .AddJsonStream(stream)
+                .Build()
+                .GetSection("Keap");
+
+            // A renamed or misspelt key would otherwise be ignored without a word.
+            var bound = new KeapServiceAccountOptions();
+            section.Bind(bound, o => o.ErrorOnUnknownConfiguration = true);
+
+            var services = new ServiceCollection();
+            services.AddKeapServiceAccount(section);
+            using var provider = services.BuildServiceProvider();
+            Assert.NotNull(provider.GetRequiredService<IOptions<KeapServiceAccountOptions>>().Value);
+        }
     }
 
     [Fact]

@@ -14,47 +14,62 @@ public sealed class KeapServiceAccountOptionsValidationTests
         { "Keap:ApiBaseAddress must be an absolute http(s) URI", "ApiBaseAddress=crm/" },
         { "Keap:TokenEndpoint must be an absolute http(s) URI", "TokenEndpoint=/token" },
         { "Keap:AuthorizeEndpoint must be an absolute http(s) URI", "AuthorizeEndpoint=file:///authorize" },
-        { "Keap:ApiAttemptTimeout must be at least", "ApiAttemptTimeout=00:00:00" },
-        { "Keap:ApiTotalTimeout must be at least", "ApiTotalTimeout=-00:00:01" },
-        { "Keap:ApiAttemptTimeout (00:05:00) must not exceed Keap:ApiTotalTimeout", "ApiAttemptTimeout=00:05:00" },
-        { "Keap:ApiMaxRetryAttempts must be between 0 and 10 (got '11')", "ApiMaxRetryAttempts=11" },
-        { "Keap:TagBatchSize must be between 1 and 1000 (got '0')", "TagBatchSize=0" },
-        { "Keap:TagBatchSize must be between 1 and 1000 (got '1001')", "TagBatchSize=1001" },
-        { "Keap:ApiRetryBaseDelay must be positive", "ApiRetryBaseDelay=00:00:00" },
-        { "Keap:SoftRefreshWindow must be positive and shorter than 1.00:00:00", "SoftRefreshWindow=1.00:00:00" },
-        { "Keap:HardRefreshWindow (04:00:00) must be shorter than Keap:SoftRefreshWindow", "HardRefreshWindow=04:00:00" },
-        { "Keap:TokenRequestTimeout (00:00:20) must be shorter than Keap:RefreshLeaseDuration", "RefreshLeaseDuration=00:00:10" },
-        { "Keap:RefreshTokenKeepAliveAge (50.00:00:00) must be shorter than Keap:RefreshTokenLifetime", "RefreshTokenKeepAliveAge=50.00:00:00" },
+        { "Keap:Api:Timeouts:Attempt must be at least", "Api:Timeouts:Attempt=00:00:00" },
+        { "Keap:Api:Timeouts:Total must be at least", "Api:Timeouts:Total=-00:00:01" },
+        { "Keap:Api:Timeouts:Attempt (00:05:00) must not exceed Keap:Api:Timeouts:Total", "Api:Timeouts:Attempt=00:05:00" },
+        { "Keap:Api:Retry:MaxAttempts must be between 0 and 10 (got '11')", "Api:Retry:MaxAttempts=11" },
+        { "Keap:Tags:BatchSize must be between 1 and 1000 (got '0')", "Tags:BatchSize=0" },
+        { "Keap:Tags:BatchSize must be between 1 and 1000 (got '1001')", "Tags:BatchSize=1001" },
+        { "Keap:Api:Retry:BaseDelay must be positive", "Api:Retry:BaseDelay=00:00:00" },
+        { "Keap:Refresh:SoftWindow must be positive and shorter than 1.00:00:00", "Refresh:SoftWindow=1.00:00:00" },
+        { "Keap:Refresh:HardWindow (04:00:00) must be shorter than Keap:Refresh:SoftWindow", "Refresh:HardWindow=04:00:00" },
+        { "Keap:Refresh:TokenRequestTimeout (00:00:20) must be shorter than Keap:Refresh:LeaseDuration", "Refresh:LeaseDuration=00:00:10" },
+        { "Keap:Refresh:RefreshTokenKeepAliveAge (50.00:00:00) must be shorter than Keap:Refresh:RefreshTokenLifetime", "Refresh:RefreshTokenKeepAliveAge=50.00:00:00" },
 
         // Accepted before: a refresh whose answer window left no time to store the new token under the lease.
-        { "Keap:TokenRequestTimeout (00:00:58) must be shorter than Keap:RefreshLeaseDuration (00:01:00) by at least 00:00:05", "TokenRequestTimeout=00:00:58" },
-        { "Keap:HardRefreshWindow (02:00:00) must be at most half of Keap:SoftRefreshWindow (03:00:00)", "HardRefreshWindow=02:00:00" },
-        { "Keap:MinRefreshInterval (05:00:00) plus Keap:SoftRefreshWindow (20:00:00) must fit in Keap's 24-hour access token lifetime", "SoftRefreshWindow=20:00:00; MinRefreshInterval=05:00:00" },
-        { "Keap:MinRefreshInterval must be positive", "MinRefreshInterval=00:00:00" },
-        { "Keap:StoreCheckInterval must be positive", "StoreCheckInterval=00:00:00" },
-        { "Keap:ShutdownSaveBudget must be positive", "ShutdownSaveBudget=-00:00:01" },
+        { "Keap:Refresh:TokenRequestTimeout (00:00:58) must be shorter than Keap:Refresh:LeaseDuration (00:01:00) by at least 00:00:05", "Refresh:TokenRequestTimeout=00:00:58" },
+        { "Keap:Refresh:HardWindow (02:00:00) must be at most half of Keap:Refresh:SoftWindow (03:00:00)", "Refresh:HardWindow=02:00:00" },
+        { "Keap:Refresh:MinInterval (05:00:00) plus Keap:Refresh:SoftWindow (20:00:00) must fit in Keap's 24-hour access token lifetime", "Refresh:SoftWindow=20:00:00; Refresh:MinInterval=05:00:00" },
+        { "Keap:Refresh:MinInterval must be positive", "Refresh:MinInterval=00:00:00" },
+        { "Keap:Refresh:StoreCheckInterval must be positive", "Refresh:StoreCheckInterval=00:00:00" },
+        { "Keap:Refresh:ShutdownSaveBudget must be positive", "Refresh:ShutdownSaveBudget=-00:00:01" },
 
         // A password in a URI would be echoed in this message and kept in every logged URI: refused, and never quoted.
         { "Keap:ApiBaseAddress must be an absolute http(s) URI without user info (got 'ftp://api.infusionsoft.com/crm/')", "ApiBaseAddress=ftp://user:SECRET@api.infusionsoft.com/crm" },
         { "Keap:TokenEndpoint must be an absolute http(s) URI without user info (got 'https://api.infusionsoft.com/token')", "TokenEndpoint=https://user:SECRET@api.infusionsoft.com/token" },
 
         // Accepted at start-up before, then every API call failed: the resilience pipeline's own limits (10 ms to 1 day).
-        { "Keap:ApiAttemptTimeout must be at least 00:00:00.0100000 and at most 1.00:00:00", "ApiAttemptTimeout=00:00:00.001" },
-        { "Keap:ApiTotalTimeout must be at least 00:00:00.0100000 and at most 1.00:00:00", "ApiTotalTimeout=2.00:00:00" },
-        { "Keap:ApiRetryBaseDelay must be positive and at most 1.00:00:00", "ApiRetryBaseDelay=2.00:00:00" },
+        { "Keap:Api:Timeouts:Attempt must be at least 00:00:00.0100000 and at most 1.00:00:00", "Api:Timeouts:Attempt=00:00:00.001" },
+        { "Keap:Api:Timeouts:Total must be at least 00:00:00.0100000 and at most 1.00:00:00", "Api:Timeouts:Total=2.00:00:00" },
+        { "Keap:Api:Retry:BaseDelay must be positive and at most 1.00:00:00", "Api:Retry:BaseDelay=2.00:00:00" },
 
         // Accepted before, then the token path overflowed its clock arithmetic or its timer on first use.
-        { "Keap:TokenRequestTimeout must be positive and at most 1.00:00:00", "TokenRequestTimeout=60.00:00:00" },
-        { "Keap:RefreshLeaseDuration must be positive and at most 1.00:00:00", "RefreshLeaseDuration=10675199.00:00:00" },
-        { "Keap:AuthorizationStateLifetime must be positive and at most 1.00:00:00", "AuthorizationStateLifetime=10675199.00:00:00" },
-        { "Keap:RefreshTokenLifetime must be positive and at most 365.00:00:00", "RefreshTokenLifetime=10675199.00:00:00" },
-        { "Keap:RefreshTokenKeepAliveAge must be positive and at most 365.00:00:00", "RefreshTokenKeepAliveAge=10675199.00:00:00" },
-        { "Keap:StoreCheckInterval must be positive and at most 1.00:00:00", "StoreCheckInterval=10675199.00:00:00" },
-        { "Keap:ShutdownSaveBudget must be positive and at most 1.00:00:00", "ShutdownSaveBudget=10675199.00:00:00" },
+        { "Keap:Refresh:TokenRequestTimeout must be positive and at most 1.00:00:00", "Refresh:TokenRequestTimeout=60.00:00:00" },
+        { "Keap:Refresh:LeaseDuration must be positive and at most 1.00:00:00", "Refresh:LeaseDuration=10675199.00:00:00" },
+        { "Keap:Authorization:StateLifetime must be positive and at most 1.00:00:00", "Authorization:StateLifetime=10675199.00:00:00" },
+        { "Keap:Refresh:RefreshTokenLifetime must be positive and at most 365.00:00:00", "Refresh:RefreshTokenLifetime=10675199.00:00:00" },
+        { "Keap:Refresh:RefreshTokenKeepAliveAge must be positive and at most 365.00:00:00", "Refresh:RefreshTokenKeepAliveAge=10675199.00:00:00" },
+        { "Keap:Refresh:StoreCheckInterval must be positive and at most 1.00:00:00", "Refresh:StoreCheckInterval=10675199.00:00:00" },
+        { "Keap:Refresh:ShutdownSaveBudget must be positive and at most 1.00:00:00", "Refresh:ShutdownSaveBudget=10675199.00:00:00" },
 
         // The sum in the cross-field rule overflowed: start-up failed with an OverflowException naming nothing.
-        { "Keap:MinRefreshInterval (10675199.00:00:00) plus Keap:SoftRefreshWindow (03:00:00) must fit", "MinRefreshInterval=10675199.00:00:00" },
-        { "Keap:SoftRefreshWindow must be positive and shorter than 1.00:00:00", "SoftRefreshWindow=10675199.00:00:00; HardRefreshWindow=10000000.00:00:00" },
+        { "Keap:Refresh:MinInterval (10675199.00:00:00) plus Keap:Refresh:SoftWindow (03:00:00) must fit", "Refresh:MinInterval=10675199.00:00:00" },
+        { "Keap:Refresh:SoftWindow must be positive and shorter than 1.00:00:00", "Refresh:SoftWindow=10675199.00:00:00; Refresh:HardWindow=10000000.00:00:00" },
+
+        // The circuit breaker, exposed: Polly's own bounds, checked at start-up instead of failing the first call.
+        { "Keap:Api:CircuitBreaker:FailureRatio must be greater than 0 and at most 1 (got '0')", "Api:CircuitBreaker:FailureRatio=0" },
+        { "Keap:Api:CircuitBreaker:FailureRatio must be greater than 0 and at most 1 (got '1.5')", "Api:CircuitBreaker:FailureRatio=1.5" },
+        { "Keap:Api:CircuitBreaker:MinimumThroughput must be at least 2 (got '1')", "Api:CircuitBreaker:MinimumThroughput=1" },
+        { "Keap:Api:CircuitBreaker:SamplingDuration must be at least 00:00:00.5000000 and at most 1.00:00:00", "Api:CircuitBreaker:SamplingDuration=00:00:00.100" },
+        { "Keap:Api:CircuitBreaker:BreakDuration must be at least 00:00:00.5000000 and at most 1.00:00:00", "Api:CircuitBreaker:BreakDuration=2.00:00:00" },
+
+        // The relations Microsoft's resilience package checks: attempts that time out must be counted by the breaker, and
+        // the back-off alone must leave the total timeout room for the last retries.
+        { "Keap:Api:CircuitBreaker:SamplingDuration (00:00:50) must be at least twice Keap:Api:Timeouts:Attempt (00:00:30)", "Api:CircuitBreaker:SamplingDuration=00:00:50" },
+        { "Keap:Api:CircuitBreaker:SamplingDuration (00:01:00) must be at least twice Keap:Api:Timeouts:Attempt (00:00:40)", "Api:Timeouts:Attempt=00:00:40" },
+        { "Keap:Api:Retry:BaseDelay (00:00:10), doubled for each of Keap:Api:Retry:MaxAttempts (4) retries, waits 00:02:30 in all, which must be shorter than Keap:Api:Timeouts:Total (00:02:00)", "Api:Retry:BaseDelay=00:00:10" },
+        { "Keap:Api:Retry:BaseDelay (00:00:01), doubled for each of Keap:Api:Retry:MaxAttempts (10) retries, waits 00:17:03 in all", "Api:Retry:MaxAttempts=10" },
+        { "Keap:Api:Retry:BaseDelay (00:00:01), doubled for each of Keap:Api:Retry:MaxAttempts (4) retries, waits 00:00:15 in all, which must be shorter than Keap:Api:Timeouts:Total (00:00:15)", "Api:Timeouts:Total=00:00:15; Api:Timeouts:Attempt=00:00:05" },
 
         // The client-side rate limit, in its own section.
         { "Keap:RateLimit:InstanceShare must be greater than 0 and at most 1 (got '0')", "RateLimit:InstanceShare=0" },
@@ -92,8 +107,8 @@ public sealed class KeapServiceAccountOptionsValidationTests
     {
         using var host = Build(o =>
         {
-            o.TagBatchSize = 0;
-            o.HardRefreshWindow = TimeSpan.FromHours(4);
+            o.Tags.BatchSize = 0;
+            o.Refresh.HardWindow = TimeSpan.FromHours(4);
         });
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -104,13 +119,64 @@ public sealed class KeapServiceAccountOptionsValidationTests
         Assert.Equal(
             [
                 "Invalid Keap settings (5):",
-                "- Keap:TagBatchSize must be between 1 and 1000 (got '0').",
+                "- Keap:Tags:BatchSize must be between 1 and 1000 (got '0').",
                 "- Keap:ClientId is required (the key of your Keap developer app), unless Keap:ServiceAccountKey is set.",
                 "- Keap:ClientSecret is required (the secret of your Keap developer app), unless Keap:ServiceAccountKey is set.",
                 "- Keap:RedirectUri is required: the absolute http(s) callback URI registered with your Keap app, unless Keap:ServiceAccountKey is set.",
-                "- Keap:HardRefreshWindow (04:00:00) must be shorter than Keap:SoftRefreshWindow (03:00:00).",
+                "- Keap:Refresh:HardWindow (04:00:00) must be shorter than Keap:Refresh:SoftWindow (03:00:00).",
             ],
             Lines(error));
+    }
+
+    [Theory]
+    [InlineData("Api:Timeouts:Attempt=00:00:30; Api:CircuitBreaker:SamplingDuration=00:01:00")] // exactly twice
+    [InlineData("Api:Retry:BaseDelay=00:00:07; Api:Timeouts:Total=00:01:46")] // 7 + 14 + 28 + 56 = 105 s, just under
+    [InlineData("Api:Retry:MaxAttempts=0; Api:Retry:BaseDelay=1.00:00:00")] // no retries, no back-off
+    public async Task Host_starts_when_the_api_timeouts_fit_each_other(string settings)
+    {
+        var values = new Dictionary<string, string?> { ["Keap:ServiceAccountKey"] = "KeapAK-test" };
+        foreach (var setting in settings.Split("; "))
+        {
+            values["Keap:" + setting[..setting.IndexOf('=', StringComparison.Ordinal)]] = setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..];
+        }
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddKeapServiceAccount(new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("Keap"));
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void Every_group_binds_from_its_own_section()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Keap:ServiceAccountKey"] = "KeapAK-test",
+            ["Keap:Refresh:SoftWindow"] = "02:00:00",
+            ["Keap:Refresh:LeaseDuration"] = "00:02:00",
+            ["Keap:Authorization:StateLifetime"] = "00:05:00",
+            ["Keap:Api:Timeouts:Attempt"] = "00:00:10",
+            ["Keap:Api:Retry:MaxAttempts"] = "2",
+            ["Keap:Api:CircuitBreaker:FailureRatio"] = "0.5",
+            ["Keap:Api:QuotaPacing"] = "false",
+            ["Keap:Tags:BatchSize"] = "25",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddKeapServiceAccount(configuration.GetSection("Keap"));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<KeapServiceAccountOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromHours(2), options.Refresh.SoftWindow);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.Refresh.LeaseDuration);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.Authorization.StateLifetime);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.Api.Timeouts.Attempt);
+        Assert.Equal(2, options.Api.Retry.MaxAttempts);
+        Assert.Equal(0.5, options.Api.CircuitBreaker.FailureRatio);
+        Assert.False(options.Api.QuotaPacing);
+        Assert.Equal(25, options.Tags.BatchSize);
     }
 
     /// <summary>
@@ -203,20 +269,20 @@ public sealed class KeapServiceAccountOptionsValidationTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Keap:ServiceAccountKey"] = "KeapAK-test",
-            ["Keap:TagBatchSize"] = "50",
+            ["Keap:Tags:BatchSize"] = "50",
         }).Build();
         var services = new ServiceCollection();
         services.AddKeapServiceAccount(configuration.GetSection("Keap"));
         using var provider = services.BuildServiceProvider();
         var monitor = provider.GetRequiredService<IOptionsMonitor<KeapServiceAccountOptions>>();
-        Assert.Equal(50, monitor.CurrentValue.TagBatchSize);
+        Assert.Equal(50, monitor.CurrentValue.Tags.BatchSize);
 
         // An invalid edit: applied, it would fail every later read of the settings in the middle of a call.
-        configuration["Keap:TagBatchSize"] = "0";
+        configuration["Keap:Tags:BatchSize"] = "0";
         configuration.Reload();
 
-        Assert.Equal(50, monitor.CurrentValue.TagBatchSize);
-        Assert.Equal(50, provider.GetRequiredService<IOptions<KeapServiceAccountOptions>>().Value.TagBatchSize);
+        Assert.Equal(50, monitor.CurrentValue.Tags.BatchSize);
+        Assert.Equal(50, provider.GetRequiredService<IOptions<KeapServiceAccountOptions>>().Value.Tags.BatchSize);
     }
 
     private static string[] Lines(OptionsValidationException error) => error.Message.Split(Environment.NewLine);

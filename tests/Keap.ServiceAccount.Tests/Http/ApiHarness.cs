@@ -55,7 +55,7 @@ internal sealed class ApiHarness : IDisposable
             o.ClientSecret = "client-secret";
             o.RedirectUri = new Uri("https://app.example/keap/callback");
             o.ApiBaseAddress = new Uri(server.Url + BasePath + "/");
-            o.ApiRetryBaseDelay = TimeSpan.FromMilliseconds(1);
+            o.Api.Retry.BaseDelay = TimeSpan.FromMilliseconds(1);
             configure?.Invoke(o);
         });
         builder?.Invoke(keap);

@@ -9,7 +9,7 @@ public sealed class KeapApiErrorsTests : IDisposable
 {
     private const string ContactsPath = ApiHarness.BasePath + "/rest/v2/contacts";
 
-    private readonly ApiHarness _api = ApiHarness.Start(o => o.ApiMaxRetryAttempts = 0);
+    private readonly ApiHarness _api = ApiHarness.Start(o => o.Api.Retry.MaxAttempts = 0);
 
     public void Dispose() => _api.Dispose();
 

@@ -152,7 +152,7 @@ public sealed class KeapApiPipelineTests
     public async Task A_dropped_connection_is_retried_for_a_get_and_surfaces_as_a_keap_api_exception()
     {
         var network = new DroppingHandler();
-        using var api = ApiHarness.Start(o => o.ApiMaxRetryAttempts = 2, builder: b => b.ConfigureHttpClient(h => h.ConfigurePrimaryHttpMessageHandler(() => network)));
+        using var api = ApiHarness.Start(o => o.Api.Retry.MaxAttempts = 2, builder: b => b.ConfigureHttpClient(h => h.ConfigurePrimaryHttpMessageHandler(() => network)));
 
         var error = await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.GetAsync("1"));
 
@@ -294,7 +294,7 @@ public sealed class KeapApiPipelineTests
     [Fact]
     public async Task A_low_quota_is_logged_once_when_it_becomes_low()
     {
-        using var api = ApiHarness.Start(o => o.QuotaPacing = false);
+        using var api = ApiHarness.Start(o => o.Api.QuotaPacing = false);
         api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(ApiHarness.Json(ContactJson)
             .WithHeader("x-keap-product-quota-limit", "150000")
             .WithHeader("x-keap-product-quota-available", "100"));
@@ -330,8 +330,10 @@ public sealed class KeapApiPipelineTests
     /// <summary>While a test moves the fake clock, no timeout may fire because the loopback server is merely slow.</summary>
     private static void LongTimeouts(KeapServiceAccountOptions options)
     {
-        options.ApiAttemptTimeout = TimeSpan.FromDays(1);
-        options.ApiTotalTimeout = TimeSpan.FromDays(1);
+        // The attempt timeout may be at most half of the breaker's sampling window, which is at most a day.
+        options.Api.Timeouts.Attempt = TimeSpan.FromHours(12);
+        options.Api.Timeouts.Total = TimeSpan.FromDays(1);
+        options.Api.CircuitBreaker.SamplingDuration = TimeSpan.FromDays(1);
     }
 
     private static IResponseBuilder TenPerTenSeconds(int available) => ApiHarness.Json(ContactJson)
@@ -343,7 +345,7 @@ public sealed class KeapApiPipelineTests
     private static ApiHarness StartWithoutPacing(FakeTimeProvider time) => ApiHarness.Start(
         o =>
         {
-            o.QuotaPacing = false;
+            o.Api.QuotaPacing = false;
             LongTimeouts(o);
         },
         time);

@@ -131,7 +131,7 @@ public sealed class KeapRateLimiterTests
         var error = await Assert.ThrowsAsync<KeapApiException>(() => third);
         Assert.True(error.NotSent);
         Assert.Contains("was not sent", error.Message, StringComparison.Ordinal);
-        Assert.Contains("ApiTotalTimeout", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Keap:Api:Timeouts:Total", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("got no answer", error.Message, StringComparison.Ordinal);
         Assert.Equal(2, api.Requests.Count);
         Assert.DoesNotContain(api.Requests, r => r.RequestMessage.Path.EndsWith("/3", StringComparison.Ordinal));
@@ -211,7 +211,7 @@ public sealed class KeapRateLimiterTests
         using var api = StartOneRequestPerTenSeconds();
         var (error, second) = await FailedCallRetriedBehindAnotherAsync(api);
 
-        AssertMayHaveReachedKeap(api, error, "ApiTotalTimeout");
+        AssertMayHaveReachedKeap(api, error, "Keap:Api:Timeouts:Total");
         await second;
     }
 
@@ -242,7 +242,7 @@ public sealed class KeapRateLimiterTests
         using var api = ApiHarness.Start(o =>
         {
             o.RateLimit.Enabled = false;
-            o.ApiMaxRetryAttempts = 2;
+            o.Api.Retry.MaxAttempts = 2;
         });
         api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet())
             .RespondWith(ApiHarness.Json("""{"code":"503","message":"Unavailable"}""", 503));
@@ -266,8 +266,8 @@ public sealed class KeapRateLimiterTests
         o =>
         {
             o.RateLimit.RequestsPerMinute = 6;
-            o.ApiAttemptTimeout = TimeSpan.FromSeconds(15);
-            o.ApiTotalTimeout = TimeSpan.FromSeconds(15);
+            o.Api.Timeouts.Attempt = TimeSpan.FromSeconds(15);
+            o.Api.Timeouts.Total = TimeSpan.FromSeconds(15);
         },
         new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
 
@@ -315,8 +315,10 @@ public sealed class KeapRateLimiterTests
 
     private static void LongTimeouts(KeapServiceAccountOptions options)
     {
-        options.ApiAttemptTimeout = TimeSpan.FromDays(1);
-        options.ApiTotalTimeout = TimeSpan.FromDays(1);
+        // The attempt timeout may be at most half of the breaker's sampling window, which is at most a day.
+        options.Api.Timeouts.Attempt = TimeSpan.FromHours(12);
+        options.Api.Timeouts.Total = TimeSpan.FromDays(1);
+        options.Api.CircuitBreaker.SamplingDuration = TimeSpan.FromDays(1);
     }
 
     /// <summary>Waits (real time, bounded) for a condition another task brings about.</summary>

@@ -36,7 +36,7 @@ public sealed class KeapRepeatableMarkTests
     [InlineData("DELETE", null, 2)]
     public async Task The_mark_decides_and_an_unmarked_request_follows_its_method(string method, bool? mark, int attempts)
     {
-        using var api = ApiHarness.Start(o => o.ApiMaxRetryAttempts = 1);
+        using var api = ApiHarness.Start(o => o.Api.Retry.MaxAttempts = 1);
         api.Server.Given(Request.Create().UsingAnyMethod()).RespondWith(ApiHarness.Json(Unavailable, 503));
 
         using var response = await SendAsync(api, new HttpMethod(method), "rest/v2/anything", mark);
@@ -86,7 +86,7 @@ public sealed class KeapRepeatableMarkTests
     [InlineData("update")]
     public async Task A_write_that_records_a_utm_touch_is_sent_once_after_a_503_because_each_arrival_adds_a_touch(string write)
     {
-        using var api = ApiHarness.Start(o => o.ApiMaxRetryAttempts = 3);
+        using var api = ApiHarness.Start(o => o.Api.Retry.MaxAttempts = 3);
         api.Server.Given(Request.Create().UsingAnyMethod()).RespondWith(ApiHarness.Json(Unavailable, 503));
         var contact = new KeapContactInput
         {
@@ -109,7 +109,7 @@ public sealed class KeapRepeatableMarkTests
     {
         using var api = ApiHarness.Start(o =>
         {
-            o.ApiMaxRetryAttempts = 1;
+            o.Api.Retry.MaxAttempts = 1;
             o.ServiceAccountKey = serviceAccountKey ? "KeapAK-test" : null;
         });
         api.Server.Given(Request.Create().UsingAnyMethod()).RespondWith(ApiHarness.Json(Unavailable, 503));

@@ -110,7 +110,7 @@ public sealed class KeapTagsClientTests : IDisposable
     [Fact]
     public async Task Remove_uses_the_configured_batch_size()
     {
-        using var api = ApiHarness.Start(o => o.TagBatchSize = 2);
+        using var api = ApiHarness.Start(o => o.Tags.BatchSize = 2);
         api.Server.Given(Request.Create().WithPath(TagsPath + "/42/contacts:removeTags").UsingPost()).RespondWith(Response.Create().WithStatusCode(204));
 
         await api.Tags.RemoveAsync("42", ["1", "2", "3", "3"]);
@@ -153,7 +153,7 @@ public sealed class KeapTagsClientTests : IDisposable
     [Fact]
     public async Task Apply_reports_each_contacts_outcome_and_its_batch()
     {
-        using var api = ApiHarness.Start(o => o.TagBatchSize = 2);
+        using var api = ApiHarness.Start(o => o.Tags.BatchSize = 2);
         api.Server.Given(Request.Create().WithPath(TagsPath + "/42/contacts:applyTags").UsingPost())
             .RespondWith(ApiHarness.Json("""{"results":{"1":"SUCCESS","2":"DUPLICATE","3":"NOT_FOUND","4":"FORBIDDEN"}}"""));
 

@@ -285,7 +285,7 @@ public sealed class KeapAuthorizationServiceTests : IDisposable
     {
         var clock = new FakeTimeProvider(TokenTestHost.Start);
         var store = new GatedSaveStore(new InMemoryTokenStore(clock));
-        using var host = TokenTestHost.Create(_endpoint, clock, store, o => o.ShutdownSaveBudget = TimeSpan.FromSeconds(5));
+        using var host = TokenTestHost.Create(_endpoint, clock, store, o => o.Refresh.ShutdownSaveBudget = TimeSpan.FromSeconds(5));
         var state = await NewStateAsync(host);
 
         var completing = host.Authorization.CompleteAuthorizationAsync(new KeapAuthorizationCallback(FakeTokenEndpoint.Code, state));
@@ -294,7 +294,7 @@ public sealed class KeapAuthorizationServiceTests : IDisposable
         var result = await completing.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(KeapAuthorizationOutcome.Failed, result.Outcome);
-        Assert.Contains("could not be stored within 00:00:05 (ShutdownSaveBudget)", result.Message, StringComparison.Ordinal);
+        Assert.Contains("could not be stored within 00:00:05 (Keap:Refresh:ShutdownSaveBudget)", result.Message, StringComparison.Ordinal);
         Assert.Null(await store.GetAsync());
     }
 

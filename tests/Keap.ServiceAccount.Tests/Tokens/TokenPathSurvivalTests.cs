@@ -43,7 +43,7 @@ public sealed class TokenPathSurvivalTests : IDisposable
         }
 
         Assert.InRange(_endpoint.RefreshCalls, 3, 4);
-        Assert.Contains(host.Logs.GetSnapshot(), r => r.Id.Name == "WindowsScaled" && r.Message.Contains("Keap:SoftRefreshWindow", StringComparison.Ordinal));
+        Assert.Contains(host.Logs.GetSnapshot(), r => r.Id.Name == "WindowsScaled" && r.Message.Contains("Keap:Refresh:SoftWindow", StringComparison.Ordinal));
         await service.StopAsync(CancellationToken.None);
     }
 
@@ -92,7 +92,7 @@ public sealed class TokenPathSurvivalTests : IDisposable
         var clock = new FakeTimeProvider(TokenTestHost.Start);
         var store = new InMemoryTokenStore(clock);
         using var a = TokenTestHost.Create(_endpoint, clock, store);
-        using var b = TokenTestHost.Create(_endpoint, clock, store, o => o.StoreCheckInterval = TimeSpan.FromSeconds(20));
+        using var b = TokenTestHost.Create(_endpoint, clock, store, o => o.Refresh.StoreCheckInterval = TimeSpan.FromSeconds(20));
         await a.SeedAsync(TimeSpan.FromHours(24));
         Assert.Equal("SECRET-at-1", await b.Tokens.GetAccessTokenAsync(CancellationToken.None));
 

@@ -119,8 +119,8 @@ public sealed class DatabaseDownDuringRefreshTests : IAsyncLifetime
             o.ClientSecret = FarmEnvironment.ClientSecret;
             o.RedirectUri = new Uri("https://app.example/keap/callback");
             o.TokenEndpoint = Sandbox.TokenEndpoint;
-            o.RefreshLeaseDuration = leaseDuration;
-            o.TokenRequestTimeout = leaseDuration / 2;
+            o.Refresh.LeaseDuration = leaseDuration;
+            o.Refresh.TokenRequestTimeout = leaseDuration / 2;
         }).UseTokenStore(_ => store);
         return services.BuildServiceProvider();
     }
