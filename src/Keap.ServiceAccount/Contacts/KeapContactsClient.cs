@@ -51,7 +51,7 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
         {
             try
             {
-                created = await JsonSerializer.DeserializeAsync(stream, KeapJsonContext.Default.KeapContact, cancellationToken).ConfigureAwait(false);
+                created = await JsonSerializer.DeserializeAsync(stream, ContactsJsonContext.Default.KeapContact, cancellationToken).ConfigureAwait(false);
             }
             catch (JsonException e)
             {
