@@ -43,6 +43,28 @@ public sealed class ConventionTests
         Assert.Empty(misplaced);
     }
 
+    // The token path's records, converted on the token path's own branch: delete each name as it is converted (the test
+    // fails on a name that no longer needs to be here, so the list cannot go stale).
+    private static readonly string[] PositionalRecordsNotYetConverted =
+    [
+        "Keap.ServiceAccount.KeapAuthorizationCallback",
+        "Keap.ServiceAccount.KeapAuthorizationResult",
+        "Keap.ServiceAccount.StoredToken",
+        "Keap.ServiceAccount.TokenLease",
+    ];
+
+    [Fact]
+    public void Public_classes_are_not_positional_records_whose_constructor_and_deconstruction_would_freeze_their_shape()
+    {
+        var positional = Package.GetExportedTypes()
+            .Where(t => t.IsClass && t.GetMethod("Deconstruct", BindingFlags.Public | BindingFlags.Instance) is not null)
+            .Select(t => t.FullName!)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(PositionalRecordsNotYetConverted, positional);
+    }
+
     [Fact]
     public void No_two_folders_of_the_package_use_each_other()
     {
