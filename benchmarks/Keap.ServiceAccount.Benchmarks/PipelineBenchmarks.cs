@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Keap.ServiceAccount.Contacts;
-using Keap.ServiceAccount.DependencyInjection;
 using Keap.ServiceAccount.Http;
 using Keap.ServiceAccount.Tokens;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,10 +55,10 @@ public class PipelineBenchmarks
         var token = await _services.GetRequiredService<IAccessTokenProvider>().GetAccessTokenAsync(CancellationToken.None);
         _raw = new HttpClient { BaseAddress = _server.ApiBaseAddress };
         _raw.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        _handlers = _services.GetRequiredService<IHttpClientFactory>().CreateClient(KeapApiServiceCollectionExtensions.HttpClientName);
+        _handlers = _services.GetRequiredService<IHttpClientFactory>().CreateClient(KeapApi.HttpClientName);
 
         // Only the serializer matters on this success-only path; the package's error factories never run.
-        _refitOnly = RestService.For<IKeapContactsApi>(_raw, new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(KeapJsonContext.Default.Options) });
+        _refitOnly = RestService.For<IKeapContactsApi>(_raw, new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(ContactsJsonContext.Default.Options) });
 
         // Both paths must read the same contact, or the comparison means nothing.
         var viaPackage = await PackageAsync();
@@ -117,6 +116,6 @@ public class PipelineBenchmarks
     {
         using var response = await client.GetAsync(ContactPath);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync(KeapJsonContext.Default.KeapContact))!;
+        return (await response.Content.ReadFromJsonAsync(ContactsJsonContext.Default.KeapContact))!;
     }
 }

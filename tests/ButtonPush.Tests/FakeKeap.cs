@@ -90,7 +90,7 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
             created = true;
             return new KeapContact { Id = Interlocked.Increment(ref nextId).ToString(System.Globalization.CultureInfo.InvariantCulture), Email = email, GivenName = contact.GivenName };
         });
-        return new KeapContactUpsertResult(stored, created);
+        return new KeapContactUpsertResult { Contact = stored, Created = created };
     }
 
     public Task<string> GetOrCreateIdAsync(string name, CancellationToken cancellationToken = default)
@@ -109,12 +109,17 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
         {
             if (ApplyAnswersNotFound)
             {
-                results.Add(new KeapTagResult(id, KeapTagOutcome.NotFound, "NOT_FOUND", 0));
+                results.Add(new KeapTagResult { ContactId = id, Outcome = KeapTagOutcome.NotFound, KeapOutcome = "NOT_FOUND" });
                 continue;
             }
 
             var added = contacts.TryAdd(id, true);
-            results.Add(new KeapTagResult(id, added ? KeapTagOutcome.Succeeded : KeapTagOutcome.Unchanged, added ? "SUCCESS" : "DUPLICATE", 0));
+            results.Add(new KeapTagResult
+            {
+                ContactId = id,
+                Outcome = added ? KeapTagOutcome.Succeeded : KeapTagOutcome.Unchanged,
+                KeapOutcome = added ? "SUCCESS" : "DUPLICATE",
+            });
         }
 
         return Task.FromResult(new KeapTagResults(tagId, results));
@@ -153,6 +158,8 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
     }
 
     public Task<KeapContact?> FindByEmailAsync(string email, CancellationToken cancellationToken = default) => throw Unused();
+
+    public Task<IReadOnlyList<KeapContact>> FindAllByEmailAsync(string email, CancellationToken cancellationToken = default) => throw Unused();
 
     public Task<KeapContact> UpdateAsync(string contactId, KeapContactInput changes, CancellationToken cancellationToken = default) => throw Unused();
 

@@ -223,9 +223,9 @@ internal sealed partial class OutboxWorker(
     };
 
     /// <summary>A client error Keap will give again (bad input, not found) parks at once; everything else may heal.</summary>
-    private static bool IsPermanent(Exception ex) => ex is KeapApiException api
-        && (int)api.StatusCode is >= 400 and < 500
-        && api.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
+    private static bool IsPermanent(Exception ex) => ex is KeapApiException { StatusCode: { } status }
+        && (int)status is >= 400 and < 500
+        && status is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
 
     /// <summary>What the admin sees: status and Keap's message, never request headers or tokens.</summary>
     private static string Describe(Exception ex)
@@ -233,7 +233,8 @@ internal sealed partial class OutboxWorker(
         var text = ex switch
         {
             KeapApiException { StatusCode: HttpStatusCode.TooManyRequests } => "Waiting for Keap's request quota to refill.",
-            KeapApiException api => $"Keap answered {(int)api.StatusCode} {api.ErrorCode}: {api.ErrorMessage ?? api.Message}",
+            KeapApiException { StatusCode: { } status } api => $"Keap answered {(int)status} {api.ErrorCode}: {api.ErrorMessage ?? api.Message}",
+            KeapApiException api => $"No answer from Keap: {api.Message}",
             KeapAuthorizationException { IsTransient: true } auth => $"Keap token temporarily unavailable: {auth.Message}",
             KeapAuthorizationException { State: KeapConnectionState.NotConnected } => "Waiting for an admin to connect Keap.",
             KeapAuthorizationException { State: KeapConnectionState.NeedsReauthorization } => "Waiting for an admin to re-authorize Keap.",

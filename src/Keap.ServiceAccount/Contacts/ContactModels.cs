@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Keap.ServiceAccount.Http;
 
 namespace Keap.ServiceAccount.Contacts;
 
@@ -104,7 +103,7 @@ internal sealed class ContactWriteDto
         CheckSlots(input.FaxNumbers, f => f.Field, "fax number", merging);
         CheckSlots(input.Addresses, a => a.Field, "address", merging);
         CheckSlots(input.SocialAccounts, s => s.Type, "social account", merging);
-        var modelled = KeapJsonContext.Default.ContactWriteDto.Properties.Where(p => !p.IsExtensionData).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var modelled = ContactsJsonContext.Default.ContactWriteDto.Properties.Where(p => !p.IsExtensionData).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         if (input.AdditionalProperties.Keys.FirstOrDefault(modelled.Contains) is { } clash)
         {
             throw new ArgumentException($"AdditionalProperties['{clash}'] names a property KeapContactInput models: set that property instead.", nameof(input));
@@ -211,7 +210,7 @@ internal sealed class ContactWriteDto
 
     /// <summary>The <c>update_mask</c>: the name of every property this body sends, so a PATCH leaves the others alone.</summary>
     public IReadOnlyList<string> UpdateMask() =>
-        [.. JsonSerializer.SerializeToElement(this, KeapJsonContext.Default.ContactWriteDto).EnumerateObject().Select(p => p.Name)];
+        [.. JsonSerializer.SerializeToElement(this, ContactsJsonContext.Default.ContactWriteDto).EnumerateObject().Select(p => p.Name)];
 
     /// <summary>Whether <paramref name="given"/> has items and leaves one of <paramref name="slots"/> unset.</summary>
     private static bool LeavesSlotsUnset<T>(IEnumerable<T>? given, Func<T, string?> slot, string[] slots) =>

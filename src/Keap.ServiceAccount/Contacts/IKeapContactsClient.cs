@@ -36,12 +36,29 @@ public interface IKeapContactsClient
     /// <exception cref="KeapApiException">Keap refused the call, or a 404 came without Keap's error body (a proxy's page, a wrong <c>ApiBaseAddress</c>: the message says to check it).</exception>
     Task<KeapContact?> GetAsync(string contactId, CancellationToken cancellationToken = default);
 
-    /// <summary>Finds the contact with an email address.</summary>
-    /// <param name="email">The email address.</param>
+    /// <summary>
+    /// Finds the contact with an email address. Keap allows several contacts to share an address; then this returns the
+    /// oldest, the one with the lowest id, whatever order Keap lists them in, so repeated calls agree. Use
+    /// <see cref="FindAllByEmailAsync"/> to see them all.
+    /// </summary>
+    /// <param name="email">The email address, in any of a contact's email slots.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The first matching contact, or <see langword="null"/>.</returns>
+    /// <returns>The contact with the lowest id among those with the address, or <see langword="null"/> when none has it.</returns>
+    /// <exception cref="ArgumentException">The address contains <c>;</c>, which Keap's filter syntax cannot carry.</exception>
     /// <exception cref="KeapApiException">Keap refused the call.</exception>
     Task<KeapContact?> FindByEmailAsync(string email, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Finds every contact with an email address (Keap allows duplicates), reading every page of Keap's answer. Keap's
+    /// filter does the matching; when the address holds a character of that filter's syntax (<c>*</c> is a prefix
+    /// wildcard there), only the contacts listing the address itself, compared ignoring case, are kept.
+    /// </summary>
+    /// <param name="email">The email address, in any of a contact's email slots.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <returns>The contacts, oldest (lowest id) first; empty when none has the address.</returns>
+    /// <exception cref="ArgumentException">The address contains <c>;</c>, which Keap's filter syntax cannot carry.</exception>
+    /// <exception cref="KeapApiException">Keap refused a page, or its pages would not end.</exception>
+    Task<IReadOnlyList<KeapContact>> FindAllByEmailAsync(string email, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Changes only the fields <paramref name="changes"/> sets: they are named in <c>update_mask</c> (repeated once per

@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Keap.ServiceAccount.Contacts;
 
 namespace Keap.ServiceAccount;
 
@@ -109,7 +110,7 @@ public sealed class KeapContact
     /// <summary>The ids of the tags applied to the contact.</summary>
     public IReadOnlyList<string> TagIds { get => field ?? []; init; }
 
-    /// <summary>Custom field values by field id; read them by label with <see cref="KeapContactModel.GetValue{T}"/>.</summary>
+    /// <summary>Custom field values by field id; read one by label with <see cref="GetCustomFieldValue{T}"/>.</summary>
     public IReadOnlyList<KeapCustomFieldValue> CustomFields { get => field ?? []; init; }
 
     /// <summary>Links to other contacts.</summary>
@@ -149,4 +150,42 @@ public sealed class KeapContact
     [JsonExtensionData]
     [JsonInclude]
     internal Dictionary<string, JsonElement>? Unmodelled { get; set; }
+
+    /// <summary>
+    /// Reads this contact's value of the custom field with this label (matched ignoring case), as
+    /// <typeparamref name="T"/>: <see cref="string"/> for text and option fields,
+    /// <see cref="long"/>/<see cref="int"/>/<see cref="decimal"/>/<see cref="double"/> for numbers, <see cref="bool"/>
+    /// for <c>YES_NO</c>, <see cref="DateOnly"/> for <c>DATE</c>, <see cref="DateTimeOffset"/> for <c>DATE_TIME</c>,
+    /// <see cref="IReadOnlyList{T}"/> of <see cref="string"/> for list boxes.
+    /// </summary>
+    /// <typeparam name="T">The .NET type to read.</typeparam>
+    /// <param name="label">The field's label, as Keap shows it.</param>
+    /// <param name="model">The account's contact model, from <see cref="IKeapContactsClient.GetModelAsync"/>: it names the fields and their types.</param>
+    /// <returns>The value, or <see langword="default"/> when the contact has none.</returns>
+    /// <exception cref="ArgumentException">The model has no field with that label, or several (use <see cref="GetCustomFieldValueById{T}"/>).</exception>
+    /// <exception cref="InvalidCastException">The value cannot be read as <typeparamref name="T"/>.</exception>
+    public T? GetCustomFieldValue<T>(string label, KeapContactModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ReadCustomField<T>(model.FindByLabel(label) ?? throw model.UnknownLabel(label));
+    }
+
+    /// <summary>Reads this contact's value of the custom field with this id, as <see cref="GetCustomFieldValue{T}"/> does by label.</summary>
+    /// <typeparam name="T">The .NET type to read.</typeparam>
+    /// <param name="id">The field's id (<see cref="KeapCustomField.Id"/>).</param>
+    /// <param name="model">The account's contact model, from <see cref="IKeapContactsClient.GetModelAsync"/>: it gives the field's type.</param>
+    /// <returns>The value, or <see langword="default"/> when the contact has none.</returns>
+    /// <exception cref="ArgumentException">The model has no field with that id.</exception>
+    /// <exception cref="InvalidCastException">The value cannot be read as <typeparamref name="T"/>.</exception>
+    public T? GetCustomFieldValueById<T>(string id, KeapContactModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ReadCustomField<T>(model.FindById(id) ?? throw model.UnknownId(id));
+    }
+
+    private T? ReadCustomField<T>(KeapCustomField field)
+    {
+        var value = CustomFields.FirstOrDefault(v => v.Id == field.Id);
+        return value is null ? default : CustomFieldContent.Read<T>(field, value.Content);
+    }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Keap.ServiceAccount.Contacts;
 
 namespace Keap.ServiceAccount;
 
@@ -31,50 +30,13 @@ public sealed class KeapContactModel
     /// <returns>The field, or <see langword="null"/>.</returns>
     public KeapCustomField? FindById(string id) => CustomFields.FirstOrDefault(f => string.Equals(f.Id, id, StringComparison.Ordinal));
 
-    /// <summary>
-    /// Reads a contact's value of the custom field with this label, as <typeparamref name="T"/>: <see cref="string"/>
-    /// for text and option fields, <see cref="long"/>/<see cref="int"/>/<see cref="decimal"/>/<see cref="double"/> for
-    /// numbers, <see cref="bool"/> for <c>YES_NO</c>, <see cref="DateOnly"/> for <c>DATE</c>,
-    /// <see cref="DateTimeOffset"/> for <c>DATE_TIME</c>, <see cref="IReadOnlyList{T}"/> of <see cref="string"/> for list boxes.
-    /// </summary>
-    /// <typeparam name="T">The .NET type to read.</typeparam>
-    /// <param name="contact">The contact.</param>
-    /// <param name="label">The field's label.</param>
-    /// <returns>The value, or <see langword="default"/> when the contact has none.</returns>
-    /// <exception cref="ArgumentException">The model has no field with that label, or several (use <see cref="GetValueById{T}"/>).</exception>
-    /// <exception cref="InvalidCastException">The value cannot be read as <typeparamref name="T"/>.</exception>
-    public T? GetValue<T>(KeapContact contact, string label)
-    {
-        ArgumentNullException.ThrowIfNull(contact);
-        return Read<T>(contact, FindByLabel(label) ?? throw UnknownLabel(label));
-    }
-
-    /// <summary>Reads a contact's value of the custom field with this id, as <see cref="GetValue{T}"/> does by label.</summary>
-    /// <typeparam name="T">The .NET type to read.</typeparam>
-    /// <param name="contact">The contact.</param>
-    /// <param name="id">The field's id.</param>
-    /// <returns>The value, or <see langword="default"/> when the contact has none.</returns>
-    /// <exception cref="ArgumentException">The model has no field with that id.</exception>
-    /// <exception cref="InvalidCastException">The value cannot be read as <typeparamref name="T"/>.</exception>
-    public T? GetValueById<T>(KeapContact contact, string id)
-    {
-        ArgumentNullException.ThrowIfNull(contact);
-        return Read<T>(contact, FindById(id) ?? throw UnknownId(id));
-    }
-
-    private static T? Read<T>(KeapContact contact, KeapCustomField field)
-    {
-        var value = contact.CustomFields.FirstOrDefault(v => v.Id == field.Id);
-        return value is null ? default : CustomFieldContent.Read<T>(field, value.Content);
-    }
-
     internal ArgumentException UnknownLabel(string label) => new(string.Create(
         CultureInfo.InvariantCulture,
         $"The Keap account has no contact custom field labelled '{label}'. Its custom fields are: {(CustomFields.Count == 0 ? "(none)" : string.Join(", ", CustomFields.Select(f => $"'{f.Label}'")))}."), nameof(label));
 
     private static ArgumentException AmbiguousLabel(string label, IEnumerable<KeapCustomField> fields) => new(string.Create(
         CultureInfo.InvariantCulture,
-        $"The label '{label}' names several contact custom fields of the Keap account (labels are matched ignoring case): {string.Join(", ", fields.Select(f => $"'{f.Label}' (id {f.Id})"))}. Name the field by its id instead (KeapCustomFieldValues.SetById, KeapContactModel.GetValueById)."), nameof(label));
+        $"The label '{label}' names several contact custom fields of the Keap account (labels are matched ignoring case): {string.Join(", ", fields.Select(f => $"'{f.Label}' (id {f.Id})"))}. Name the field by its id instead (KeapCustomFieldValues.SetById, KeapContact.GetCustomFieldValueById)."), nameof(label));
 
     internal ArgumentException UnknownId(string id) => new(string.Create(
         CultureInfo.InvariantCulture,
@@ -148,6 +110,11 @@ public sealed class KeapEmailAddressStatus
 }
 
 /// <summary>One page of a contact list, with the token that fetches the next one.</summary>
-/// <param name="Contacts">The page's contacts.</param>
-/// <param name="NextPageToken">The token of the next page, or <see langword="null"/> on the last page. Keep it to resume after a restart.</param>
-public sealed record KeapContactPage(IReadOnlyList<KeapContact> Contacts, string? NextPageToken);
+public sealed class KeapContactPage
+{
+    /// <summary>The page's contacts.</summary>
+    public required IReadOnlyList<KeapContact> Contacts { get; init; }
+
+    /// <summary>The token of the next page, or <see langword="null"/> on the last page. Keep it to resume after a restart.</summary>
+    public string? NextPageToken { get; init; }
+}

@@ -1,6 +1,11 @@
 namespace Keap.ServiceAccount;
 
 /// <summary>What <see cref="IKeapContactsClient.UpsertByEmailAsync"/> did.</summary>
-/// <param name="Contact">The stored contact.</param>
-/// <param name="Created"><see langword="true"/> when Keap created it (201), <see langword="false"/> when it updated an existing one (200).</param>
-public sealed record KeapContactUpsertResult(KeapContact Contact, bool Created);
+public sealed class KeapContactUpsertResult
+{
+    /// <summary>The stored contact.</summary>
+    public required KeapContact Contact { get; init; }
+
+    /// <summary><see langword="true"/> when Keap created it (201), <see langword="false"/> when it updated an existing one (200).</summary>
+    public required bool Created { get; init; }
+}

@@ -51,7 +51,7 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
         {
             try
             {
-                created = await JsonSerializer.DeserializeAsync(stream, KeapJsonContext.Default.KeapContact, cancellationToken).ConfigureAwait(false);
+                created = await JsonSerializer.DeserializeAsync(stream, ContactsJsonContext.Default.KeapContact, cancellationToken).ConfigureAwait(false);
             }
             catch (JsonException e)
             {
@@ -59,9 +59,11 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
             }
         }
 
-        return new KeapContactUpsertResult(
-            created ?? throw new KeapApiException("Keap returned an empty contact."),
-            response.StatusCode == HttpStatusCode.Created);
+        return new KeapContactUpsertResult
+        {
+            Contact = created ?? throw new KeapApiException("Keap returned an empty contact."),
+            Created = response.StatusCode == HttpStatusCode.Created,
+        };
     }
 
     public async Task<KeapContact?> GetAsync(string contactId, CancellationToken cancellationToken = default)
@@ -77,11 +79,32 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
         }
     }
 
-    public async Task<KeapContact?> FindByEmailAsync(string email, CancellationToken cancellationToken = default)
+    // Keap allows duplicates and promises no order: all of them are read so the answer is always the same one.
+    public async Task<KeapContact?> FindByEmailAsync(string email, CancellationToken cancellationToken = default) =>
+        (await FindAllByEmailAsync(email, cancellationToken).ConfigureAwait(false)) is [var oldest, ..] ? oldest : null;
+
+    public async Task<IReadOnlyList<KeapContact>> FindAllByEmailAsync(string email, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
-        var page = await api.Create().ListAsync(KeapFilter.Is("email", email), null, 1, null, null, cancellationToken).ConfigureAwait(false);
-        return page.Contacts?.FirstOrDefault();
+        var filter = KeapFilter.Is("email", email);
+        var exact = KeapFilter.CanCarry(email);
+        var found = new List<KeapContact>();
+        var pages = KeapPages.EnumerateAsync(
+            (pageToken, ct) => api.Create().ListAsync(filter, null, KeapFilter.MaxPageSize, pageToken, null, ct),
+            page => page.Contacts,
+            page => page.NextPageToken,
+            cancellationToken);
+        await foreach (var contact in pages.ConfigureAwait(false))
+        {
+            // A wildcard or other filter syntax in the address widens Keap's match: keep only the address itself.
+            if (exact || contact.EmailAddresses.Any(e => string.Equals(e.Email, email, StringComparison.OrdinalIgnoreCase)))
+            {
+                found.Add(contact);
+            }
+        }
+
+        found.Sort((a, b) => CompareIds(a.Id, b.Id));
+        return found;
     }
 
     public async Task<KeapContact> UpdateAsync(string contactId, KeapContactInput changes, CancellationToken cancellationToken = default)
@@ -128,7 +151,7 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
             cancellationToken);
         await foreach (var page in pages.ConfigureAwait(false))
         {
-            yield return new KeapContactPage(page.Items, page.NextPageToken);
+            yield return new KeapContactPage { Contacts = page.Items, NextPageToken = page.NextPageToken };
         }
     }
 
@@ -200,6 +223,20 @@ internal sealed class KeapContactsClient(KeapApi<IKeapContactsApi> api, TimeProv
             ?? throw (e.Label is { } missing ? model.UnknownLabel(missing) : model.UnknownId(e.Id!));
         return new KeapCustomFieldValue { Id = field.Id, Content = CustomFieldContent.Write(field, e.Value) };
     })];
+
+    /// <summary>Keap's ids are increasing integers sent as strings: compared as numbers, so "3" comes before "20".</summary>
+    private static int CompareIds(string a, string b)
+    {
+        if (!IsNumber(a) || !IsNumber(b))
+        {
+            return string.CompareOrdinal(a, b);
+        }
+
+        var (x, y) = (a.TrimStart('0'), b.TrimStart('0'));
+        return x.Length != y.Length ? x.Length.CompareTo(y.Length) : string.CompareOrdinal(x, y);
+
+        static bool IsNumber(string id) => id.Length > 0 && id.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0;
+    }
 
     private sealed record CachedModel(KeapContactModel Model, DateTimeOffset FetchedAt);
 }

@@ -13,10 +13,9 @@ namespace Keap.ServiceAccount.DependencyInjection;
 /// <summary>Registers the typed API clients and their HTTP pipeline.</summary>
 internal static class KeapApiServiceCollectionExtensions
 {
-    /// <summary>The name of the <see cref="HttpClient"/> every API call goes through.</summary>
-    public const string HttpClientName = "Keap.ServiceAccount.Api";
-
-    private static readonly SystemTextJsonContentSerializer ContentSerializer = new(KeapJsonContext.Default.Options);
+    // One serializer per feature: each folder's JSON context names only its own types.
+    private static readonly SystemTextJsonContentSerializer ContactsSerializer = new(ContactsJsonContext.Default.Options);
+    private static readonly SystemTextJsonContentSerializer TagsSerializer = new(TagsJsonContext.Default.Options);
 
     public static IServiceCollection AddKeapApiClients(this IServiceCollection services)
     {
@@ -29,13 +28,14 @@ internal static class KeapApiServiceCollectionExtensions
         services.TryAddSingleton<KeapQuotaMonitor>();
         services.TryAddSingleton<IKeapQuotaMonitor>(sp => sp.GetRequiredService<KeapQuotaMonitor>());
         services.TryAddSingleton<KeapRateLimiter>();
+        services.TryAddSingleton<IKeapApiGauges, KeapApiGauges>();
         services.TryAddSingleton<KeapApiMetrics>();
         services.TryAddSingleton<KeapResilience>();
         services.TryAddTransient<KeapQuotaHandler>();
         services.TryAddTransient<KeapAuthorizationHandler>();
 
         // Order matters: resilience (with the rate limiter) outside, then the quota figures per attempt, then auth so each attempt carries the current token.
-        var client = services.AddHttpClient(HttpClientName, (sp, http) =>
+        var client = services.AddHttpClient(KeapApi.HttpClientName, (sp, http) =>
         {
             var options = sp.GetRequiredService<IOptions<KeapServiceAccountOptions>>().Value;
             http.BaseAddress = options.ApiBaseAddress;
@@ -49,8 +49,8 @@ internal static class KeapApiServiceCollectionExtensions
         client.AddHttpMessageHandler<KeapAuthorizationHandler>();
 
         // Both Refit interfaces are typed clients of the one named client: one handler chain, one circuit breaker.
-        services.AddRefitGeneratedClient<IKeapContactsApi>(CreateRefitSettings, HttpClientName);
-        services.AddRefitGeneratedClient<IKeapTagsApi>(CreateRefitSettings, HttpClientName);
+        services.AddRefitGeneratedClient<IKeapContactsApi>(sp => CreateRefitSettings(sp, ContactsSerializer), KeapApi.HttpClientName);
+        services.AddRefitGeneratedClient<IKeapTagsApi>(sp => CreateRefitSettings(sp, TagsSerializer), KeapApi.HttpClientName);
         services.TryAddSingleton(typeof(KeapApi<>));
         services.TryAddSingleton<IKeapContactsClient, KeapContactsClient>();
         services.TryAddSingleton<IKeapTagsClient, KeapTagsClient>();
@@ -58,12 +58,12 @@ internal static class KeapApiServiceCollectionExtensions
     }
 
     // Per service provider: the error mapping measures a Retry-After date or a quota expiry from its TimeProvider.
-    private static RefitSettings CreateRefitSettings(IServiceProvider services)
+    private static RefitSettings CreateRefitSettings(IServiceProvider services, SystemTextJsonContentSerializer serializer)
     {
         var time = services.GetRequiredService<TimeProvider>();
         return new RefitSettings
         {
-            ContentSerializer = ContentSerializer,
+            ContentSerializer = serializer,
             ExceptionFactory = response => KeapApiErrors.ExceptionFactoryAsync(response, time),
             TransportExceptionFactory = KeapApiErrors.FromTransportFailure,
             DeserializationExceptionFactory = KeapApiErrors.FromUnreadableBody,

@@ -1,4 +1,4 @@
-using Keap.ServiceAccount.DependencyInjection;
+using Keap.ServiceAccount.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keap.ServiceAccount;
@@ -14,7 +14,7 @@ public sealed partial class KeapServiceAccountBuilder
     public KeapServiceAccountBuilder ConfigureHttpClient(Action<IHttpClientBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        configure(Services.AddHttpClient(KeapApiServiceCollectionExtensions.HttpClientName));
+        configure(Services.AddHttpClient(KeapApi.HttpClientName));
         return this;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using Keap.ServiceAccount.Http;
 
 namespace Keap.ServiceAccount.Diagnostics;
 
@@ -9,38 +8,38 @@ internal sealed class KeapApiMetrics
 {
     private readonly Counter<long> _requests;
 
-    public KeapApiMetrics(IMeterFactory meterFactory, KeapQuotaMonitor monitor, KeapRateLimiter limiter)
+    public KeapApiMetrics(IMeterFactory meterFactory, IKeapApiGauges gauges)
     {
         var meter = meterFactory.Create(KeapServiceAccountDiagnostics.MeterName);
         _requests = meter.CreateCounter<long>("keap.api.requests", "{request}", "API attempts sent to Keap, by method and status.");
         meter.CreateObservableGauge(
             "keap.api.quota.available",
-            () => Observe(monitor.Current?.QuotaAvailable),
+            () => Observe(gauges.QuotaAvailable),
             "{request}",
             "Requests left in Keap's quota window, from the latest response.");
         meter.CreateObservableGauge(
             "keap.api.throttle.available",
-            () => Observe(monitor.Current?.ThrottleAvailable),
+            () => Observe(gauges.ThrottleAvailable),
             "{request}",
             "Requests left in Keap's throttle window, from the latest response.");
         meter.CreateObservableGauge(
             "keap.api.tenant_throttle.available",
-            () => Observe(monitor.Current?.TenantThrottleAvailable),
+            () => Observe(gauges.TenantThrottleAvailable),
             "{request}",
             "Requests left in the Keap account's tenant throttle window (all apps together), from the latest response.");
         meter.CreateObservableGauge(
             "keap.api.spike_limit",
-            () => monitor.Current?.SpikeLimitPerSecond is { } spike ? [new Measurement<double>(spike)] : Array.Empty<Measurement<double>>(),
+            () => gauges.SpikeLimitPerSecond is { } spike ? [new Measurement<double>(spike)] : Array.Empty<Measurement<double>>(),
             "{request}/s",
             "Keap's spike arrest rate from x-keap-product-spike-limit.");
         meter.CreateObservableGauge(
             "keap.api.rate_limit.rate",
-            () => limiter.CurrentRate,
+            () => gauges.CurrentRate,
             "{request}/s",
             "The rate the client-side limiter lets requests start at: Keap's limits for the credential times the instance share, narrowed after a 429.");
         meter.CreateObservableGauge(
             "keap.api.rate_limit.queued",
-            () => limiter.QueuedCount,
+            () => gauges.QueuedCount,
             "{call}",
             "Calls waiting for their turn under the client-side rate limit.");
     }

@@ -1,9 +1,18 @@
-using Keap.ServiceAccount.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 
 namespace Keap.ServiceAccount.Http;
+
+/// <summary>The named <see cref="HttpClient"/> of the API pipeline.</summary>
+internal static class KeapApi
+{
+    /// <summary>
+    /// The name of the <see cref="HttpClient"/> every API call goes through: the registration builds its handler chain
+    /// under this name, and <see cref="KeapApi{TApi}"/> reads that client's handler lifetime.
+    /// </summary>
+    public const string HttpClientName = "Keap.ServiceAccount.Api";
+}
 
 /// <summary>
 /// Gives the long-lived typed clients their Refit client. Each one is a typed client of <see cref="IHttpClientFactory"/>,
@@ -22,7 +31,7 @@ internal sealed class KeapApi<TApi>(IServiceProvider services, IOptionsMonitor<H
     {
         var now = time.GetTimestamp();
         var current = Volatile.Read(ref _current);
-        var lifetime = factoryOptions.Get(KeapApiServiceCollectionExtensions.HttpClientName).HandlerLifetime;
+        var lifetime = factoryOptions.Get(KeapApi.HttpClientName).HandlerLifetime;
         if (current is not null && (lifetime == Timeout.InfiniteTimeSpan || time.GetElapsedTime(current.Since, now) < lifetime))
         {
             return current.Api;

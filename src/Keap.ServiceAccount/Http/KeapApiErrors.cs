@@ -109,7 +109,7 @@ internal static class KeapApiErrors
             ErrorStatus = error?.Status,
             RetryAfter = KeapQuotaHeaders.ServerDelay(response, time.GetUtcNow()),
             IsKeapNotFound = notFound && keapsOwn,
-            Details = error?.Details?.Select(d => new KeapErrorDetail(d.Domain, d.Resource)).ToArray() ?? [],
+            Details = error?.Details?.Select(d => new KeapErrorDetail { Domain = d.Domain, Resource = d.Resource }).ToArray() ?? [],
             RequestId = FindRequestId(response.Headers),
             Method = method,
             Path = path,

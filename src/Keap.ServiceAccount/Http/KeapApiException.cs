@@ -42,10 +42,11 @@ public sealed class KeapApiException : Exception
     }
 
     /// <summary>
-    /// The HTTP status Keap answered with. When no answer came (connection refused or dropped, every attempt timed out)
-    /// it is <c>(HttpStatusCode)0</c>, which names no status, and the cause is the <see cref="Exception.InnerException"/>.
+    /// The HTTP status Keap answered with, or <see langword="null"/> when no answer came: the connection was refused or
+    /// dropped, every attempt timed out (the cause is then the <see cref="Exception.InnerException"/>), or the call was
+    /// not sent at all (<see cref="NotSent"/>).
     /// </summary>
-    public HttpStatusCode StatusCode { get; internal init; }
+    public HttpStatusCode? StatusCode { get; internal init; }
 
     /// <summary>
     /// Keap's error <c>code</c>, if the body had one; for the API gateway's <c>fault</c> body, its <c>errorcode</c>

@@ -1,6 +1,11 @@
 namespace Keap.ServiceAccount;
 
 /// <summary>One entry of the <c>details</c> of a Keap v2 error body.</summary>
-/// <param name="Domain">The domain Keap names.</param>
-/// <param name="Resource">The resource Keap names.</param>
-public sealed record KeapErrorDetail(string? Domain, string? Resource);
+public sealed class KeapErrorDetail
+{
+    /// <summary>The domain Keap names, if any.</summary>
+    public string? Domain { get; init; }
+
+    /// <summary>The resource Keap names, if any.</summary>
+    public string? Resource { get; init; }
+}

@@ -20,11 +20,20 @@ public enum KeapTagOutcome
 }
 
 /// <summary>The outcome for one contact.</summary>
-/// <param name="ContactId">The contact's id.</param>
-/// <param name="Outcome">What happened.</param>
-/// <param name="KeapOutcome">Keap's own word for it (<c>SUCCESS</c>, <c>DUPLICATE</c>, <c>NOT_FOUND</c>, …), or <see langword="null"/> when Keap's answer named no outcome for this contact.</param>
-/// <param name="Batch">The zero-based index of the request (batch of <see cref="KeapTagOptions.BatchSize"/> ids) that carried this contact.</param>
-public sealed record KeapTagResult(string ContactId, KeapTagOutcome Outcome, string? KeapOutcome, int Batch);
+public sealed class KeapTagResult
+{
+    /// <summary>The contact's id.</summary>
+    public required string ContactId { get; init; }
+
+    /// <summary>What happened.</summary>
+    public required KeapTagOutcome Outcome { get; init; }
+
+    /// <summary>
+    /// Keap's own word for it (<c>SUCCESS</c>, <c>DUPLICATE</c>, <c>NOT_FOUND</c>, …), or <see langword="null"/> when
+    /// Keap's answer named no outcome for this contact.
+    /// </summary>
+    public string? KeapOutcome { get; init; }
+}
 
 /// <summary>
 /// The per-contact outcomes of <see cref="IKeapTagsClient.ApplyAsync"/> or <see cref="IKeapTagsClient.RemoveAsync"/>,

@@ -88,11 +88,11 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
         }
     }
 
-    private static KeapTagResult ToResult(string contactId, IReadOnlyDictionary<string, string>? outcomes, int batch)
+    private static KeapTagResult ToResult(string contactId, IReadOnlyDictionary<string, string>? outcomes)
     {
         if (outcomes is null)
         {
-            return new KeapTagResult(contactId, KeapTagOutcome.Succeeded, null, batch);
+            return new KeapTagResult { ContactId = contactId, Outcome = KeapTagOutcome.Succeeded };
         }
 
         var word = outcomes.GetValueOrDefault(contactId);
@@ -103,7 +103,7 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
             "NOT_FOUND" => KeapTagOutcome.NotFound,
             _ => KeapTagOutcome.Other,
         };
-        return new KeapTagResult(contactId, outcome, word, batch);
+        return new KeapTagResult { ContactId = contactId, Outcome = outcome, KeapOutcome = word };
     }
 
     private async Task<string> FindOrCreateIdAsync(string name, SingleFlight<string> flight, CancellationToken cancellationToken)
@@ -203,7 +203,6 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
         ArgumentException.ThrowIfNullOrWhiteSpace(tagId);
         ArgumentNullException.ThrowIfNull(contactIds);
         var results = new List<KeapTagResult>();
-        var batch = 0;
         var lookedUpAgain = false;
 
         // Keap declares contact_ids unique; duplicates would only waste batch room.
@@ -223,8 +222,7 @@ internal sealed class KeapTagsClient(KeapApi<IKeapTagsApi> api, IOptions<KeapSer
                 outcomes = await send(tagId, body, cancellationToken).ConfigureAwait(false);
             }
 
-            results.AddRange(ids.Select(id => ToResult(id, outcomes, batch)));
-            batch++;
+            results.AddRange(ids.Select(id => ToResult(id, outcomes)));
         }
 
         return new KeapTagResults(tagId, results);

@@ -121,11 +121,11 @@ public sealed class ContactFieldsTests : IDisposable
         using var body = JsonDocument.Parse(patch.Body!);
         Assert.Equal("""[{"id":"124","content":7},{"id":"125","content":"2020-02-29"},{"id":"126","content":true}]""", body.RootElement.GetProperty("custom_fields").GetRawText());
         Assert.Equal(["custom_fields"], patch.Query!["update_mask"]);
-        Assert.Equal("Blue", model.GetValue<string>(updated, "favorite color"));
-        Assert.Equal(42, model.GetValue<int>(updated, "Score"));
-        Assert.Equal(42m, model.GetValueById<decimal>(updated, "124"));
-        Assert.Throws<ArgumentException>(() => model.GetValueById<int>(updated, "999"));
-        Assert.Throws<InvalidCastException>(() => model.GetValue<bool>(updated, "Score"));
+        Assert.Equal("Blue", updated.GetCustomFieldValue<string>("favorite color", model));
+        Assert.Equal(42, updated.GetCustomFieldValue<int>("Score", model));
+        Assert.Equal(42m, updated.GetCustomFieldValueById<decimal>("124", model));
+        Assert.Throws<ArgumentException>(() => updated.GetCustomFieldValueById<int>("999", model));
+        Assert.Throws<InvalidCastException>(() => updated.GetCustomFieldValue<bool>("Score", model));
         Assert.Equal(("favoriteColor", "Personal Info", "Blue", 2), (model.FindByLabel("Favorite Color")!.FieldName, model.FindByLabel("Favorite Color")!.GroupName, model.FindByLabel("Favorite Color")!.DefaultValue, model.FindByLabel("Favorite Color")!.Options.Count));
         Assert.Single(_api.Requests, r => r.RequestMessage.Path.EndsWith("/contacts/model", StringComparison.Ordinal));
     }
@@ -161,7 +161,7 @@ public sealed class ContactFieldsTests : IDisposable
     {
         var model = new KeapContactModel { CustomFields = [new KeapCustomField { Id = "1", Label = "Score" }] };
 
-        var error = Assert.Throws<ArgumentException>(() => model.GetValue<int>(new KeapContact { Id = "1" }, "Scroe"));
+        var error = Assert.Throws<ArgumentException>(() => new KeapContact { Id = "1" }.GetCustomFieldValue<int>("Scroe", model));
 
         Assert.Contains("'Score'", error.Message, StringComparison.Ordinal);
     }
@@ -229,7 +229,7 @@ public sealed class ContactFieldsTests : IDisposable
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => _api.Contacts.UpdateAsync("1001", new KeapContactInput { CustomFields = { [written] = "red" } }));
         var model = await _api.Contacts.GetModelAsync();
-        var reading = Assert.Throws<ArgumentException>(() => model.GetValue<string>(new KeapContact { Id = "1001" }, written));
+        var reading = Assert.Throws<ArgumentException>(() => new KeapContact { Id = "1001" }.GetCustomFieldValue<string>(written, model));
 
         Assert.All(new[] { error, reading }, e =>
         {

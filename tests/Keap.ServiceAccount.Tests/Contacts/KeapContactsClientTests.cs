@@ -112,6 +112,40 @@ public sealed class KeapContactsClientTests : IDisposable
     }
 
     [Fact]
+    public async Task FindByEmail_picks_the_oldest_contact_the_lowest_id_when_keap_has_several_with_the_address()
+    {
+        Page(null, """{"contacts":[{"id":"20","email_addresses":[{"email":"ada@example.com","field":"EMAIL1"}]},{"id":"100"}],"next_page_token":"p2"}""");
+        Page("p2", """{"contacts":[{"id":"3"}],"next_page_token":""}""");
+
+        var contact = await _api.Contacts.FindByEmailAsync("ada@example.com");
+
+        Assert.Equal("3", contact!.Id);
+    }
+
+    [Fact]
+    public async Task FindAllByEmail_returns_every_contact_with_the_address_oldest_first_across_pages()
+    {
+        Page(null, """{"contacts":[{"id":"20"},{"id":"100"}],"next_page_token":"p2"}""");
+        Page("p2", """{"contacts":[{"id":"3"}],"next_page_token":""}""");
+
+        var contacts = await _api.Contacts.FindAllByEmailAsync("ada@example.com");
+
+        Assert.Equal(["3", "20", "100"], contacts.Select(c => c.Id));
+        Assert.All(_api.Requests, r => Assert.Equal("email==ada@example.com", r.RequestMessage.Query!["filter"].Single()));
+    }
+
+    [Fact]
+    public async Task FindByEmail_with_a_filter_wildcard_in_the_address_keeps_only_contacts_that_have_that_address()
+    {
+        // Keap reads '*' as a prefix wildcard, so "ada*x@example.com" also finds ada@example.com.
+        Page(null, """{"contacts":[{"id":"1","email_addresses":[{"email":"ada@example.com","field":"EMAIL1"}]},{"id":"2","email_addresses":[{"email":"ADA*x@Example.com","field":"EMAIL2"}]}],"next_page_token":""}""");
+
+        var contact = await _api.Contacts.FindByEmailAsync("ada*x@example.com");
+
+        Assert.Equal("2", contact!.Id);
+    }
+
+    [Fact]
     public async Task Update_patches_only_the_fields_set_and_names_them_in_update_mask()
     {
         _api.Server.Given(Request.Create().WithPath(ContactsPath + "/123").UsingPatch())

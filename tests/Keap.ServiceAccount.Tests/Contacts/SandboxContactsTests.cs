@@ -66,9 +66,9 @@ public sealed class SandboxContactsTests : IAsyncLifetime
         Assert.Equal(("192.0.2.10", _clock.GetUtcNow()), (read.Origin!.IpAddress, read.Origin.Date!.Value));
         var touch = Assert.Single(read.UtmParameters);
         Assert.Equal(("6088383224687662", "google", "cpc", "financial_consulting", "spring_sale", "textlink", true), (touch.KeapSourceId, touch.UtmSource, touch.UtmMedium, touch.UtmTerm, touch.UtmCampaign, touch.UtmContent, touch.FirstTouch!.Value));
-        Assert.Equal("Green", model.GetValue<string>(read, "Favorite Color"));
-        Assert.Equal(42L, model.GetValue<long>(read, "Score"));
-        Assert.Equal(new DateOnly(2020, 2, 29), model.GetValue<DateOnly>(read, "Member Since"));
+        Assert.Equal("Green", read.GetCustomFieldValue<string>("Favorite Color", model));
+        Assert.Equal(42L, read.GetCustomFieldValue<long>("Score", model));
+        Assert.Equal(new DateOnly(2020, 2, 29), read.GetCustomFieldValue<DateOnly>("Member Since", model));
         Assert.Equal((_clock.GetUtcNow(), _clock.GetUtcNow()), (read.CreateTime!.Value, read.UpdateTime!.Value));
     }
 
@@ -191,5 +191,18 @@ public sealed class SandboxContactsTests : IAsyncLifetime
 
         Assert.Contains("next_page_token", error.Message, StringComparison.Ordinal);
         Assert.Equal(2, _sandbox.State.ApiRequestCount("GET rest/v2/contacts") - before);
+    }
+
+    [Fact]
+    public async Task Two_contacts_with_one_address_are_both_found_and_the_first_created_is_the_one_found()
+    {
+        var first = await Contacts.CreateAsync(new KeapContactInput { Email = "twin@example.com", GivenName = "First" });
+        var second = await Contacts.CreateAsync(new KeapContactInput { Email = "twin@example.com", GivenName = "Second" });
+
+        var all = await Contacts.FindAllByEmailAsync("twin@example.com");
+        var found = await Contacts.FindByEmailAsync("twin@example.com");
+
+        Assert.Equal([first.Id, second.Id], all.Select(c => c.Id));
+        Assert.Equal(first.Id, found!.Id);
     }
 }

@@ -28,7 +28,8 @@ public sealed class KeapApiErrorsTests : IDisposable
         Assert.Equal("400", error.ErrorCode);
         Assert.Equal("Invalid filter", error.ErrorMessage);
         Assert.Equal("INVALID_ARGUMENT", error.ErrorStatus);
-        Assert.Equal(new KeapErrorDetail("contacts", "filter"), Assert.Single(error.Details));
+        var detail = Assert.Single(error.Details);
+        Assert.Equal(("contacts", "filter"), (detail.Domain, detail.Resource));
         Assert.Equal("req-123", error.RequestId);
         Assert.Equal("GET", error.Method);
         Assert.Equal(ContactsPath, error.Path);

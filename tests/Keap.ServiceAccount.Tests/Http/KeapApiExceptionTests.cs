@@ -1,5 +1,8 @@
 using System.Net;
 using System.Reflection;
+using Keap.ServiceAccount.Http;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 
 namespace Keap.ServiceAccount.Tests.Http;
 
@@ -24,5 +27,18 @@ public sealed class KeapApiExceptionTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
         Assert.Null(error.ErrorCode);
         Assert.Empty(error.Details);
+    }
+
+    public static TheoryData<Exception> NoAnswers => [new HttpRequestException("refused"), new BrokenCircuitException(), new RateLimiterRejectedException()];
+
+    [Theory]
+    [MemberData(nameof(NoAnswers))]
+    public void A_call_that_got_no_answer_has_no_status(Exception cause)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://keap.test/crm/rest/v2/contacts/1");
+
+        var error = Assert.IsType<KeapApiException>(KeapApiErrors.FromTransportFailure(request, cause, CancellationToken.None));
+
+        Assert.Null(error.StatusCode);
     }
 }

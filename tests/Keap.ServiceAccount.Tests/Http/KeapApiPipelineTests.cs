@@ -157,7 +157,7 @@ public sealed class KeapApiPipelineTests
         var error = await Assert.ThrowsAsync<KeapApiException>(() => api.Contacts.GetAsync("1"));
 
         Assert.IsType<HttpRequestException>(error.InnerException, exactMatch: false);
-        Assert.Equal((HttpStatusCode)0, error.StatusCode);
+        Assert.Null(error.StatusCode);
         Assert.Equal("GET", error.Method);
         Assert.Equal(3, network.Attempts);
     }

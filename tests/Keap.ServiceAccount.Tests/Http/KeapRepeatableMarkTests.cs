@@ -1,5 +1,4 @@
 using System.Net;
-using Keap.ServiceAccount.DependencyInjection;
 using Keap.ServiceAccount.Http;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
@@ -113,7 +112,7 @@ public sealed class KeapRepeatableMarkTests
             o.ServiceAccountKey = serviceAccountKey ? "KeapAK-test" : null;
         });
         api.Server.Given(Request.Create().UsingAnyMethod()).RespondWith(ApiHarness.Json(Unavailable, 503));
-        using var http = api.Services.GetRequiredService<IHttpClientFactory>().CreateClient(KeapApiServiceCollectionExtensions.HttpClientName);
+        using var http = api.Services.GetRequiredService<IHttpClientFactory>().CreateClient(KeapApi.HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Post, "rest/v2/anything")
         {
             // A stream that can be read once, like a request body copied from elsewhere.
@@ -130,7 +129,7 @@ public sealed class KeapRepeatableMarkTests
 
     private static async Task<HttpResponseMessage> SendAsync(ApiHarness api, HttpMethod method, string path, bool? mark)
     {
-        using var http = api.Services.GetRequiredService<IHttpClientFactory>().CreateClient(KeapApiServiceCollectionExtensions.HttpClientName);
+        using var http = api.Services.GetRequiredService<IHttpClientFactory>().CreateClient(KeapApi.HttpClientName);
         using var request = new HttpRequestMessage(method, path);
         if (method != HttpMethod.Get && method != HttpMethod.Delete)
         {

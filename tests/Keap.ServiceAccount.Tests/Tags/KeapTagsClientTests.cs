@@ -162,13 +162,18 @@ public sealed class KeapTagsClientTests : IDisposable
         Assert.Equal("42", results.TagId);
         Assert.Equal(
             [
-                new KeapTagResult("1", KeapTagOutcome.Succeeded, "SUCCESS", 0),
-                new KeapTagResult("2", KeapTagOutcome.Unchanged, "DUPLICATE", 0),
-                new KeapTagResult("3", KeapTagOutcome.NotFound, "NOT_FOUND", 1),
-                new KeapTagResult("4", KeapTagOutcome.Other, "FORBIDDEN", 1),
-                new KeapTagResult("5", KeapTagOutcome.Other, null, 2),
+                ("1", KeapTagOutcome.Succeeded, "SUCCESS"),
+                ("2", KeapTagOutcome.Unchanged, "DUPLICATE"),
+                ("3", KeapTagOutcome.NotFound, "NOT_FOUND"),
+                ("4", KeapTagOutcome.Other, "FORBIDDEN"),
+                ("5", KeapTagOutcome.Other, (string?)null),
             ],
-            results.Results);
+            results.Results.Select(r => (r.ContactId, r.Outcome, r.KeapOutcome)));
+
+        // The batches (TagBatchSize 2) are the requests Keap received, no longer a property of each result.
+        Assert.Equal(
+            ["""{"contact_ids":["1","2"]}""", """{"contact_ids":["3","4"]}""", """{"contact_ids":["5"]}"""],
+            api.Requests.Select(r => r.RequestMessage.Body));
         Assert.Equal(["1"], results.Succeeded);
         Assert.Equal(["2"], results.Unchanged);
         Assert.Equal(["3"], results.NotFound);
