@@ -322,13 +322,8 @@ public sealed class KeapTagsClientTests : IDisposable
         Assert.Equal("2", second);
     }
 
-    private async Task WaitForRequestsAsync(int count)
-    {
-        for (var i = 0; i < 1000 && _api.Requests.Count < count; i++)
-        {
-            await Task.Delay(10);
-        }
-    }
+    private Task WaitForRequestsAsync(int count) =>
+        Eventually.TrueAsync($"Keap has received {count} requests", () => _api.Requests.Count >= count, pause: TimeSpan.FromMilliseconds(10));
 
     private async Task RunAsync(string list, CancellationToken cancellationToken)
     {
