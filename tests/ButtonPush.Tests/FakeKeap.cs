@@ -20,6 +20,7 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
     private int nextId = 100;
     private int upserts;
     private int applies;
+    private int calls;
     private int callsBeforeStart;
     private TaskCompletionSource? hold;
     private readonly TaskCompletionSource firstCall = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,6 +40,9 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
     public int Upserts => Volatile.Read(ref upserts);
 
     public int Applies => Volatile.Read(ref applies);
+
+    /// <summary>Every call to Keap, answered or refused (not connected, down, out of quota).</summary>
+    public int Calls => Volatile.Read(ref calls);
 
     public IReadOnlyCollection<KeapContact> Contacts => [.. contactsByEmail.Values];
 
@@ -219,6 +223,7 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
             Interlocked.Increment(ref callsBeforeStart);
         }
 
+        Interlocked.Increment(ref calls);
         firstCall.TrySetResult();
         if (!Connected)
         {

@@ -66,10 +66,7 @@ public sealed class KeapSandboxFaultsTests
 
         var hanging = api.GetAsync("rest/v2/contacts", giveUp.Token);
         // The request is in flight once the sandbox has counted it; no response can have come yet.
-        while (host.Server.State.ApiRequestCount("GET rest/v2/contacts") == 0)
-        {
-            await Task.Yield();
-        }
+        await Eventually.TrueAsync("the sandbox has counted the request", () => host.Server.State.ApiRequestCount("GET rest/v2/contacts") > 0, pause: TimeSpan.FromMilliseconds(1));
 
         Assert.False(hanging.IsCompleted);
         await giveUp.CancelAsync();

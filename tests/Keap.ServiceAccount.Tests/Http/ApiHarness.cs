@@ -68,15 +68,17 @@ internal sealed class ApiHarness : IDisposable
     {
         var time = Time ?? throw new InvalidOperationException("No fake clock.");
         var start = time.GetUtcNow();
-        for (var i = 0; i < 10_000 && !task.IsCompleted; i++)
-        {
-            await Task.WhenAny(task, Task.Delay(5)).ConfigureAwait(false);
-            if (!task.IsCompleted)
+        await Eventually.TrueAsync(
+            $"the call completes, moving the fake clock by {step} a step",
+            () => task.IsCompleted,
+            () =>
             {
-                time.Advance(step);
-            }
-        }
-
+                if (!task.IsCompleted)
+                {
+                    time.Advance(step);
+                }
+            },
+            pause: TimeSpan.FromMilliseconds(5)).ConfigureAwait(false);
         await task.ConfigureAwait(false);
         return time.GetUtcNow() - start;
     }

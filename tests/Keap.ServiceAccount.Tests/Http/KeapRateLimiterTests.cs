@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Keap.ServiceAccount.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -322,13 +323,6 @@ public sealed class KeapRateLimiterTests
     }
 
     /// <summary>Waits (real time, bounded) for a condition another task brings about.</summary>
-    private static async Task Eventually(Func<bool> condition)
-    {
-        for (var i = 0; i < 2_000 && !condition(); i++)
-        {
-            await Task.Delay(5);
-        }
-
-        Assert.True(condition());
-    }
+    private static Task Eventually(Func<bool> condition, [CallerArgumentExpression(nameof(condition))] string what = "") =>
+        Testing.Eventually.TrueAsync(what, condition, pause: TimeSpan.FromMilliseconds(5));
 }

@@ -101,30 +101,33 @@ internal sealed class SandboxBulkRun : IAsyncDisposable
     {
         var limiters = _instances.Select(i => i.GetRequiredService<KeapRateLimiter>()).ToList();
         var idlePolls = 0;
-        for (var i = 0; i < 1_000_000 && !task.IsCompleted; i++)
-        {
-            await Task.WhenAny(task, Task.Delay(1));
-            var granted = limiters.Sum(l => l.GetStatistics()!.TotalSuccessfulLeases);
-            if (granted != Volatile.Read(ref _answered))
+        await Eventually.TrueAsync(
+            "the bulk run completes",
+            () => task.IsCompleted,
+            () =>
             {
-                idlePolls = 0;
-                continue;
-            }
+                var granted = limiters.Sum(l => l.GetStatistics()!.TotalSuccessfulLeases);
+                if (task.IsCompleted || granted != Volatile.Read(ref _answered))
+                {
+                    idlePolls = 0;
+                    return;
+                }
 
-            var now = Clock.GetUtcNow();
-            var next = limiters.Select(l => l.WaitingUntil).Where(t => t > now).Min();
-            if (next is { } until)
-            {
-                Clock.Advance(until - now);
-                idlePolls = 0;
-            }
-            else if (++idlePolls >= 20)
-            {
-                Clock.Advance(step);
-                idlePolls = 0;
-            }
-        }
-
+                var now = Clock.GetUtcNow();
+                var next = limiters.Select(l => l.WaitingUntil).Where(t => t > now).Min();
+                if (next is { } until)
+                {
+                    Clock.Advance(until - now);
+                    idlePolls = 0;
+                }
+                else if (++idlePolls >= 20)
+                {
+                    Clock.Advance(step);
+                    idlePolls = 0;
+                }
+            },
+            pause: TimeSpan.FromMilliseconds(1),
+            timeout: TimeSpan.FromMinutes(5));
         await task;
     }
 

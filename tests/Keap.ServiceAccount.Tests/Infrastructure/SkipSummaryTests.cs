@@ -1,5 +1,3 @@
-using Keap.ServiceAccount.Testing;
-
 namespace Keap.ServiceAccount.Tests.Infrastructure;
 
 /// <summary>The closing line <c>dotnet test</c> prints when tests were skipped (tests/Shared/SkipSummaryTestFramework.cs).</summary>

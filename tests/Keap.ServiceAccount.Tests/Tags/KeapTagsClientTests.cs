@@ -390,6 +390,7 @@ public sealed class KeapTagsClientTests : IDisposable
     public async Task A_cancelled_GetOrCreate_stops_its_lookup_and_the_next_call_starts_a_fresh_one()
     {
         using var release = new ManualResetEventSlim();
+        var firstReached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = 0;
         _api.Server.Given(Request.Create().WithPath(TagsPath).UsingGet()).RespondWith(Response.Create().WithCallback(_ =>
         {
@@ -397,6 +398,7 @@ public sealed class KeapTagsClientTests : IDisposable
             var call = Interlocked.Increment(ref calls);
             if (call == 1)
             {
+                firstReached.TrySetResult();
                 release.Wait(TimeSpan.FromSeconds(30));
             }
 
@@ -410,21 +412,14 @@ public sealed class KeapTagsClientTests : IDisposable
         using var cancel = new CancellationTokenSource();
 
         var first = _api.Tags.GetOrCreateIdAsync("vip", cancel.Token);
-        await WaitForRequestsAsync(1);
+        // WireMock logs a request only once answered: the callback says when the first lookup is on the wire.
+        await firstReached.Task.WaitAsync(Eventually.Timeout);
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
         var second = await _api.Tags.GetOrCreateIdAsync("vip").WaitAsync(TimeSpan.FromSeconds(10));
         release.Set();
 
         Assert.Equal("2", second);
-    }
-
-    private async Task WaitForRequestsAsync(int count)
-    {
-        for (var i = 0; i < 1000 && _api.Requests.Count < count; i++)
-        {
-            await Task.Delay(10);
-        }
     }
 
     private async Task RunAsync(string list, CancellationToken cancellationToken)

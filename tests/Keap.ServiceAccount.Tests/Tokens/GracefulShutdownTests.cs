@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Keap.ServiceAccount.Tests.Tokens;
 
@@ -36,16 +37,14 @@ public sealed class GracefulShutdownTests : IDisposable
         _ = first.Services.GetRequiredService<IKeapAuthorization>().RefreshNowAsync();
         await onTheWire.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        // Keap answers 0.5 s after the stop began; the process ends as soon as StopAsync returns.
+        // Keap answers only once the stop is seen waiting for it; the process ends as soon as StopAsync returns.
         var stopping = first.StopAsync();
-        var keapAnswers = Task.Run(async () =>
-        {
-            await Task.Delay(500);
-            answer.Set();
-        });
+        var logs = first.Services.GetFakeLogCollector();
+        await Eventually.TrueAsync("the stop waits for the refresh on the wire", () => logs.GetSnapshot().Any(r => r.Id.Name == "StopWaitsForRefresh"));
+        Assert.False(stopping.IsCompleted);
+        answer.Set();
         await stopping.WaitAsync(TimeSpan.FromSeconds(30));
         first.Dispose();
-        await keapAnswers;
 
         using var second = BuildHost(path);
         await second.StartAsync();
@@ -62,6 +61,7 @@ public sealed class GracefulShutdownTests : IDisposable
     private IHost BuildHost(string path)
     {
         var builder = Host.CreateApplicationBuilder();
+        builder.Logging.AddFakeLogging();
         builder.Services.AddKeapServiceAccount(o =>
         {
             o.ClientId = FakeTokenEndpoint.ClientId;

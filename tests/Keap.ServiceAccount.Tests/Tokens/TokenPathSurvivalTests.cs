@@ -293,7 +293,8 @@ public sealed class TokenPathSurvivalTests : IDisposable
     public async Task Spreads_the_request_path_refresh_of_busy_instances_over_the_jitter_window()
     {
         var clock = new FakeTimeProvider(TokenTestHost.Start);
-        var hosts = Enumerable.Range(0, 5).Select(_ => TokenTestHost.Create(_endpoint, clock)).ToList();
+        var stores = Enumerable.Range(0, 5).Select(_ => new ScriptedTokenStore(new InMemoryTokenStore(clock))).ToList();
+        var hosts = stores.Select(store => TokenTestHost.Create(_endpoint, clock, store)).ToList();
         try
         {
             foreach (var host in hosts)
@@ -304,12 +305,21 @@ public sealed class TokenPathSurvivalTests : IDisposable
 
             // Just past the un-jittered start of the soft window (21 h of 24), every instance is busy.
             clock.Advance(TimeSpan.FromHours(21) + TimeSpan.FromMilliseconds(1));
+            var readsBefore = stores.Select(Reads).ToList();
             foreach (var host in hosts)
             {
                 await host.Tokens.GetAccessTokenAsync(CancellationToken.None);
             }
 
-            await Task.Delay(50);
+            // Each request started a background check of its instance: once it has read the store, a run joined here
+            // ends with it (or, if it ended already, decides the same), so it has decided against refreshing now.
+            for (var i = 0; i < hosts.Count; i++)
+            {
+                var (store, before) = (stores[i], readsBefore[i]);
+                await Eventually.TrueAsync($"instance {i}'s request starts a background check of the store", () => Reads(store) > before);
+                await hosts[i].Manager.RefreshAsync(forceVersion: null);
+            }
+
             Assert.Equal(0, _endpoint.RefreshCalls);
             var planned = new List<DateTimeOffset>();
             foreach (var host in hosts)
@@ -326,25 +336,24 @@ public sealed class TokenPathSurvivalTests : IDisposable
         }
     }
 
-    private static async Task<object> FollowAsync(TokenTestHost host, Func<object, bool> done)
-    {
-        object result = "nothing yet";
-        for (var i = 0; i < 500 && !done(result); i++)
-        {
-            try
-            {
-                result = await host.Tokens.GetAccessTokenAsync(CancellationToken.None);
-            }
-            catch (KeapAuthorizationException ex)
-            {
-                result = ex;
-            }
+    private static int Reads(ScriptedTokenStore store) => store.Calls.Count(call => call == "get");
 
-            await Task.Delay(2);
-        }
-
-        return result;
-    }
+    private static Task<object> FollowAsync(TokenTestHost host, Func<object, bool> done) =>
+        Eventually.ValueAsync<object>(
+            "the instance follows the change made elsewhere",
+            async () =>
+            {
+                try
+                {
+                    return await host.Tokens.GetAccessTokenAsync(CancellationToken.None);
+                }
+                catch (KeapAuthorizationException ex)
+                {
+                    return ex;
+                }
+            },
+            done,
+            pause: TimeSpan.FromMilliseconds(2));
 
     private static async Task<string> NewStateAsync(TokenTestHost host)
     {

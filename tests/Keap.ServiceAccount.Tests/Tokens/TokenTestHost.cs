@@ -95,17 +95,28 @@ public sealed class TokenTestHost : IDisposable
         return await task;
     }
 
-    public async Task AdvanceUntilAsync(Func<bool> done, TimeSpan step, int steps = 20_000)
+    /// <summary>
+    /// Moves the fake clock by <paramref name="step"/> (never while a token request is on the wire) until
+    /// <paramref name="done"/> holds, failing if it never does; with <paramref name="steps"/>, at most that many
+    /// steps, whether or not <paramref name="done"/> holds by then.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Func<bool> done, TimeSpan step, int? steps = null)
     {
-        for (var i = 0; i < steps && !done(); i++)
-        {
-            // A real, tiny pause lets the work queued by the clock run before the next step.
-            await Task.Delay(1);
-            if (InFlight.Count == 0)
+        var taken = 0;
+
+        // A real, tiny pause lets the work queued by the clock run before the next step.
+        await Eventually.TrueAsync(
+            $"the condition holds, moving the fake clock by {step} a step",
+            () => done() || taken >= steps,
+            () =>
             {
-                Clock.Advance(step);
-            }
-        }
+                taken++;
+                if (InFlight.Count == 0)
+                {
+                    Clock.Advance(step);
+                }
+            },
+            pause: TimeSpan.FromMilliseconds(1));
     }
 
     public string AllLogText() => string.Join('\n', Logs.GetSnapshot().Select(r => $"{r.Message} {r.Exception}"));

@@ -93,12 +93,12 @@ public sealed class DatabaseDownDuringRefreshTests : IAsyncLifetime
 
         // The database returns: the compare-and-swap against the replaced version (the fence) stores it; nothing is spent twice.
         Proxy.Restore();
-        StoredToken? stored = null;
-        for (var i = 0; i < 600 && stored?.Token.AccessToken != access; i++)
-        {
-            await Task.Delay(100);
-            stored = await store.GetAsync();
-        }
+        var stored = await Eventually.ValueAsync(
+            "the token kept in memory is stored",
+            async () => await store.GetAsync(),
+            s => s?.Token.AccessToken == access,
+            pause: TimeSpan.FromMilliseconds(100),
+            timeout: TimeSpan.FromSeconds(60));
 
         Assert.Equal(access, stored!.Token.AccessToken);
         Assert.True(stored.Version > seeded.Version);
