@@ -146,6 +146,27 @@ public sealed class KeapApiErrorsTests : IDisposable
         Assert.DoesNotContain("<html>", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// An expiry past year 9999 (or before 1970) threw ArgumentOutOfRangeException out of the header reader: every call
+    /// whose answer carried it failed, successes included.
+    /// </summary>
+    [Theory]
+    [InlineData("99999999999999999")]
+    [InlineData("9223372036854775807")]
+    [InlineData("-99999999999999")]
+    public async Task An_expiry_header_outside_any_date_is_ignored_instead_of_failing_the_call(string expiry)
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(ApiHarness
+            .Json("""{"id":1,"given_name":"Ada"}""")
+            .WithHeader("x-keap-product-quota-limit", "150000")
+            .WithHeader("x-keap-product-quota-available", "149000")
+            .WithHeader("x-keap-product-quota-expiry-time", expiry));
+
+        var contact = await _api.Contacts.GetAsync("1");
+
+        Assert.Equal("Ada", contact!.GivenName);
+    }
+
     public static TheoryData<string, string, TimeSpan> RefusalsThatSayWhen => new()
     {
         { "Retry-After", "Thu, 01 Jan 2026 01:00:00 GMT", TimeSpan.FromHours(1) },
