@@ -129,6 +129,9 @@ public sealed class KeapApiErrorsTests : IDisposable
         { "contact", "text/html", "<html><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>" },
         { "email status", "text/html", "<html><body>Not Found</body></html>" },
         { "contact", null, string.Empty },
+        // API gateways answer an unknown route with a JSON message of their own (Kong, Amazon API Gateway): not Keap's body.
+        { "contact", "application/json", """{"message":"no Route matched with those values"}""" },
+        { "email status", "application/json", """{"message":"Not Found"}""" },
         { "email status", "application/json", """{"fault":{"faultstring":"Unable to identify proxy for host: default and url: /crm/wrong","detail":{"errorcode":"messaging.adaptors.http.flow.ApplicationNotFound"}}}""" },
     };
 
