@@ -42,8 +42,8 @@ public sealed class KeapRefreshOptions
     /// <summary>
     /// How long one process may hold the refresh lease, and so how long a refresh token once sent waits for Keap's
     /// answer: until the lease ends, less a tenth of it (at most 5 seconds) kept for storing the new token. A refresh
-    /// token is never sent again while its answer may still come. Must exceed <see cref="TokenRequestTimeout"/> by that
-    /// reserve (checked at start-up). Default 60 seconds, which covers Keap's slowest answers (about 30 seconds); at most 1 day.
+    /// token is never sent again while its answer may still come. Must exceed <see cref="TokenRequestTimeout"/> by twice
+    /// that reserve, the second kept for reading the store under the lease before sending (checked at start-up). Default 60 seconds, which covers Keap's slowest answers (about 30 seconds); at most 1 day.
     /// </summary>
     [Positive(AtMost = "1.00:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);

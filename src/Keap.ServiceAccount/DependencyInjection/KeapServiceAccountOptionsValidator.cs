@@ -83,12 +83,14 @@ internal sealed class KeapServiceAccountOptionsValidator : IValidateOptions<Keap
             failures.Add($"{RefreshName(nameof(refresh.MinInterval))} ({refresh.MinInterval}) plus {soft} ({refresh.SoftWindow}) must fit in Keap's 24-hour access token lifetime.");
         }
 
-        // A refresh token once sent waits for its answer until the lease ends, less the time kept for the save: at least
-        // TokenRequestTimeout must fit in that, or no refresh could ever be sent. In seconds: huge settings would overflow.
+        // A refresh token once sent waits for its answer until the lease ends, less the time kept for the save; and it is
+        // sent only while TokenRequestTimeout still fits, after the store was read under the lease. With no room for that
+        // read (TokenRequestTimeout plus the reserve equal to the lease), no refresh could ever be sent: as much again is
+        // kept for it. In seconds: huge settings would overflow.
         var reserve = Tokens.RefreshPipelines.SaveReserve(refresh.LeaseDuration);
-        if (refresh.TokenRequestTimeout.TotalSeconds + reserve.TotalSeconds > refresh.LeaseDuration.TotalSeconds)
+        if (refresh.TokenRequestTimeout.TotalSeconds + (2 * reserve.TotalSeconds) > refresh.LeaseDuration.TotalSeconds)
         {
-            failures.Add($"{RefreshName(nameof(refresh.TokenRequestTimeout))} ({refresh.TokenRequestTimeout}) must be shorter than {RefreshName(nameof(refresh.LeaseDuration))} ({refresh.LeaseDuration}) by at least {reserve}, the time kept after Keap's answer for storing the new token.");
+            failures.Add($"{RefreshName(nameof(refresh.TokenRequestTimeout))} ({refresh.TokenRequestTimeout}) must be shorter than {RefreshName(nameof(refresh.LeaseDuration))} ({refresh.LeaseDuration}) by at least {reserve}, the time kept after Keap's answer for storing the new token, plus {reserve} for reading the store before the refresh token is sent.");
         }
 
         Shorter(failures, RefreshName(nameof(refresh.RefreshTokenKeepAliveAge)), refresh.RefreshTokenKeepAliveAge, RefreshName(nameof(refresh.RefreshTokenLifetime)), refresh.RefreshTokenLifetime);

@@ -25,6 +25,7 @@ public static class KeapServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         // Configure rather than Bind: Bind also registers a change token, which would reload the settings mid-run.
         services.AddOptions<KeapServiceAccountOptions>().Configure(options => configuration.Bind(options));
+        services.AddSingleton<IValidateOptions<KeapServiceAccountOptions>>(new RenamedOptionKeys(configuration));
         return services.AddKeapServiceAccountCore();
     }
 

@@ -95,8 +95,9 @@ internal static class KeapApiErrors
         var message = error?.Message ?? fault?.FaultString;
         var summary = message ?? response.ReasonPhrase ?? "no details";
 
-        // Keap's own error body ({code, message, status}), not the gateway's fault nor a proxy's page.
-        var keapsOwn = error is not null && (error.Code ?? error.Message ?? error.Status) is not null;
+        // Keap's own error body ({code, message, status}), not the gateway's fault nor a proxy's page: a bare
+        // {"message": ...} is what API gateways (Kong, Amazon API Gateway) answer for a route they do not know.
+        var keapsOwn = error is { Message: not null } && (error.Code ?? error.Status) is not null;
         var notFound = response.StatusCode == HttpStatusCode.NotFound;
         var text = notFound && !keapsOwn
             ? $"{method} {path} answered 404 without Keap's error body ({summary}): the address may not lead to Keap's API; check the base address (Keap:ApiBaseAddress)."

@@ -18,6 +18,9 @@ internal static class KeapQuotaHeaders
     // Epoch values above this are milliseconds: as seconds they would lie past the year 5000.
     private const long LargestEpochSeconds = 100_000_000_000;
 
+    // The last millisecond a DateTimeOffset holds (9999-12-31): anything later is not a time, and must not throw.
+    private static readonly long LargestEpochMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     /// <summary>Fills <paramref name="figures"/> from the headers; false when none of Keap's quota headers is present.</summary>
     public static bool TryRead(HttpResponseHeaders headers, DateTimeOffset now, out KeapQuotaFigures figures)
     {
@@ -91,7 +94,9 @@ internal static class KeapQuotaHeaders
     {
         if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
         {
-            return epoch > LargestEpochSeconds ? DateTimeOffset.FromUnixTimeMilliseconds(epoch) : DateTimeOffset.FromUnixTimeSeconds(epoch);
+            // Before 1970 or past year 9999: unreadable, like any other garbage, instead of an exception on every response.
+            return epoch is < 0 || epoch > LargestEpochMilliseconds ? null
+                : epoch > LargestEpochSeconds ? DateTimeOffset.FromUnixTimeMilliseconds(epoch) : DateTimeOffset.FromUnixTimeSeconds(epoch);
         }
 
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;

@@ -28,6 +28,14 @@ public sealed class KeapServiceAccountOptionsValidationTests
 
         // Accepted before: a refresh whose answer window left no time to store the new token under the lease.
         { "Keap:Refresh:TokenRequestTimeout (00:00:58) must be shorter than Keap:Refresh:LeaseDuration (00:01:00) by at least 00:00:05", "Refresh:TokenRequestTimeout=00:00:58" },
+        // Accepted before, then every refresh was refused as "the token store answered so slowly": the lease left no time
+        // to read the store before sending.
+        { "Keap:Refresh:TokenRequestTimeout (00:00:55) must be shorter than Keap:Refresh:LeaseDuration (00:01:00) by at least 00:00:05", "Refresh:TokenRequestTimeout=00:00:55" },
+        { "Keap:Refresh:TokenRequestTimeout (00:00:00.8500000) must be shorter than Keap:Refresh:LeaseDuration (00:00:01)", "Refresh:LeaseDuration=00:00:01; Refresh:TokenRequestTimeout=00:00:00.85" },
+
+        // The flat keys renamed for 1.0 were skipped without a word, the defaults running instead.
+        { "Keap:ApiTotalTimeout is no longer read: set Keap:Api:Timeouts:Total instead", "ApiTotalTimeout=00:10:00" },
+        { "Keap:RefreshTokenKeepAliveAge is no longer read: set Keap:Refresh:RefreshTokenKeepAliveAge instead", "RefreshTokenKeepAliveAge=10.00:00:00" },
         { "Keap:Refresh:HardWindow (02:00:00) must be at most half of Keap:Refresh:SoftWindow (03:00:00)", "Refresh:HardWindow=02:00:00" },
         { "Keap:Refresh:MinInterval (05:00:00) plus Keap:Refresh:SoftWindow (20:00:00) must fit in Keap's 24-hour access token lifetime", "Refresh:SoftWindow=20:00:00; Refresh:MinInterval=05:00:00" },
         { "Keap:Refresh:MinInterval must be positive", "Refresh:MinInterval=00:00:00" },

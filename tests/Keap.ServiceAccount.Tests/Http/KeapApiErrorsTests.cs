@@ -129,6 +129,9 @@ public sealed class KeapApiErrorsTests : IDisposable
         { "contact", "text/html", "<html><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>" },
         { "email status", "text/html", "<html><body>Not Found</body></html>" },
         { "contact", null, string.Empty },
+        // API gateways answer an unknown route with a JSON message of their own (Kong, Amazon API Gateway): not Keap's body.
+        { "contact", "application/json", """{"message":"no Route matched with those values"}""" },
+        { "email status", "application/json", """{"message":"Not Found"}""" },
         { "email status", "application/json", """{"fault":{"faultstring":"Unable to identify proxy for host: default and url: /crm/wrong","detail":{"errorcode":"messaging.adaptors.http.flow.ApplicationNotFound"}}}""" },
     };
 
@@ -144,6 +147,27 @@ public sealed class KeapApiErrorsTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
         Assert.Contains("Keap:ApiBaseAddress", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("<html>", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// An expiry past year 9999 (or before 1970) threw ArgumentOutOfRangeException out of the header reader: every call
+    /// whose answer carried it failed, successes included.
+    /// </summary>
+    [Theory]
+    [InlineData("99999999999999999")]
+    [InlineData("9223372036854775807")]
+    [InlineData("-99999999999999")]
+    public async Task An_expiry_header_outside_any_date_is_ignored_instead_of_failing_the_call(string expiry)
+    {
+        _api.Server.Given(Request.Create().WithPath(ContactsPath + "/1").UsingGet()).RespondWith(ApiHarness
+            .Json("""{"id":1,"given_name":"Ada"}""")
+            .WithHeader("x-keap-product-quota-limit", "150000")
+            .WithHeader("x-keap-product-quota-available", "149000")
+            .WithHeader("x-keap-product-quota-expiry-time", expiry));
+
+        var contact = await _api.Contacts.GetAsync("1");
+
+        Assert.Equal("Ada", contact!.GivenName);
     }
 
     public static TheoryData<string, string, TimeSpan> RefusalsThatSayWhen => new()

@@ -1,3 +1,4 @@
+using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keap.ServiceAccount.Tests.Tokens;
@@ -42,6 +43,41 @@ public sealed class SlowTokenEndpointTests : IDisposable
         Assert.Equal(1, _endpoint.RefreshCalls);
         Assert.Empty(_endpoint.SpentRefreshTokensSent);
         Assert.Equal("SECRET-rt-2", (await host.Store.GetAsync())!.Token.RefreshToken);
+    }
+
+    /// <summary>
+    /// The tightest request timeout the start-up check accepts still lets a refresh be sent when the store takes time to
+    /// answer under the lease (here 2 s a read). Before, 55 s against a 60 s lease passed the check and every refresh
+    /// was then refused as "the token store answered so slowly", whatever the store's speed.
+    /// </summary>
+    [Fact]
+    public async Task The_tightest_accepted_request_timeout_leaves_the_refresh_time_to_read_the_store()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TokenTestHost.Start);
+        var store = new ScriptedTokenStore(new InMemoryTokenStore(clock));
+        using var host = TokenTestHost.Create(_endpoint, clock, store, o =>
+        {
+            o.Refresh.LeaseDuration = TimeSpan.FromSeconds(60);
+            o.Refresh.TokenRequestTimeout = TimeSpan.FromSeconds(50);
+        });
+        await host.SeedAsync(TimeSpan.FromSeconds(-10));
+        var options = host.Provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<KeapServiceAccountOptions>>();
+        Assert.Empty(host.Provider.GetServices<Microsoft.Extensions.Options.IValidateOptions<KeapServiceAccountOptions>>()
+            .SelectMany(v => v.Validate(null, options.CurrentValue).Failures ?? []));
+        store.Before = op =>
+        {
+            if (op == "get")
+            {
+                clock.Advance(TimeSpan.FromSeconds(2));
+            }
+
+            return Task.CompletedTask;
+        };
+
+        var token = await host.Tokens.GetAccessTokenAsync(CancellationToken.None);
+
+        Assert.Equal("SECRET-at-2", token);
+        Assert.Equal(1, _endpoint.RefreshCalls);
     }
 
     [Theory]
