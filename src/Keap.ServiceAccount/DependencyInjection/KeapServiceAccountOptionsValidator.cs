@@ -72,7 +72,7 @@ internal sealed class KeapServiceAccountOptionsValidator : IValidateOptions<Keap
 
         // A refresh token once sent waits for its answer until the lease ends, less the time kept for the save: at least
         // TokenRequestTimeout must fit in that, or no refresh could ever be sent. In seconds: huge settings would overflow.
-        var reserve = Tokens.RefreshPipelines.SaveReserve(options.RefreshLeaseDuration);
+        var reserve = Tokens.Internal.RefreshPipelines.SaveReserve(options.RefreshLeaseDuration);
         if (options.TokenRequestTimeout.TotalSeconds + reserve.TotalSeconds > options.RefreshLeaseDuration.TotalSeconds)
         {
             failures.Add($"{Name(nameof(options.TokenRequestTimeout))} ({options.TokenRequestTimeout}) must be shorter than {Name(nameof(options.RefreshLeaseDuration))} ({options.RefreshLeaseDuration}) by at least {reserve}, the time kept after Keap's answer for storing the new token.");

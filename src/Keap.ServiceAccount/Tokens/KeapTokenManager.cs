@@ -1,3 +1,4 @@
+using Keap.ServiceAccount.Tokens.Internal;
 using Microsoft.Extensions.Options;
 
 namespace Keap.ServiceAccount.Tokens;

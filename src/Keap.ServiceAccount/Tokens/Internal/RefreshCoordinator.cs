@@ -2,7 +2,7 @@ using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Keap.ServiceAccount.Tokens;
+namespace Keap.ServiceAccount.Tokens.Internal;
 
 /// <summary>
 /// Renews the token so that a single-use refresh token is spent at most once: one refresh task per process, a store
