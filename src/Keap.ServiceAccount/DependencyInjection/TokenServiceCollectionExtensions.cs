@@ -23,6 +23,7 @@ internal static class TokenServiceCollectionExtensions
             .ConfigureAdditionalHttpMessageHandlers(static (handlers, _) => handlers.Clear());
         services.TryAddSingleton<TokenEndpointClient>();
         services.TryAddSingleton(sp => new GuardedTokenStore(sp.GetRequiredService<Keap.ServiceAccount.ITokenStore>()));
+        services.TryAddSingleton<RefreshSchedule>();
         services.TryAddSingleton<TokenCache>();
         services.TryAddSingleton<ConnectionStatusTracker>();
         services.TryAddSingleton<PendingTokenSave>();

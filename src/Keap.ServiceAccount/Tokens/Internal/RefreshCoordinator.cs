@@ -15,6 +15,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     private readonly GuardedTokenStore _store;
     private readonly TokenEndpointClient _endpoint;
     private readonly TokenCache _cache;
+    private readonly RefreshSchedule _schedule;
     private readonly RefreshRecorder _recorder;
     private readonly IOptions<KeapServiceAccountOptions> _options;
     private readonly TimeProvider _time;
@@ -41,6 +42,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         GuardedTokenStore store,
         TokenEndpointClient endpoint,
         TokenCache cache,
+        RefreshSchedule schedule,
         RefreshRecorder recorder,
         PendingTokenSave pendingSave,
         IOptions<KeapServiceAccountOptions> options,
@@ -50,6 +52,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
         _store = store;
         _endpoint = endpoint;
         _cache = cache;
+        _schedule = schedule;
         _recorder = recorder;
         _pendingSave = pendingSave;
         _pendingSave.Settled += OnPendingSettled;
@@ -311,7 +314,7 @@ internal sealed class RefreshCoordinator : IAsyncDisposable, IDisposable
     }
 
     private bool NeedsRefresh(StoredToken stored, long? forceVersion) =>
-        forceVersion == stored.Version || _time.GetUtcNow() >= _cache.DueAt(stored);
+        forceVersion == stored.Version || _time.GetUtcNow() >= _schedule.DueAt(stored, _cache.Current);
 
     private async Task<LeaseAttempt> AcquireLeaseAsync(StoredToken seen, long? forceVersion, KeapServiceAccountOptions o, CancellationToken stopping)
     {
