@@ -1,4 +1,5 @@
 using Keap.ServiceAccount.Tokens;
+using Keap.ServiceAccount.Tokens.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -22,6 +23,7 @@ internal static class TokenServiceCollectionExtensions
             .ConfigureAdditionalHttpMessageHandlers(static (handlers, _) => handlers.Clear());
         services.TryAddSingleton<TokenEndpointClient>();
         services.TryAddSingleton(sp => new GuardedTokenStore(sp.GetRequiredService<Keap.ServiceAccount.ITokenStore>()));
+        services.TryAddSingleton<RefreshSchedule>();
         services.TryAddSingleton<TokenCache>();
         services.TryAddSingleton<ConnectionStatusTracker>();
         services.TryAddSingleton<PendingTokenSave>();

@@ -1,4 +1,5 @@
 using Keap.ServiceAccount.Diagnostics;
+using Keap.ServiceAccount.Tokens.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -48,7 +49,7 @@ internal sealed class KeapAuthorizationService(
                 _ => "The authorization response did not carry a valid state (missing, damaged or forged). Start again from the admin page.",
             };
             var rejected = await RejectAsync(KeapAuthorizationOutcome.InvalidState, reason, cancellationToken).ConfigureAwait(false);
-            return rejected with { AlreadyUsed = check == StateCheck.Replayed };
+            return new KeapAuthorizationResult(rejected.Outcome, rejected.Message, rejected.Status) { AlreadyUsed = check == StateCheck.Replayed };
         }
 
         if (!string.IsNullOrEmpty(callback.Error))

@@ -1,15 +1,17 @@
+using Keap.ServiceAccount.Tokens.Internal;
 using Microsoft.Extensions.Options;
 
 namespace Keap.ServiceAccount.Tokens;
 
 /// <summary>
-/// Hands out the access token (<see cref="TokenCache"/>), has it renewed (<see cref="RefreshCoordinator"/>) and
+/// Hands out the access token (<see cref="TokenCache"/>, timed by <see cref="RefreshSchedule"/>), has it renewed (<see cref="RefreshCoordinator"/>) and
 /// composes the connection status (<see cref="ConnectionStatusTracker"/> and the store). After a failed refresh, every
 /// automatic path keeps the <see cref="RefreshBackoff"/> pause: callers meanwhile get the failure at once.
 /// </summary>
 internal sealed class KeapTokenManager(
     GuardedTokenStore store,
     TokenCache cache,
+    RefreshSchedule schedule,
     RefreshCoordinator coordinator,
     RefreshBackoff backoff,
     ConnectionStatusTracker tracker,
@@ -158,7 +160,7 @@ internal sealed class KeapTokenManager(
             AccessTokenExpiresAt = token?.AccessTokenExpiresAt,
             NextRefreshAt = state is KeapConnectionState.NeedsReauthorization || token is null
                 ? null
-                : cache.Current is { } c && string.Equals(c.AccessToken, token.AccessToken, StringComparison.Ordinal) ? NextRefreshAt : cache.Plan(token).DueAt,
+                : cache.Current is { } c && string.Equals(c.AccessToken, token.AccessToken, StringComparison.Ordinal) ? NextRefreshAt : schedule.Plan(token).DueAt,
             RefreshTokenIssuedAt = token?.RefreshTokenIssuedAt,
             RefreshTokenAge = token is null ? null : now - token.RefreshTokenIssuedAt,
             RefreshTokenDaysLeft = left is { } l ? Math.Max(0, (int)l.TotalDays) : null,

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Keap.ServiceAccount.Diagnostics;
+using Keap.ServiceAccount.Tokens.Internal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using Keap.ServiceAccount.Tokens;
+using Keap.ServiceAccount.Tokens.Internal;
 using Keap.ServiceAccount.Tokens.Stores;
 
 namespace Keap.ServiceAccount.Tests.Tokens;

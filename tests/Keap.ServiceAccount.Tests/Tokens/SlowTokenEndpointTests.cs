@@ -1,3 +1,4 @@
+using Keap.ServiceAccount.Tokens.Internal;
 using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -86,7 +87,7 @@ public sealed class SlowTokenEndpointTests : IDisposable
     public async Task Does_not_send_the_refresh_token_again_after_a_connection_that_failed_once_the_request_was_sent(HttpRequestError error)
     {
         var wire = new FailingWire { FailFirst = new HttpRequestException(error, "the connection dropped", null), AfterSending = true };
-        using var host = TokenTestHost.Create(_endpoint, build: b => b.Services.AddHttpClient(Keap.ServiceAccount.Tokens.TokenEndpointClient.HttpClientName).AddHttpMessageHandler(() => wire));
+        using var host = TokenTestHost.Create(_endpoint, build: b => b.Services.AddHttpClient(TokenEndpointClient.HttpClientName).AddHttpMessageHandler(() => wire));
         await host.SeedAsync(TimeSpan.FromSeconds(-10));
 
         var failure = await Assert.ThrowsAsync<KeapAuthorizationException>(
@@ -103,7 +104,7 @@ public sealed class SlowTokenEndpointTests : IDisposable
     public async Task Sends_the_refresh_token_again_when_the_first_attempt_never_reached_Keap(HttpRequestError error)
     {
         var wire = new FailingWire { FailFirst = new HttpRequestException(error, "connection refused", null) };
-        using var host = TokenTestHost.Create(_endpoint, build: b => b.Services.AddHttpClient(Keap.ServiceAccount.Tokens.TokenEndpointClient.HttpClientName).AddHttpMessageHandler(() => wire));
+        using var host = TokenTestHost.Create(_endpoint, build: b => b.Services.AddHttpClient(TokenEndpointClient.HttpClientName).AddHttpMessageHandler(() => wire));
         await host.SeedAsync(TimeSpan.FromSeconds(-10));
 
         var token = await host.AdvanceUntilAsync(host.Tokens.GetAccessTokenAsync(CancellationToken.None).AsTask(), TimeSpan.FromMilliseconds(500));

@@ -1,6 +1,6 @@
 using System.Text;
 using Keap.ServiceAccount.Tests.Infrastructure;
-using Keap.ServiceAccount.Tokens;
+using Keap.ServiceAccount.Tokens.Internal;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keap.ServiceAccount.Tests.Tokens;

@@ -1,4 +1,5 @@
 using Keap.ServiceAccount.Tokens;
+using Keap.ServiceAccount.Tokens.Internal;
 using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,5 @@
 using Keap.ServiceAccount.Tokens;
+using Keap.ServiceAccount.Tokens.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;

@@ -1,28 +1,20 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Keap.ServiceAccount.Tokens.Stores;
 
 /// <summary>
-/// Keeps the token in a JSON file. Every operation runs under an OS-exclusive lock on a sidecar <c>.lock</c> file;
-/// the lease lives in a <c>.lease</c> file. The token file holds the version beside the token and is replaced as a
-/// whole (temporary file, then rename), so a crash leaves either the old version and token or the new ones, never a
-/// version without its token. A disconnect writes a file with the version and no token, so versions never restart.
-/// On Unix the lock belongs to the lock file, not its path: if someone deletes the file while it is held, the next
-/// process creates a new one and is granted the lock too. So each holder stamps its lock file with a random write time
-/// and, right before every write, checks that the path still shows that stamp; if not, it writes nothing and starts over.
+/// Keeps the token in a JSON file. Every operation runs under <see cref="FileLock"/>, an OS-exclusive lock on a sidecar
+/// <c>.lock</c> file; the lease lives in a <c>.lease</c> file. The token file (<see cref="FileDocument"/>) holds the
+/// version beside the token and is replaced as a whole (temporary file, then rename), so a crash leaves either the old
+/// version and token or the new ones, never a version without its token. A disconnect writes a file with the version
+/// and no token, so versions never restart.
 /// </summary>
 internal sealed class FileTokenStore : ITokenStore
 {
-    // The OS lock is held for microseconds; waiting on real time keeps tests with a fake clock from hanging.
-    private static readonly TimeSpan LockRetryDelay = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
     private const int MaxLostLockAttempts = 10;
-    private static readonly long StampBase = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    internal const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly string _path;
     private readonly string _lockPath;
@@ -131,22 +123,22 @@ internal sealed class FileTokenStore : ITokenStore
     /// Runs <paramref name="work"/> under the lock, again from the start if the lock was lost before it wrote; every
     /// file-system failure becomes a <see cref="TokenStoreException"/> naming <paramref name="operation"/>.
     /// </summary>
-    private async ValueTask<T> RunAsync<T>(string operation, Func<HeldLock, T> work, CancellationToken cancellationToken)
+    private async ValueTask<T> RunAsync<T>(string operation, Func<FileLock, T> work, CancellationToken cancellationToken)
     {
         try
         {
             for (var attempt = 1; ; attempt++)
             {
-                using var held = await LockAsync(operation, cancellationToken).ConfigureAwait(false);
+                using var held = await FileLock.AcquireAsync(_path, _lockPath, operation, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     return work(held);
                 }
-                catch (LockLostException) when (attempt < MaxLostLockAttempts)
+                catch (FileLock.LostException) when (attempt < MaxLostLockAttempts)
                 {
                     // Nothing was written: what this attempt read may be stale, so read again under a new lock.
                 }
-                catch (LockLostException ex)
+                catch (FileLock.LostException ex)
                 {
                     throw new TokenStoreException($"The file token store could not {operation}: the lock file {_lockPath} was deleted or replaced {MaxLostLockAttempts} times while held.", ex);
                 }
@@ -193,7 +185,7 @@ internal sealed class FileTokenStore : ITokenStore
         return new TokenFile(version, document.Token is null ? null : TokenSerializer.Deserialize(document.Token, _protector, source, version));
     }
 
-    private void WriteFile(HeldLock held, long version, string? token) =>
+    private void WriteFile(FileLock held, long version, string? token) =>
         WriteAtomically(held, _path, JsonSerializer.Serialize(new FileDocument(version, token), FileDocumentContext.Default.FileDocument));
 
     private TokenLease? ReadLease()
@@ -211,7 +203,7 @@ internal sealed class FileTokenStore : ITokenStore
             : null;
     }
 
-    private static void WriteAtomically(HeldLock held, string path, string content)
+    private static void WriteAtomically(FileLock held, string path, string content)
     {
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
@@ -240,102 +232,5 @@ internal sealed class FileTokenStore : ITokenStore
         }
     }
 
-    private async Task<HeldLock> LockAsync(string operation, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        var fileOptions = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            fileOptions.UnixCreateMode = OwnerOnly;
-        }
-
-        var started = TimeProvider.System.GetTimestamp();
-        while (true)
-        {
-            FileStream? stream = null;
-            try
-            {
-                // The lock file only locks: its content is never read, so deleting or damaging it loses nothing.
-                stream = new FileStream(_lockPath, fileOptions);
-                var held = new HeldLock(stream, _lockPath);
-                if (held.Stamp())
-                {
-                    return held;
-                }
-
-                // Deleted or replaced between opening and locking: this lock is on a file nobody else will open.
-                throw new IOException($"The lock file {_lockPath} was replaced while it was being locked.");
-            }
-            catch (IOException) when (TimeProvider.System.GetElapsedTime(started) < LockTimeout)
-            {
-                stream?.Dispose();
-                await Task.Delay(LockRetryDelay, TimeProvider.System, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException ex)
-            {
-                stream?.Dispose();
-                throw new TokenStoreException($"The file token store could not {operation}: the lock file {_lockPath} stayed locked (or kept being replaced) for {LockTimeout}.", ex);
-            }
-        }
-    }
-
     private sealed record TokenFile(long LastVersion, StoredToken? Stored);
-
-    /// <summary>The open, locked lock file, and whether its path still names it.</summary>
-    private sealed class HeldLock(FileStream stream, string path) : IDisposable
-    {
-        /// <summary>Gives the locked file a random write time (another holder's file gets another); false if the path no longer names it.</summary>
-        public bool Stamp()
-        {
-            // About 3.5 years of 100 ns ticks: two holders' stamps match with negligible odds, even on coarse file systems.
-            var ticks = ((long)RandomNumberGenerator.GetInt32(1 << 30) << 20) | (long)RandomNumberGenerator.GetInt32(1 << 20);
-            File.SetLastWriteTimeUtc(stream.SafeFileHandle, new DateTime(StampBase + ticks, DateTimeKind.Utc));
-            return IsCurrent();
-        }
-
-        /// <summary>Throws <see cref="LockLostException"/> when the path no longer names the locked file: it was deleted (and maybe created anew).</summary>
-        public void EnsureHeld()
-        {
-            if (!IsCurrent())
-            {
-                throw new LockLostException();
-            }
-        }
-
-        public void Dispose() => stream.Dispose();
-
-        // Compared with what the file system kept of the stamp, so a coarse timestamp resolution does not matter.
-        private bool IsCurrent() => File.GetLastWriteTimeUtc(path) == File.GetLastWriteTimeUtc(stream.SafeFileHandle);
-    }
-
-    /// <summary>The lock file was deleted or replaced while held; thrown before anything is written.</summary>
-    private sealed class LockLostException : Exception
-    {
-        public LockLostException()
-            : base("The lock file was deleted or replaced while held.")
-        {
-        }
-
-        public LockLostException(string message)
-            : base(message)
-        {
-        }
-
-        public LockLostException(string message, Exception innerException)
-            : base(message, innerException)
-        {
-        }
-    }
 }
-
-/// <summary>The token file: the version and the (optionally protected) <see cref="TokenSerializer"/> document, or no token after a disconnect.</summary>
-internal sealed record FileDocument(long? Version, string? Token)
-{
-    /// <summary>Names the version and whether a token is present, never the token document (it may be unprotected).</summary>
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"FileDocument {{ Version = {Version}, HasToken = {Token is not null} }}");
-}
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
-[JsonSerializable(typeof(FileDocument))]
-internal sealed partial class FileDocumentContext : JsonSerializerContext;

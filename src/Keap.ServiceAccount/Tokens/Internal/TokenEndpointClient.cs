@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
-namespace Keap.ServiceAccount.Tokens;
+namespace Keap.ServiceAccount.Tokens.Internal;
 
 /// <summary>Calls Keap's <c>/token</c> endpoint: code exchange (credentials in the body) and refresh (HTTP Basic).</summary>
 internal sealed class TokenEndpointClient(

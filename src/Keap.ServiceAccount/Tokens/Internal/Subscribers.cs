@@ -1,7 +1,7 @@
 using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Logging;
 
-namespace Keap.ServiceAccount.Tokens;
+namespace Keap.ServiceAccount.Tokens.Internal;
 
 /// <summary>
 /// Raises the token path's events one subscriber at a time: a subscriber that throws is logged and skipped, so it can

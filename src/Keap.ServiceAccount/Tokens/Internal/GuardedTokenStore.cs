@@ -1,4 +1,4 @@
-namespace Keap.ServiceAccount.Tokens;
+namespace Keap.ServiceAccount.Tokens.Internal;
 
 /// <summary>
 /// The registered <see cref="ITokenStore"/> as the token path sees it: any failure other than a

@@ -1,4 +1,4 @@
-namespace Keap.ServiceAccount.Tokens;
+namespace Keap.ServiceAccount.Tokens.Internal;
 
 /// <summary>How a call to Keap's token endpoint failed.</summary>
 internal enum TokenEndpointError

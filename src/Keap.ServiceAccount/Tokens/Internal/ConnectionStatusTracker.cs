@@ -1,4 +1,4 @@
-namespace Keap.ServiceAccount.Tokens;
+namespace Keap.ServiceAccount.Tokens.Internal;
 
 /// <summary>What this process learned from its own refreshes, for the status page: the last success and the last transient failure.</summary>
 internal sealed class ConnectionStatusTracker(TimeProvider timeProvider)

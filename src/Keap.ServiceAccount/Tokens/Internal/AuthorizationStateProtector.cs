@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace Keap.ServiceAccount.Tokens;
+namespace Keap.ServiceAccount.Tokens.Internal;
 
 /// <summary>The result of checking a callback's <c>state</c>.</summary>
 internal enum StateCheck

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Logging;
 
-namespace Keap.ServiceAccount.Tokens;
+namespace Keap.ServiceAccount.Tokens.Internal;
 
 /// <summary>Reports what a finished refresh run did: metrics, the trace, the connection status, the logs and the failure pause.</summary>
 internal sealed class RefreshRecorder

@@ -1,7 +1,7 @@
 using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Logging;
 
-namespace Keap.ServiceAccount.Tokens;
+namespace Keap.ServiceAccount.Tokens.Internal;
 
 /// <summary>
 /// Turns the token endpoint's answer to a refresh into the token to store. An answer that carries a refresh token is

@@ -1,4 +1,4 @@
-namespace Keap.ServiceAccount.Tokens;
+namespace Keap.ServiceAccount.Tokens.Internal;
 
 /// <summary>
 /// The pause after a failed refresh, kept by every automatic path (the soft and hard windows, an expired token, a 401,

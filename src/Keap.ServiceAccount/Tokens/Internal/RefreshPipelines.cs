@@ -1,7 +1,7 @@
 using Polly;
 using Polly.Retry;
 
-namespace Keap.ServiceAccount.Tokens;
+namespace Keap.ServiceAccount.Tokens.Internal;
 
 /// <summary>The waits and retries of one refresh, as Polly v8 pipelines on the registered <see cref="TimeProvider"/>.</summary>
 internal static class RefreshPipelines
