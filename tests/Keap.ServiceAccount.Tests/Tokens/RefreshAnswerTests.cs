@@ -70,6 +70,22 @@ public sealed class RefreshAnswerTests : IDisposable
     }
 
     [Fact]
+    public async Task Keeps_the_refresh_tokens_issue_time_when_the_answer_keeps_the_refresh_token()
+    {
+        // Keap's 45 days run from when the refresh token was issued: an answer that keeps it must not restart that count,
+        // or the keep-alive refresh would come too late and the status would overstate the days left.
+        using var host = TokenTestHost.Create(_endpoint);
+        var seeded = await host.SeedAsync(TimeSpan.FromSeconds(-10), refreshTokenAge: TimeSpan.FromDays(20));
+        _endpoint.EnqueueStatus(200, """{"access_token":"new-access","expires_in":86400,"token_type":"bearer"}""");
+
+        Assert.Equal("new-access", await host.Tokens.GetAccessTokenAsync(CancellationToken.None));
+
+        var stored = (await host.Store.GetAsync())!;
+        Assert.Equal(seeded.Token.RefreshTokenIssuedAt, stored.Token.RefreshTokenIssuedAt);
+        Assert.Equal(host.Clock.GetUtcNow() - TimeSpan.FromDays(20), stored.Token.RefreshTokenIssuedAt);
+    }
+
+    [Fact]
     public async Task Stores_a_new_refresh_token_that_came_without_an_access_token_and_refreshes_with_it_after_the_pause()
     {
         using var host = TokenTestHost.Create(_endpoint);

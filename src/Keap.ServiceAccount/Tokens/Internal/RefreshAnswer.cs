@@ -33,9 +33,10 @@ internal static class RefreshAnswer
         {
             case { AccessToken: { } access, RefreshToken: null } answer:
                 // RFC 6749 section 6: the server may keep the refresh token unchanged; this one stays the one to present.
-                // Its lifetime is counted from this answer, as Keap said nothing else.
+                // Its lifetime still runs from when it was issued: counting it from this answer would push the keep-alive
+                // refresh past the refresh token's real end.
                 TokenLog.TokenAnswerIncomplete(logger, $"{result.Description} The new access token is used and the refresh token in use is kept.");
-                return (new KeapToken(access, current.RefreshToken, answer.AccessTokenExpiresAt, answer.ReceivedAt, answer.Scope ?? current.Scope), null);
+                return (new KeapToken(access, current.RefreshToken, answer.AccessTokenExpiresAt, current.RefreshTokenIssuedAt, answer.Scope ?? current.Scope), null);
             case { AccessToken: null, RefreshToken: { } refresh } answer:
                 // Keap rotated: the old refresh token is dead. Keep the new one with the access token still held.
                 var reason = $"{result.Description} The new refresh token was stored; the access token could not be renewed.";
