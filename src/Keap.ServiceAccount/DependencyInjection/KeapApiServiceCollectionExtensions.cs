@@ -33,8 +33,9 @@ internal static class KeapApiServiceCollectionExtensions
         services.TryAddSingleton<KeapResilience>();
         services.TryAddTransient<KeapQuotaHandler>();
         services.TryAddTransient<KeapAuthorizationHandler>();
+        services.TryAddTransient<KeapTransportErrorHandler>();
 
-        // Order matters: resilience (with the rate limiter) outside, then the quota figures per attempt, then auth so each attempt carries the current token.
+        // Order matters: the transport errors' mapping outermost, then resilience (with the rate limiter), then the quota figures per attempt, then auth so each attempt carries the current token.
         var client = services.AddHttpClient(KeapApi.HttpClientName, (sp, http) =>
         {
             var options = sp.GetRequiredService<IOptions<KeapServiceAccountOptions>>().Value;
@@ -44,6 +45,7 @@ internal static class KeapApiServiceCollectionExtensions
             http.Timeout = Timeout.InfiniteTimeSpan;
         });
         client.RemoveAllLoggers();
+        client.AddHttpMessageHandler<KeapTransportErrorHandler>();
         client.AddHttpMessageHandler(sp => new ResilienceHandler(sp.GetRequiredService<KeapResilience>().Pipeline));
         client.AddHttpMessageHandler<KeapQuotaHandler>();
         client.AddHttpMessageHandler<KeapAuthorizationHandler>();
@@ -57,8 +59,25 @@ internal static class KeapApiServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers the application's own Refit interface as one more typed client of the pipeline's client, with the
+    /// typed clients' error mapping and Keap's JSON options; a second registration of the same interface changes nothing.
+    /// </summary>
+    public static void AddKeapApiClient<TApi>(this IServiceCollection services)
+        where TApi : class
+    {
+        if (services.Any(d => d.ServiceType == typeof(TApi)))
+        {
+            return;
+        }
+
+        // Built by Refit's source generator in the application's project (it references Refit for that), as the typed
+        // clients are here: Refit's reflection builder is a separate package the pipeline does not need.
+        services.AddRefitGeneratedClient<TApi>(sp => CreateRefitSettings(sp, KeapCustomContentSerializer.Instance), KeapApi.HttpClientName);
+    }
+
     // Per service provider: the error mapping measures a Retry-After date or a quota expiry from its TimeProvider.
-    private static RefitSettings CreateRefitSettings(IServiceProvider services, SystemTextJsonContentSerializer serializer)
+    private static RefitSettings CreateRefitSettings(IServiceProvider services, IHttpContentSerializer serializer)
     {
         var time = services.GetRequiredService<TimeProvider>();
         return new RefitSettings

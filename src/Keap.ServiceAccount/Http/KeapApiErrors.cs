@@ -23,8 +23,9 @@ internal static class KeapApiErrors
     /// </summary>
     public static Exception FromTransportFailure(HttpRequestMessage request, Exception exception, CancellationToken cancellationToken)
     {
-        // The caller's own cancellation, and "connect to Keap first" from the token path, keep their own types.
-        if ((exception is OperationCanceledException && cancellationToken.IsCancellationRequested) || exception is KeapAuthorizationException)
+        // The caller's own cancellation, and "connect to Keap first" from the token path, keep their own types; a
+        // KeapApiException was mapped already, by the pipeline's outermost handler.
+        if ((exception is OperationCanceledException && cancellationToken.IsCancellationRequested) || exception is KeapAuthorizationException or KeapApiException)
         {
             return exception;
         }
@@ -63,17 +64,23 @@ internal static class KeapApiErrors
     }
 
     /// <summary>The Refit deserialization exception factory: a success body that is not the expected JSON.</summary>
-    public static ValueTask<Exception?> FromUnreadableBody(HttpResponseMessage response, Exception exception)
+    public static ValueTask<Exception?> FromUnreadableBody(HttpResponseMessage response, Exception exception) =>
+        ValueTask.FromResult<Exception?>(Unreadable(response, exception));
+
+    /// <summary>A success whose body could not be read as expected (not JSON of that shape, or empty).</summary>
+    public static KeapApiException Unreadable(HttpResponseMessage response, Exception? cause)
     {
         var request = response.RequestMessage;
         var path = SafePath(request?.RequestUri);
-        return ValueTask.FromResult<Exception?>(new KeapApiException($"Keap answered {(int)response.StatusCode} to {request?.Method.Method} {path} with a body that could not be read.", exception)
+        var message = $"Keap answered {(int)response.StatusCode} to {request?.Method.Method} {path} with a body that could not be read.";
+        // Exception takes a null cause (an empty or null body has none).
+        return new KeapApiException(message, cause!)
         {
             StatusCode = response.StatusCode,
             RequestId = FindRequestId(response.Headers),
             Method = request?.Method.Method,
             Path = path,
-        });
+        };
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Refit;
+
 namespace Keap.ServiceAccount.Http;
 
 /// <summary>
@@ -27,4 +29,43 @@ internal static class KeapRequestMarks
     /// opposed to a 429, which Keap refused before doing anything.
     /// </summary>
     public static readonly HttpRequestOptionsKey<bool> MayHaveReachedKeap = new("Keap.ServiceAccount.MayHaveReachedKeap");
+
+    /// <summary>
+    /// The clock of the pipeline that sent the request, for reading an answer's <c>Retry-After</c> date outside the
+    /// pipeline (<see cref="KeapHttp.EnsureKeapSuccessAsync"/>) on the same clock as the rest of the call.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<TimeProvider> Clock = new("Keap.ServiceAccount.Clock");
+
+    private static readonly HttpRequestOptionsKey<RestMethodInfo> RefitMethod = new(HttpRequestMessageOptions.RestMethodInfo);
+    private static readonly HttpRequestOptionsKey<Type> RefitInterface = new(HttpRequestMessageOptions.InterfaceType);
+    private static readonly HttpRequestOptionsKey<string> RefitMethodName = new(HttpRequestMessageOptions.MethodName);
+
+    /// <summary>
+    /// What the sender declared about repeating <paramref name="request"/>: the <see cref="Repeatable"/> option (the
+    /// typed clients' mark, or <see cref="KeapHttp.MarkKeapRepeatable(HttpRequestMessage)"/>), else
+    /// <see cref="KeapRepeatableAttribute"/> on the Refit method that built it; <see langword="null"/> when nothing
+    /// was declared.
+    /// </summary>
+    public static bool? Declared(HttpRequestMessage request)
+    {
+        if (request.Options.TryGetValue(Repeatable, out var marked))
+        {
+            return marked;
+        }
+
+        if (request.Options.TryGetValue(RefitMethod, out var method) && method.MethodInfo is { } info)
+        {
+            return info.IsDefined(typeof(KeapRepeatableAttribute), inherit: false) ? true : null;
+        }
+
+        // A client that names only its interface and method: every overload of that name must carry the attribute,
+        // since which one was called is unknown, and a guess could repeat a write that adds something.
+        if (request.Options.TryGetValue(RefitInterface, out var api) && request.Options.TryGetValue(RefitMethodName, out var name))
+        {
+            var candidates = api.GetInterfaces().Prepend(api).SelectMany(t => t.GetMethods()).Where(m => m.Name == name).ToList();
+            return candidates.Count > 0 && candidates.TrueForAll(m => m.IsDefined(typeof(KeapRepeatableAttribute), inherit: false)) ? true : null;
+        }
+
+        return null;
+    }
 }

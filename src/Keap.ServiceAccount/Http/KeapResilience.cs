@@ -19,7 +19,7 @@ namespace Keap.ServiceAccount.Http;
 /// A 429 is always safe (Keap refused it before doing anything) and does not use up the retries: it is repeated, after
 /// the pause Keap asked for, until the total timeout. The circuit breaker counts only 5xx and transport failures: a
 /// 429 says Keap is healthy and busy, never a reason to stop calling it. Anything else on a POST or PATCH is retried only
-/// when the typed client marked the request repeatable (<see cref="KeapRequestMarks.Repeatable"/>). One rule decides
+/// when its sender declared the request repeatable (<see cref="KeapRequestMarks.Repeatable"/>). One rule decides
 /// the mark for every write: a request that adds something each time it is applied is never repeated. So the upsert by
 /// email and the contact update are marked only when they carry no UTM parameters (each write of those adds a UTM
 /// touch) and no unmodelled property; the email opt-in change, applyTags and removeTags are marked; a plain contact or
@@ -111,8 +111,9 @@ internal sealed class KeapResilience
         : outcome.Exception is HttpRequestException or TimeoutRejectedException;
 
     /// <summary>
-    /// Whether repeating <paramref name="request"/> cannot apply it twice: the typed client's
-    /// <see cref="KeapRequestMarks.Repeatable"/> mark when present, otherwise the method's meaning (a POST or PATCH
+    /// Whether repeating <paramref name="request"/> cannot apply it twice: what its sender declared
+    /// (<see cref="KeapRequestMarks.Declared"/>: the typed clients' mark, <see cref="KeapHttp.MarkKeapRepeatable(HttpRequestMessage)"/>
+    /// or <see cref="KeapRepeatableAttribute"/>) when anything, otherwise the method's meaning (a POST or PATCH
     /// may create or change something each time it arrives).
     /// </summary>
     internal static bool IsSafeToRepeat(HttpRequestMessage? request)
@@ -122,12 +123,7 @@ internal sealed class KeapResilience
             return false;
         }
 
-        if (request.Options.TryGetValue(KeapRequestMarks.Repeatable, out var repeatable))
-        {
-            return repeatable;
-        }
-
-        return request.Method != HttpMethod.Post && request.Method != HttpMethod.Patch;
+        return KeapRequestMarks.Declared(request) ?? (request.Method != HttpMethod.Post && request.Method != HttpMethod.Patch);
     }
 
     private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, int attempt, HttpRequestMessage? request, KeapServiceAccountOptions options, TimeProvider time, ILogger logger)
