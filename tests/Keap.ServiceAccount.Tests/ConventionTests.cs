@@ -18,6 +18,25 @@ public sealed class ConventionTests
     }
 
     [Fact]
+    public void No_class_of_the_package_or_the_sandbox_holds_more_than_twelve_fields()
+    {
+        // A class with more state than this has two reasons to change: split it along its seams. Only instance state
+        // counts; fields the compiler writes (auto-property backing fields, captured primary-constructor parameters, async
+        // state) and the JSON source generator's contexts do not.
+        var crowded = new[] { Package, typeof(Sandbox.KeapSandboxOptions).Assembly }
+            .SelectMany(a => a.GetTypes())
+            .Where(t => t.IsClass && !t.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), false)
+                && !typeof(System.Text.Json.Serialization.JsonSerializerContext).IsAssignableFrom(t))
+            .Select(t => (Type: t, Fields: t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+                .Count(f => !f.IsLiteral && !f.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), false) && !f.Name.Contains('<', StringComparison.Ordinal))))
+            .Where(x => x.Fields > 12)
+            .Select(x => $"{x.Type.FullName}: {x.Fields} fields")
+            .ToList();
+
+        Assert.Empty(crowded);
+    }
+
+    [Fact]
     public void Public_async_methods_take_a_cancellation_token_last()
     {
         var offenders = Package.GetExportedTypes()

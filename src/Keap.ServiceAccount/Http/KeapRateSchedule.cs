@@ -40,6 +40,10 @@ internal sealed class KeapRateSchedule
 
     private static readonly long MinimumTolerance = TimeSpan.TicksPerMillisecond;
 
+    // Keap's largest per-minute limit is an account's 10,000: a budget far above it (a limit configured off) never binds,
+    // so its starts are not recorded; otherwise the record would grow with the rate and be walked on every answer.
+    private const int MaxRecordedBudget = 100_000;
+
     // The starts of the last Window, oldest first.
     private readonly Queue<long> _starts = new();
     private long _nextSpike;
@@ -88,7 +92,10 @@ internal sealed class KeapRateSchedule
         // While bursting, the steady schedule does not run ahead: if bursting stops, the steady pace starts from here.
         _nextSteady = (allowance.Burst ? at : Math.Max(_nextSteady, at)) + allowance.SteadyInterval;
         _lastStart = at;
-        _starts.Enqueue(at);
+        if (allowance.WindowBudget <= MaxRecordedBudget)
+        {
+            _starts.Enqueue(at);
+        }
     }
 
     private static long Tolerance(long interval) => interval == 0 ? 0 : Math.Clamp(interval / 2, MinimumTolerance, MaximumTolerance.Ticks);

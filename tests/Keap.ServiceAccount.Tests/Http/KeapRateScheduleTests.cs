@@ -21,6 +21,19 @@ public sealed class KeapRateScheduleTests
     }
 
     [Fact]
+    public void A_per_minute_limit_configured_off_keeps_no_record_of_the_starts()
+    {
+        // With the limit off (int.MaxValue a minute) the window can never bind: a record of every start of the last
+        // minute would grow with the rate and be walked on every answer that carries Keap's headers.
+        var schedule = new KeapRateSchedule();
+        var allowance = new KeapRateAllowance(0, 0, WindowBudget: int.MaxValue, Burst: true);
+
+        TakeAtEarliest(schedule, allowance, Start, 1_000);
+
+        Assert.Equal(0, schedule.StartedSince(Start - 1));
+    }
+
+    [Fact]
     public void Without_a_burst_starts_keep_the_steady_interval()
     {
         var schedule = new KeapRateSchedule();
