@@ -12,19 +12,9 @@ public sealed class ButtonPushBrowserTests
     [ChromiumFact]
     public async Task Connect_sign_up_with_consent_press_and_the_admin_panel_shows_the_user_tagged()
     {
-        var port = FreePort();
-        var baseUrl = $"http://127.0.0.1:{port}";
-        await using var app = new ButtonPushApp(settings: new Dictionary<string, string?> { ["ButtonPush:PublicBaseUrl"] = baseUrl });
-        app.UseKestrel(port);
-        app.StartServer();
-
+        await using var app = StartApp(out var baseUrl);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.ExecutablePath(),
-            Headless = true,
-            Args = ["--no-sandbox"],
-        });
+        await using var browser = await LaunchChromiumAsync(playwright);
 
         // The admin signs up and connects to Keap through the consent page; the callback lands on the panel.
         var admin = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1100, Height = 900 } });
@@ -88,19 +78,9 @@ public sealed class ButtonPushBrowserTests
     [ChromiumFact]
     public async Task Log_out_from_the_header_works_a_forged_callback_reads_as_a_refusal_and_the_panel_is_current_and_keeps_emails_whole()
     {
-        var port = FreePort();
-        var baseUrl = $"http://127.0.0.1:{port}";
-        await using var app = new ButtonPushApp(settings: new Dictionary<string, string?> { ["ButtonPush:PublicBaseUrl"] = baseUrl });
-        app.UseKestrel(port);
-        app.StartServer();
-
+        await using var app = StartApp(out var baseUrl);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.ExecutablePath(),
-            Headless = true,
-            Args = ["--no-sandbox"],
-        });
+        await using var browser = await LaunchChromiumAsync(playwright);
 
         // A user signs up before Keap is connected: the row waits for the connection.
         var user = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseUrl });
@@ -177,6 +157,24 @@ public sealed class ButtonPushBrowserTests
 
     /// <summary>Where screenshots go, for a person to look at: beside the other test output.</summary>
     private static string ScreenshotFolder() => Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+
+    /// <summary>The sample on Kestrel at a free 127.0.0.1 port, its public base URL set to that address.</summary>
+    private static ButtonPushApp StartApp(out string baseUrl)
+    {
+        var port = FreePort();
+        baseUrl = $"http://127.0.0.1:{port}";
+        var app = new ButtonPushApp(settings: new Dictionary<string, string?> { ["ButtonPush:PublicBaseUrl"] = baseUrl });
+        app.UseKestrel(port);
+        app.StartServer();
+        return app;
+    }
+
+    private static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = ChromiumFactAttribute.ExecutablePath(),
+        Headless = true,
+        Args = ["--no-sandbox"],
+    });
 
     private static int FreePort()
     {
