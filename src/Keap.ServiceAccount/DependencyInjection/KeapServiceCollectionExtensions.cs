@@ -1,4 +1,5 @@
 using Keap.ServiceAccount;
+using Keap.ServiceAccount.Configuration;
 using Keap.ServiceAccount.DependencyInjection;
 using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.Extensions.Configuration;

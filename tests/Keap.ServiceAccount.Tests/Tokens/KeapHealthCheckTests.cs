@@ -1,7 +1,6 @@
-using Keap.ServiceAccount.Tests.Tokens;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Keap.ServiceAccount.Tests.Diagnostics;
+namespace Keap.ServiceAccount.Tests.Tokens;
 
 public sealed class KeapHealthCheckTests : IDisposable
 {

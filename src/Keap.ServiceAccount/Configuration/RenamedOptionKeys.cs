@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using static Keap.ServiceAccount.DependencyInjection.OptionMessage;
+using static Keap.ServiceAccount.Configuration.OptionMessage;
 
-namespace Keap.ServiceAccount.DependencyInjection;
+namespace Keap.ServiceAccount.Configuration;
 
 /// <summary>
 /// Refuses the flat keys that the 1.0 grouping renamed: binding skips them without a word, so an application that kept,

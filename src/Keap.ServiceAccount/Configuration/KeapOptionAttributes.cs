@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 
-namespace Keap.ServiceAccount.DependencyInjection;
+namespace Keap.ServiceAccount.Configuration;
 
 // These attributes write the whole message themselves ("Keap:Setting must ... (got ...)") and leave the result's
 // member names empty, so the message reads as the setting is named in configuration. The options source generator

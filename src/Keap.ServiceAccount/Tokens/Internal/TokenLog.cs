@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Keap.ServiceAccount.Diagnostics;
+namespace Keap.ServiceAccount.Tokens.Internal;
 
 /// <summary>Every transition of the token path. Messages carry states and reasons, never a token or secret.</summary>
 internal static partial class TokenLog

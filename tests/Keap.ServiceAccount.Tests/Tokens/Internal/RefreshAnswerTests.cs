@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Keap.ServiceAccount.Tests.Tokens;
+namespace Keap.ServiceAccount.Tests.Tokens.Internal;
 
 /// <summary>A 200 from /token that is not the complete answer Keap documents: whatever carries a refresh token is kept.</summary>
 public sealed class RefreshAnswerTests : IDisposable

@@ -1,4 +1,4 @@
-using Keap.ServiceAccount.Diagnostics;
+using Keap.ServiceAccount.Tokens;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -3,7 +3,7 @@ using Keap.ServiceAccount.Tests.Infrastructure;
 using Keap.ServiceAccount.Tokens.Internal;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Keap.ServiceAccount.Tests.Tokens;
+namespace Keap.ServiceAccount.Tests.Tokens.Internal;
 
 public sealed class TokenEndpointClientTests : IDisposable
 {

@@ -1,4 +1,4 @@
-using Keap.ServiceAccount.DependencyInjection;
+using Keap.ServiceAccount.Configuration;
 
 namespace Keap.ServiceAccount;
 

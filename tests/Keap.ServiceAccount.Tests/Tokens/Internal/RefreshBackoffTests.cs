@@ -1,4 +1,4 @@
-namespace Keap.ServiceAccount.Tests.Tokens;
+namespace Keap.ServiceAccount.Tests.Tokens.Internal;
 
 /// <summary>Failures back off on every path, so /token requests per minute stay bounded whatever Keap answers.</summary>
 public sealed class RefreshBackoffTests : IDisposable

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Keap.ServiceAccount.Diagnostics;
+namespace Keap.ServiceAccount.Tokens;
 
 /// <summary>Maps the connection status to health: Unhealthy without a usable connection, Degraded when it needs attention soon (a refresh or the store failing while the token is still valid, a refresh token near its end).</summary>
 internal sealed class KeapHealthCheck(IKeapAuthorization authorization, TimeProvider timeProvider) : IHealthCheck

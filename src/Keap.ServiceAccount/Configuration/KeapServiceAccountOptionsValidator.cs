@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using static Keap.ServiceAccount.DependencyInjection.OptionMessage;
+using static Keap.ServiceAccount.Configuration.OptionMessage;
 
-namespace Keap.ServiceAccount.DependencyInjection;
+namespace Keap.ServiceAccount.Configuration;
 
 /// <summary>The single-value rules: the data annotations on <see cref="KeapServiceAccountOptions"/>, checked by generated code.</summary>
 [OptionsValidator]
@@ -87,7 +87,7 @@ internal sealed class KeapServiceAccountOptionsValidator : IValidateOptions<Keap
         // sent only while TokenRequestTimeout still fits, after the store was read under the lease. With no room for that
         // read (TokenRequestTimeout plus the reserve equal to the lease), no refresh could ever be sent: as much again is
         // kept for it. In seconds: huge settings would overflow.
-        var reserve = Tokens.Internal.RefreshPipelines.SaveReserve(refresh.LeaseDuration);
+        var reserve = KeapRefreshOptions.SaveReserve(refresh.LeaseDuration);
         if (refresh.TokenRequestTimeout.TotalSeconds + (2 * reserve.TotalSeconds) > refresh.LeaseDuration.TotalSeconds)
         {
             failures.Add($"{RefreshName(nameof(refresh.TokenRequestTimeout))} ({refresh.TokenRequestTimeout}) must be shorter than {RefreshName(nameof(refresh.LeaseDuration))} ({refresh.LeaseDuration}) by at least {reserve}, the time kept after Keap's answer for storing the new token, plus {reserve} for reading the store before the refresh token is sent.");

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Keap.ServiceAccount.Diagnostics;
+namespace Keap.ServiceAccount.Tokens.Internal;
 
 /// <summary>The token path's instruments: refresh count, failures, duration and the live token's time to expiry.</summary>
 internal sealed class TokenTelemetry

@@ -1,4 +1,4 @@
-using Keap.ServiceAccount.DependencyInjection;
+using Keap.ServiceAccount.Configuration;
 
 namespace Keap.ServiceAccount;
 
@@ -39,6 +39,9 @@ public sealed class KeapRefreshOptions
     [Positive(AtMost = "1.00:00:00")]
     public TimeSpan StoreCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    // Here rather than on the token path: the start-up check of TokenRequestTimeout against LeaseDuration reads it too.
+    private static readonly TimeSpan MaxSaveReserve = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// How long one process may hold the refresh lease, and so how long a refresh token once sent waits for Keap's
     /// answer: until the lease ends, less a tenth of it (at most 5 seconds) kept for storing the new token. A refresh
@@ -74,4 +77,10 @@ public sealed class KeapRefreshOptions
     /// </summary>
     [Positive(AtMost = "365.00:00:00")]
     public TimeSpan RefreshTokenKeepAliveAge { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// The part of a lease of <paramref name="leaseDuration"/> kept for storing the new token after Keap's answer: a tenth
+    /// of the lease, at most 5 seconds. <see cref="TokenRequestTimeout"/> must fit in the rest.
+    /// </summary>
+    internal static TimeSpan SaveReserve(TimeSpan leaseDuration) => leaseDuration / 10 < MaxSaveReserve ? leaseDuration / 10 : MaxSaveReserve;
 }
