@@ -82,16 +82,26 @@ public sealed class KeapHookReceiverTests
         host.Handler.Behavior = async (_, _) =>
         {
             OrderProbe.HandlerRunning = true;
-            started.SetResult();
+            started.TrySetResult();
             await release.Task;
             OrderProbe.HandlerRunning = false;
         };
 
-        var answer = Deliveries.PostAsync(host.Client, Deliveries.ContactDelete);
+        // A handler that has not returned by the budget: the answer is 503, not the 200 an endpoint that answered
+        // without waiting for the handler would have sent (the fake clock, not a wall-clock wait, decides).
+        var unanswered = Deliveries.PostAsync(host.Client, Deliveries.ContactDelete);
         await started.Task;
-        Assert.False(answer.IsCompleted, "the receiver answered while the handler was still storing the delivery");
+        Assert.False(unanswered.IsCompleted, "the receiver answered while the handler was still storing the delivery");
+        host.Time.Advance(TimeSpan.FromSeconds(10));
+        using (var timedOut = await unanswered.WaitAsync(TimeSpan.FromSeconds(30)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, timedOut.StatusCode);
+        }
+
+        // A handler that returns: 200, and the answer started only once it had returned.
         release.SetResult();
-        using var response = await answer.WaitAsync(TimeSpan.FromSeconds(30));
+        OrderProbe.AnswerStartedWhileHandlerRan = null;
+        using var response = await Deliveries.PostAsync(host.Client, Deliveries.ContactDelete).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(OrderProbe.AnswerStartedWhileHandlerRan);
