@@ -17,7 +17,7 @@ internal sealed class HookReceiver
     internal const string SecretRouteValue = "secret";
     internal const string HookSecretHeader = "X-Hook-Secret";
 
-    private readonly HookPathSecret _secret = new();
+    private readonly HookPathSecret _secret;
     private readonly KeapHookReceiverOptions _options;
     private readonly HashSet<string> _eventKeys;
     private readonly TimeProvider _timeProvider;
@@ -28,6 +28,7 @@ internal sealed class HookReceiver
         _options = options.Value;
         _eventKeys = new HashSet<string>(hookOptions.Value.EventKeys, StringComparer.Ordinal);
         _timeProvider = timeProvider;
+        _secret = new HookPathSecret(timeProvider);
         _logger = logger;
     }
 

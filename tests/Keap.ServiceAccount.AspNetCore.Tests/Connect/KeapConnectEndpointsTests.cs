@@ -91,7 +91,7 @@ public sealed partial class KeapConnectEndpointsTests
         return callback.Headers.Location!;
     }
 
-    internal static async Task<WebApplication> StartAppAsync(KeapSandboxServer keap, Action<WebApplication> map)
+    internal static async Task<WebApplication> StartAppAsync(KeapSandboxServer keap, Action<WebApplication> map, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -104,6 +104,7 @@ public sealed partial class KeapConnectEndpointsTests
             o.TokenEndpoint = keap.TokenEndpoint;
             o.ApiBaseAddress = keap.ApiBaseAddress;
         });
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         map(app);
         await app.StartAsync();

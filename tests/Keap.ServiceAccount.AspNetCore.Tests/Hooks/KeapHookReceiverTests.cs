@@ -145,6 +145,30 @@ public sealed class KeapHookReceiverTests
     }
 
     [Fact]
+    public async Task Picks_up_a_rotated_secret_within_a_minute_while_wrong_secrets_read_the_store_at_most_once_a_minute()
+    {
+        await using var host = await ReceiverHost.StartAsync();
+        const string rotated = "r0tated-s3cret_0123456789abcdef";
+        (await Deliveries.PostAsync(host.Client, Deliveries.ContactDelete)).Dispose();
+        host.Store.Value = rotated;
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var early = await Deliveries.PostAsync(host.Client, Deliveries.ContactDelete, "/keap/hooks/" + rotated);
+            Assert.Equal(HttpStatusCode.NotFound, early.StatusCode);
+        }
+
+        Assert.Equal(1, host.Store.Reads);
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        using var afterRotation = await Deliveries.PostAsync(host.Client, Deliveries.ContactDelete, "/keap/hooks/" + rotated);
+        using var oldUrl = await Deliveries.PostAsync(host.Client, Deliveries.ContactDelete);
+
+        Assert.Equal(HttpStatusCode.OK, afterRotation.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, oldUrl.StatusCode);
+        Assert.Equal(2, host.Store.Reads);
+    }
+
+    [Fact]
     public async Task Refuses_a_body_over_the_limit_declared_in_Content_Length_with_413()
     {
         await using var host = await ReceiverHost.StartAsync(new() { ["Keap:Hooks:MaxRequestBodySize"] = "200" });

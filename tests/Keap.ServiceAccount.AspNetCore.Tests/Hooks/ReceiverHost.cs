@@ -110,10 +110,13 @@ internal sealed class FixedSecretStore : IKeapHookSecretStore
 
     public int Reads => Volatile.Read(ref _reads);
 
+    /// <summary>The stored secret; a test changes it to rotate the secret.</summary>
+    public string Value { get; set; } = ReceiverHost.Secret;
+
     public ValueTask<string> GetOrCreateAsync(CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _reads);
-        return ValueTask.FromResult(ReceiverHost.Secret);
+        return ValueTask.FromResult(Value);
     }
 }
 
