@@ -36,6 +36,12 @@ internal sealed class FakeKeapHooks : HttpMessageHandler
         return hook;
     }
 
+    /// <summary>Removes a hook as another instance would.</summary>
+    public void Remove(string key) => _hooks.TryRemove(key, out _);
+
+    /// <summary>The message of the error answers <see cref="FailWith"/> makes.</summary>
+    public string? FailMessage { get; set; }
+
     public void SetStatus(string key, string status) => _hooks[key] = _hooks[key] with { Status = status };
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -57,7 +63,7 @@ internal sealed class FakeKeapHooks : HttpMessageHandler
 
         if (FailWith is { } failure)
         {
-            return Error(failure);
+            return Error(failure, FailMessage);
         }
 
         var parts = rest.Length == 0 ? [] : rest.Split('/');
@@ -97,10 +103,10 @@ internal sealed class FakeKeapHooks : HttpMessageHandler
         Content = new StringContent(node.ToJsonString(), Encoding.UTF8, "application/json"),
     };
 
-    private static HttpResponseMessage Error(HttpStatusCode status) => new(status)
+    private static HttpResponseMessage Error(HttpStatusCode status, string? message = null) => new(status)
     {
         Content = new StringContent(
-            JsonSerializer.Serialize(new { code = (int)status, message = "failed: " + status, status = status.ToString() }), Encoding.UTF8, "application/json"),
+            JsonSerializer.Serialize(new { code = (int)status, message = message ?? "failed: " + status, status = status.ToString() }), Encoding.UTF8, "application/json"),
     };
 
     public sealed record Hook(string Key, string EventKey, string HookUrl, string Status)
