@@ -67,14 +67,26 @@ public sealed partial class KeapSandboxHooks : IDisposable
         }
     }
 
-    /// <summary>How many changes wait for a delivery attempt (collected, or in a delivery being retried), over all hooks.</summary>
-    public int PendingObjects
+    /// <summary>How many changes, over all hooks, are collected for a batch whose first attempt has not been made yet.</summary>
+    public int CollectedObjects
     {
         get
         {
             lock (_state.Gate)
             {
-                return _queues.Values.Sum(q => q.Collecting.Count + q.Deliveries.Sum(d => d.Objects.Count));
+                return _queues.Values.Sum(q => q.Collecting.Count);
+            }
+        }
+    }
+
+    /// <summary>How many changes, over all hooks, are in deliveries that failed and wait for a retry (or are being attempted).</summary>
+    public int UndeliveredObjects
+    {
+        get
+        {
+            lock (_state.Gate)
+            {
+                return _queues.Values.Sum(q => q.Deliveries.Sum(d => d.Objects.Count));
             }
         }
     }
@@ -128,7 +140,7 @@ public sealed partial class KeapSandboxHooks : IDisposable
                     var due = queue;
                     queue.CollectTimer = delay == TimeSpan.Zero
                         ? null
-                        : _time.CreateTimer(_ => Task.Run(() => Flush(due)), null, delay, Timeout.InfiniteTimeSpan);
+                        : _time.CreateTimer(_ => Flush(due), null, delay, Timeout.InfiniteTimeSpan);
                     if (delay == TimeSpan.Zero)
                     {
                         _ = Task.Run(() => Flush(due));
@@ -243,7 +255,7 @@ public sealed partial class KeapSandboxHooks : IDisposable
             else
             {
                 outcome = "Retrying";
-                delivery.RetryTimer = _time.CreateTimer(_ => Task.Run(() => AttemptAsync(queue, delivery)), null, retries[attempt - 1], Timeout.InfiniteTimeSpan);
+                delivery.RetryTimer = _time.CreateTimer(_ => _ = AttemptAsync(queue, delivery), null, retries[attempt - 1], Timeout.InfiniteTimeSpan);
             }
 
             record = new KeapSandboxHookAttempt(
@@ -267,35 +279,4 @@ public sealed partial class KeapSandboxHooks : IDisposable
 
         AttemptCompleted?.Invoke(this, record);
     }
-
-    /// <summary>POSTs to a hook URL within the delivery timeout.</summary>
-    /// <returns>The status and the echoed <c>X-Hook-Secret</c>; a <see langword="null"/> status when no answer came.</returns>
-    private async Task<(int? Status, string? Echo)> SendAsync(string url, HttpContent content, string? secret)
-    {
-        using var timeout = new CancellationTokenSource(_options.DeliveryTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token);
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-        if (secret is not null)
-        {
-            request.Headers.Add("X-Hook-Secret", secret);
-        }
-
-        try
-        {
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            return ((int)response.StatusCode, response.Headers.TryGetValues("X-Hook-Secret", out var echo) ? string.Join(",", echo) : null);
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-        {
-            return (null, null);
-        }
-    }
-
-    [LoggerMessage(EventId = 5001, EventName = "HookDeliveryFailed", Level = LogLevel.Information,
-        Message = "Keap sandbox: delivery of {EventKey} to hook {HookKey} failed at attempt {Attempt} (status {Status}; none means no answer)")]
-    private static partial void DeliveryFailed(ILogger logger, string hookKey, string eventKey, int attempt, int? status);
-
-    [LoggerMessage(EventId = 5002, EventName = "HookInactive", Level = LogLevel.Warning,
-        Message = "Keap sandbox: hook {HookKey} ({EventKey}) is now Inactive after attempt {Attempt} (status {Status}); its pending deliveries were dropped")]
-    private static partial void HookInactive(ILogger logger, string hookKey, string eventKey, int attempt, int? status);
 }

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace Keap.ServiceAccount.Sandbox;
 
-/// <summary>The verification handshake: a fresh <c>X-Hook-Secret</c> POSTed to the hook URL, echoed back or presented later.</summary>
+/// <summary>The hooks' HTTP side: the verification handshake (a fresh <c>X-Hook-Secret</c> POSTed to the hook URL, echoed back or presented later) and the POST of every attempt.</summary>
 public sealed partial class KeapSandboxHooks
 {
     /// <summary>
@@ -84,6 +84,37 @@ public sealed partial class KeapSandboxHooks
     [LoggerMessage(EventId = 5003, EventName = "HookVerification", Level = LogLevel.Information,
         Message = "Keap sandbox: hook {HookKey} ({EventKey}) verification ended {Status}")]
     private static partial void Verified(ILogger logger, long hookKey, string eventKey, string status);
+
+    /// <summary>POSTs to a hook URL within the delivery timeout.</summary>
+    /// <returns>The status and the echoed <c>X-Hook-Secret</c>; a <see langword="null"/> status when no answer came.</returns>
+    private async Task<(int? Status, string? Echo)> SendAsync(string url, HttpContent content, string? secret)
+    {
+        using var timeout = new CancellationTokenSource(_options.DeliveryTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        if (secret is not null)
+        {
+            request.Headers.Add("X-Hook-Secret", secret);
+        }
+
+        try
+        {
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            return ((int)response.StatusCode, response.Headers.TryGetValues("X-Hook-Secret", out var echo) ? string.Join(",", echo) : null);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            return (null, null);
+        }
+    }
+
+    [LoggerMessage(EventId = 5001, EventName = "HookDeliveryFailed", Level = LogLevel.Information,
+        Message = "Keap sandbox: delivery of {EventKey} to hook {HookKey} failed at attempt {Attempt} (status {Status}; none means no answer)")]
+    private static partial void DeliveryFailed(ILogger logger, string hookKey, string eventKey, int attempt, int? status);
+
+    [LoggerMessage(EventId = 5002, EventName = "HookInactive", Level = LogLevel.Warning,
+        Message = "Keap sandbox: hook {HookKey} ({EventKey}) is now Inactive after attempt {Attempt} (status {Status}); its pending deliveries were dropped")]
+    private static partial void HookInactive(ILogger logger, string hookKey, string eventKey, int attempt, int? status);
 
     /// <summary>One hook's changes waiting for their first attempt, and its deliveries not yet delivered.</summary>
     private sealed class HookQueue(long key)
