@@ -61,7 +61,9 @@ internal sealed class HookReceiver : IAsyncDisposable
     /// <summary>The status of <see cref="ReceiverAnswer.Status"/>.</summary>
     public int Status { get; set; } = 500;
 
-    public int Count { get; private set; }
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
 
     public static async Task<HookReceiver> StartAsync()
     {
@@ -105,7 +107,7 @@ internal sealed class HookReceiver : IAsyncDisposable
         var body = await reader.ReadToEndAsync();
         var secret = context.Request.Headers["X-Hook-Secret"].FirstOrDefault();
         var answer = _script.TryDequeue(out var next) ? next : Default;
-        Count++;
+        Interlocked.Increment(ref _count);
         _received.Writer.TryWrite(new ReceivedRequest(context.Request.Path, secret, body));
         switch (answer)
         {

@@ -1,0 +1,267 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using static Keap.ServiceAccount.Sandbox.Tests.Hooks.HookSubscriptionTests;
+using static Keap.ServiceAccount.Sandbox.Tests.SandboxTestHost;
+
+namespace Keap.ServiceAccount.Sandbox.Tests.Hooks;
+
+public sealed class HookDeliveryTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Contact_create_update_and_delete_are_delivered_after_the_delivery_delay()
+    {
+        await using var host = await StartAsync();
+        await using var receiver = await HookReceiver.StartAsync();
+        using var api = host.Api();
+        using var attempts = new AttemptWatcher(host.Server.Hooks);
+        foreach (var key in new[] { "contact.add", "contact.edit", "contact.delete" })
+        {
+            await SubscribeAsync(api, key, receiver.Url("hooks/" + key));
+            await receiver.NextAsync();
+        }
+
+        var id = await CreateContactAsync(api, "ada@example.com");
+        (await api.PatchAsJsonAsync($"rest/v2/contacts/{id}", new JsonObject { ["given_name"] = "Grace" })).EnsureSuccessStatusCode();
+        (await api.DeleteAsync($"rest/v2/contacts/{id}")).EnsureSuccessStatusCode();
+        host.Clock.Advance(TimeSpan.FromSeconds(29));
+        var collectedBefore = host.Server.Hooks.CollectedObjects;
+        host.Clock.Advance(TimeSpan.FromSeconds(1));
+        var collectedAfter = host.Server.Hooks.CollectedObjects;
+        var received = new Dictionary<string, JsonObject>();
+        for (var i = 0; i < 3; i++)
+        {
+            var request = await receiver.NextAsync();
+            received[request.Path] = request.Json;
+            Assert.Equal("Delivered", (await attempts.NextAsync()).Outcome);
+        }
+
+        Assert.Equal(3, collectedBefore);
+        Assert.Equal(0, collectedAfter);
+        var contactUrl = new Uri(host.Server.ApiBaseAddress, $"rest/v2/contacts/{id}").ToString();
+        foreach (var (key, apiUrl) in new[] { ("contact.add", contactUrl), ("contact.edit", contactUrl), ("contact.delete", "") })
+        {
+            var body = received["/hooks/" + key];
+            Assert.Equal(["event_key", "object_type", "object_keys"], body.Select(p => p.Key));
+            Assert.Equal(key, (string?)body["event_key"]);
+            Assert.Equal("contact", (string?)body["object_type"]);
+            var item = Assert.Single(body["object_keys"]!.AsArray())!.AsObject();
+            Assert.Equal(["id", "apiUrl", "timestamp"], item.Select(p => p.Key));
+            Assert.Equal(JsonValueKind.Number, item["id"]!.GetValueKind());
+            Assert.Equal(long.Parse(id, CultureInfo.InvariantCulture), (long)item["id"]!);
+            Assert.Equal(apiUrl, (string?)item["apiUrl"]);
+            Assert.Equal("2026-03-01T12:00:00.000Z", (string?)item["timestamp"]);
+        }
+    }
+
+    [Fact]
+    public async Task Changes_until_the_first_attempt_go_in_one_delivery_and_more_than_1000_are_split()
+    {
+        await using var host = await StartAsync();
+        await using var receiver = await HookReceiver.StartAsync();
+        using var api = host.Api();
+        await SubscribeAsync(api, "contact.add", receiver.Url());
+        await receiver.NextAsync();
+
+        var first = await CreateContactAsync(api, "a@example.com");
+        host.Clock.Advance(TimeSpan.FromSeconds(20));
+        var second = await CreateContactAsync(api, "b@example.com");
+        host.Clock.Advance(TimeSpan.FromSeconds(10));
+        var batch = (await receiver.NextAsync()).Json;
+        for (var i = 0; i < 1001; i++)
+        {
+            host.Server.Hooks.Raise("contact.add", 10_000 + i, "");
+        }
+
+        host.Clock.Advance(TimeSpan.FromSeconds(30));
+        var sizes = new List<int> { (await receiver.NextAsync()).Json["object_keys"]!.AsArray().Count, (await receiver.NextAsync()).Json["object_keys"]!.AsArray().Count };
+
+        Assert.Equal([first, second], batch["object_keys"]!.AsArray().Select(o => ((long)o!["id"]!).ToString(CultureInfo.InvariantCulture)));
+        Assert.Equal(["2026-03-01T12:00:00.000Z", "2026-03-01T12:00:20.000Z"], batch["object_keys"]!.AsArray().Select(o => (string?)o!["timestamp"]));
+        Assert.Equal([1, 1000], sizes.Order());
+    }
+
+    [Fact]
+    public async Task A_receiver_down_then_back_gets_the_delivery_later_once_on_the_retry_schedule()
+    {
+        await using var host = await StartAsync();
+        await using var receiver = await HookReceiver.StartAsync();
+        using var api = host.Api();
+        using var attempts = new AttemptWatcher(host.Server.Hooks);
+        await SubscribeAsync(api, "contact.add", receiver.Url());
+        await receiver.NextAsync();
+        receiver.Script(ReceiverAnswer.Abort, ReceiverAnswer.Status);
+        receiver.Status = 503;
+
+        await CreateContactAsync(api, "ada@example.com");
+        host.Clock.Advance(TimeSpan.FromSeconds(30));
+        var down = await attempts.NextAsync();
+        host.Clock.Advance(TimeSpan.FromSeconds(44));
+        host.Clock.Advance(TimeSpan.FromSeconds(1));
+        var unavailable = await attempts.NextAsync();
+        host.Clock.Advance(TimeSpan.FromMinutes(5));
+        var delivered = await attempts.NextAsync();
+        host.Clock.Advance(TimeSpan.FromHours(2));
+
+        Assert.Equal((1, (int?)null, "Retrying", Start.AddSeconds(30)), (down.Attempt, down.StatusCode, down.Outcome, down.Time));
+        Assert.Equal((2, (int?)503, "Retrying", Start.AddSeconds(75)), (unavailable.Attempt, unavailable.StatusCode, unavailable.Outcome, unavailable.Time));
+        Assert.Equal((3, (int?)200, "Delivered", Start.AddSeconds(75).AddMinutes(5)), (delivered.Attempt, delivered.StatusCode, delivered.Outcome, delivered.Time));
+        Assert.Equal(0, host.Server.Hooks.UndeliveredObjects);
+        // The handshake and three attempts of the same delivery, the same object each time.
+        Assert.Equal(4, receiver.Count);
+        Assert.Equal(3, host.Server.Hooks.Attempts.Count);
+        Assert.Equal("Verified", host.Server.Hooks.Subscriptions.Single().Status);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_always_fails_makes_the_hook_Inactive_after_four_attempts_until_verify_succeeds()
+    {
+        await using var host = await StartAsync();
+        await using var receiver = await HookReceiver.StartAsync();
+        using var api = host.Api();
+        using var attempts = new AttemptWatcher(host.Server.Hooks);
+        var key = (string)(await SubscribeAsync(api, "contact.add", receiver.Url()))["key"]!;
+        await receiver.NextAsync();
+        receiver.Default = ReceiverAnswer.Status;
+
+        await CreateContactAsync(api, "ada@example.com");
+        var ended = new List<KeapSandboxHookAttempt>();
+        foreach (var wait in new[] { TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(45), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30) })
+        {
+            host.Clock.Advance(wait);
+            Assert.Equal("contact.add", (string?)(await receiver.NextAsync()).Json["event_key"]);
+            ended.Add(await attempts.NextAsync());
+        }
+
+        await CreateContactAsync(api, "bob@example.com");
+        var collectedWhileInactive = host.Server.Hooks.CollectedObjects;
+        host.Clock.Advance(TimeSpan.FromHours(12));
+        var hook = await api.GetFromJsonAsync<JsonObject>($"rest/v1/hooks/{key}");
+        receiver.Default = ReceiverAnswer.Ok;
+        var verified = await JsonAsync(await api.PostAsync($"rest/v1/hooks/{key}/verify", null));
+        var handshake = await receiver.NextAsync();
+
+        Assert.Equal([1, 2, 3, 4], ended.Select(a => a.Attempt));
+        Assert.Equal(["Retrying", "Retrying", "Retrying", "Inactive"], ended.Select(a => a.Outcome));
+        Assert.All(ended, a => Assert.Equal(500, a.StatusCode));
+        Assert.Equal("Inactive", (string?)hook!["status"]);
+        Assert.Equal(0, collectedWhileInactive);
+        Assert.Equal(0, host.Server.Hooks.UndeliveredObjects);
+        // Four attempts, then only the handshake of the verify: Keap stopped delivering.
+        Assert.NotNull(handshake.Secret);
+        Assert.Equal("", handshake.Body);
+        Assert.Equal(6, receiver.Count);
+        Assert.Equal("Verified", (string?)verified["status"]);
+
+        // Verified again: new changes are delivered.
+        var carol = await CreateContactAsync(api, "carol@example.com");
+        host.Clock.Advance(TimeSpan.FromSeconds(30));
+        var resumed = (await receiver.NextAsync()).Json;
+        Assert.Equal(carol, ((long)resumed["object_keys"]![0]!["id"]!).ToString(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task A_410_makes_the_hook_Inactive_at_once()
+    {
+        await using var host = await StartAsync();
+        await using var receiver = await HookReceiver.StartAsync();
+        using var api = host.Api();
+        using var attempts = new AttemptWatcher(host.Server.Hooks);
+        await SubscribeAsync(api, "contact.add", receiver.Url());
+        await receiver.NextAsync();
+        receiver.Script(ReceiverAnswer.Status);
+        receiver.Status = 410;
+
+        await CreateContactAsync(api, "ada@example.com");
+        host.Clock.Advance(TimeSpan.FromSeconds(30));
+        var gone = await attempts.NextAsync();
+
+        Assert.Equal((1, (int?)410, "Inactive"), (gone.Attempt, gone.StatusCode, gone.Outcome));
+        Assert.Equal("Inactive", host.Server.Hooks.Subscriptions.Single().Status);
+        Assert.Equal(0, host.Server.Hooks.UndeliveredObjects);
+    }
+
+    [Fact]
+    public async Task No_answer_within_the_delivery_timeout_is_a_failure()
+    {
+        await using var host = await StartAsync();
+        await using var receiver = await HookReceiver.StartAsync();
+        using var api = host.Api();
+        using var attempts = new AttemptWatcher(host.Server.Hooks);
+        await SubscribeAsync(api, "contact.add", receiver.Url());
+        await receiver.NextAsync();
+        receiver.Script(ReceiverAnswer.Hang);
+
+        await CreateContactAsync(api, "ada@example.com");
+        host.Clock.Advance(TimeSpan.FromSeconds(30));
+        await receiver.NextAsync();
+        host.Clock.Advance(TimeSpan.FromSeconds(30));
+        var timedOut = await attempts.NextAsync();
+
+        Assert.Equal((1, (int?)null, "Retrying", Start.AddSeconds(60)), (timedOut.Attempt, timedOut.StatusCode, timedOut.Outcome, timedOut.Time));
+    }
+
+    [Fact]
+    public async Task Tag_apply_and_remove_wait_the_tag_delay_and_name_the_contact_and_the_tag()
+    {
+        await using var host = await StartAsync(o => o.Hooks.TagEventDelay = TimeSpan.FromMinutes(7));
+        await using var receiver = await HookReceiver.StartAsync();
+        using var api = host.Api();
+        await SubscribeAsync(api, "contactGroup.applied", receiver.Url("hooks/applied"));
+        await receiver.NextAsync();
+        await SubscribeAsync(api, "contactGroup.removed", receiver.Url("hooks/removed"));
+        await receiver.NextAsync();
+        var contact = await CreateContactAsync(api, "ada@example.com");
+        var tag = (string)(await JsonAsync(await api.PostAsJsonAsync("rest/v2/tags", new JsonObject { ["name"] = "vip" })))["id"]!;
+
+        var ids = new JsonObject { ["contact_ids"] = new JsonArray(contact) };
+        (await api.PostAsJsonAsync($"rest/v2/tags/{tag}/contacts:applyTags", ids.DeepClone())).EnsureSuccessStatusCode();
+        (await api.PostAsJsonAsync($"rest/v2/tags/{tag}/contacts:applyTags", ids.DeepClone())).EnsureSuccessStatusCode();
+        (await api.PostAsJsonAsync($"rest/v2/tags/{tag}/contacts:removeTags", ids.DeepClone())).EnsureSuccessStatusCode();
+        host.Clock.Advance(TimeSpan.FromMinutes(6));
+        var collectedBefore = host.Server.Hooks.CollectedObjects;
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var received = new[] { await receiver.NextAsync(), await receiver.NextAsync() }.ToDictionary(r => r.Path, r => r.Json);
+
+        // The duplicate apply changed nothing, so it is not an event.
+        Assert.Equal(2, collectedBefore);
+        foreach (var (path, key) in new[] { ("/hooks/applied", "contactGroup.applied"), ("/hooks/removed", "contactGroup.removed") })
+        {
+            var body = received[path];
+            Assert.Equal(key, (string?)body["event_key"]);
+            Assert.Equal("contactGroup", (string?)body["object_type"]);
+            var item = Assert.Single(body["object_keys"]!.AsArray())!;
+            Assert.Equal(long.Parse(contact, CultureInfo.InvariantCulture), (long)item["id"]!);
+            Assert.Equal(long.Parse(tag, CultureInfo.InvariantCulture), (long)item["tag_id"]!);
+            Assert.Equal(new Uri(host.Server.ApiBaseAddress, $"rest/v2/contacts/{contact}").ToString(), (string?)item["apiUrl"]);
+        }
+    }
+
+    [Fact]
+    public async Task Configured_retry_delays_set_the_number_of_attempts()
+    {
+        await using var host = await StartAsync(o =>
+        {
+            o.Hooks.DeliveryDelay = TimeSpan.FromSeconds(5);
+            o.Hooks.RetryDelays.Add(TimeSpan.FromSeconds(10));
+        });
+        await using var receiver = await HookReceiver.StartAsync();
+        using var api = host.Api();
+        using var attempts = new AttemptWatcher(host.Server.Hooks);
+        await SubscribeAsync(api, "contact.add", receiver.Url());
+        await receiver.NextAsync();
+        receiver.Default = ReceiverAnswer.Status;
+
+        await CreateContactAsync(api, "ada@example.com");
+        host.Clock.Advance(TimeSpan.FromSeconds(5));
+        var first = await attempts.NextAsync();
+        host.Clock.Advance(TimeSpan.FromSeconds(10));
+        var last = await attempts.NextAsync();
+
+        Assert.Equal(("Retrying", Start.AddSeconds(5)), (first.Outcome, first.Time));
+        Assert.Equal(("Inactive", 2, Start.AddSeconds(15)), (last.Outcome, last.Attempt, last.Time));
+    }
+}
