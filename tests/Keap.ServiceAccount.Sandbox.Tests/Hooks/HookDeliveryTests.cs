@@ -264,4 +264,24 @@ public sealed class HookDeliveryTests
         Assert.Equal(("Retrying", Start.AddSeconds(5)), (first.Outcome, first.Time));
         Assert.Equal(("Inactive", 2, Start.AddSeconds(15)), (last.Outcome, last.Attempt, last.Time));
     }
+
+    [Fact]
+    public async Task The_home_page_lists_hooks_and_attempts_but_never_a_hook_url()
+    {
+        await using var host = await StartAsync();
+        await using var receiver = await HookReceiver.StartAsync();
+        using var api = host.Api();
+        using var attempts = new AttemptWatcher(host.Server.Hooks);
+        var key = (string)(await SubscribeAsync(api, "contact.add", receiver.Url()))["key"]!;
+        await receiver.NextAsync();
+        await CreateContactAsync(api, "ada@example.com");
+        host.Clock.Advance(TimeSpan.FromSeconds(30));
+        await attempts.NextAsync();
+
+        var page = await host.Http.GetStringAsync("/");
+
+        Assert.Contains($"{key} contact.add Verified", page, StringComparison.Ordinal);
+        Assert.Contains($"hook {key} contact.add (1 objects) attempt 1: 200, Delivered", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-path", page, StringComparison.Ordinal);
+    }
 }

@@ -31,7 +31,8 @@ public sealed class HookSubscriptionTests
         Assert.Equal(64, handshake.Secret!.Length);
         Assert.Equal("", handshake.Body);
         Assert.NotEqual(handshake.Secret, secondHandshake.Secret);
-        // Keap's v1 hook resource: the key is text, the other three as sent.
+        // Keap's v1 hook resource (RestHook): the key is text, the other three as sent.
+        Assert.Equal(["key", "eventKey", "hookUrl", "status"], hook.Select(p => p.Key));
         Assert.Equal(JsonValueKind.String, hook["key"]!.GetValueKind());
         Assert.True(long.TryParse((string)hook["key"]!, out _));
         Assert.Equal("contact.add", (string?)hook["eventKey"]);
