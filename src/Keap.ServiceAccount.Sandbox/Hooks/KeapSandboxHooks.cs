@@ -215,6 +215,7 @@ public sealed partial class KeapSandboxHooks : IDisposable
     {
         string url;
         int attempt;
+        var startedAt = _time.GetUtcNow();
         lock (_state.Gate)
         {
             delivery.RetryTimer?.Dispose();
@@ -259,7 +260,7 @@ public sealed partial class KeapSandboxHooks : IDisposable
             }
 
             record = new KeapSandboxHookAttempt(
-                KeapSandboxState.Id(queue.Key), delivery.EventKey, delivery.Objects.Count, attempt, status, outcome, _time.GetUtcNow());
+                KeapSandboxState.Id(queue.Key), delivery.EventKey, delivery.Objects.Count, attempt, status, outcome, startedAt);
             _attempts.Enqueue(record);
             if (_attempts.Count > LogLength)
             {

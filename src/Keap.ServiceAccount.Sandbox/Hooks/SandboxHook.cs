@@ -15,7 +15,7 @@ public sealed record KeapSandboxHook(string Key, string EventKey, string Status)
 /// <param name="Attempt">1 for the first attempt, 2 for the first retry, and so on.</param>
 /// <param name="StatusCode">The receiver's HTTP status, or <see langword="null"/> when it did not answer (refused, or no answer within the timeout).</param>
 /// <param name="Outcome"><c>Delivered</c>, <c>Retrying</c> (another attempt is scheduled) or <c>Inactive</c> (the hook turned Inactive and its pending deliveries were dropped).</param>
-/// <param name="Time">When the attempt ended (sandbox clock, UTC).</param>
+/// <param name="Time">When the attempt was made (sandbox clock, UTC): the schedule's time, however long the receiver took.</param>
 public sealed record KeapSandboxHookAttempt(
     string HookKey, string EventKey, int ObjectCount, int Attempt, int? StatusCode, string Outcome, DateTimeOffset Time);
 

@@ -131,7 +131,9 @@ public sealed class HookDeliveryTests
         var ended = new List<KeapSandboxHookAttempt>();
         foreach (var wait in new[] { TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(45), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30) })
         {
-            host.Clock.Advance(wait);
+            // In two steps: an attempt made early would carry the first step's time.
+            host.Clock.Advance(wait - TimeSpan.FromSeconds(1));
+            host.Clock.Advance(TimeSpan.FromSeconds(1));
             Assert.Equal("contact.add", (string?)(await receiver.NextAsync()).Json["event_key"]);
             ended.Add(await attempts.NextAsync());
         }
@@ -145,6 +147,8 @@ public sealed class HookDeliveryTests
         var handshake = await receiver.NextAsync();
 
         Assert.Equal([1, 2, 3, 4], ended.Select(a => a.Attempt));
+        // First attempt 30 s after the change, then 45 s, 5 min and 30 min after each failure.
+        Assert.Equal([Start.AddSeconds(30), Start.AddSeconds(75), Start.AddSeconds(375), Start.AddSeconds(2175)], ended.Select(a => a.Time));
         Assert.Equal(["Retrying", "Retrying", "Retrying", "Inactive"], ended.Select(a => a.Outcome));
         Assert.All(ended, a => Assert.Equal(500, a.StatusCode));
         Assert.Equal("Inactive", (string?)hook!["status"]);
@@ -201,7 +205,7 @@ public sealed class HookDeliveryTests
         host.Clock.Advance(TimeSpan.FromSeconds(30));
         var timedOut = await attempts.NextAsync();
 
-        Assert.Equal((1, (int?)null, "Retrying", Start.AddSeconds(60)), (timedOut.Attempt, timedOut.StatusCode, timedOut.Outcome, timedOut.Time));
+        Assert.Equal((1, (int?)null, "Retrying", Start.AddSeconds(30)), (timedOut.Attempt, timedOut.StatusCode, timedOut.Outcome, timedOut.Time));
     }
 
     [Fact]
