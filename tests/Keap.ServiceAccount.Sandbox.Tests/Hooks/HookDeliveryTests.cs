@@ -288,4 +288,35 @@ public sealed class HookDeliveryTests
         Assert.Contains($"hook {key} contact.add (1 objects) attempt 1: 200, Delivered", page, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t-path", page, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_hook_turned_Inactive_outside_a_request_stays_Inactive_across_a_restart()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"keap-sandbox-hooks-{Guid.NewGuid():N}.json");
+        try
+        {
+            await using var receiver = await HookReceiver.StartAsync();
+            string key;
+            await using (var first = await StartAsync(o => o.StateFile = file))
+            {
+                using var api = first.Api();
+                using var attempts = new AttemptWatcher(first.Server.Hooks);
+                key = (string)(await SubscribeAsync(api, "contact.add", receiver.Url()))["key"]!;
+                receiver.Script(ReceiverAnswer.Status);
+                receiver.Status = 410;
+                await CreateContactAsync(api, "ada@example.com");
+                first.Clock.Advance(TimeSpan.FromSeconds(30));
+                Assert.Equal("Inactive", (await attempts.NextAsync()).Outcome);
+            }
+
+            await using var second = await StartAsync(o => o.StateFile = file);
+            using var again = second.Api();
+
+            Assert.Equal("Inactive", (string?)(await again.GetFromJsonAsync<JsonObject>($"rest/v1/hooks/{key}"))!["status"]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -128,6 +128,9 @@ public sealed class HookSubscriptionTests
         Assert.Contains("'limit'", (string?)(await JsonAsync(query))["message"], StringComparison.Ordinal);
         Assert.Equal(0, receiver.Count);
         Assert.Empty(host.Server.Hooks.Subscriptions);
+        // Hook routes are counted (and take faults) under the same kind of key as the v2 routes.
+        Assert.Equal(3, host.Server.State.ApiRequestCount("POST rest/v1/hooks"));
+        Assert.Equal(1, host.Server.State.ApiRequestCount("GET rest/v1/hooks/event_keys"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Keap.ServiceAccount.Sandbox.Tests.Hooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -32,5 +33,32 @@ public sealed partial class StandaloneSandboxTests
             new CapturedLogs(), "--KeapSandbox:Hooks:TagEventDelay=-00:00:01"));
 
         Assert.Contains("KeapSandbox:Hooks:TagEventDelay", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hook_logs_name_the_hook_but_never_its_url()
+    {
+        var logs = new CapturedLogs();
+        await using var receiver = await HookReceiver.StartAsync();
+        await using var app = await StartAsync(
+            logs,
+            "--KeapSandbox:ServiceAccountKeys:0=KeapAK-standalone",
+            "--KeapSandbox:Hooks:DeliveryDelay=00:00:00",
+            "--KeapSandbox:Hooks:RetryDelays:0=01:00:00");
+        using var attempts = new AttemptWatcher(app.Services.GetRequiredService<KeapSandboxHooks>());
+        using var api = new HttpClient { BaseAddress = new Uri(Root(app), "crm/") };
+        api.DefaultRequestHeaders.Add("X-Keap-API-Key", "KeapAK-standalone");
+        await HookSubscriptionTests.SubscribeAsync(api, "contact.add", receiver.Url());
+        await receiver.NextAsync();
+        receiver.Default = ReceiverAnswer.Status;
+
+        await SandboxTestHost.CreateContactAsync(api, "ada@example.com");
+        var failed = await attempts.NextAsync();
+
+        Assert.Equal("Retrying", failed.Outcome);
+        Assert.Contains(logs.Entries, e => e.Text.Contains($"hook {failed.HookKey} (contact.add) verification ended Verified", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e => e.Text.Contains($"to hook {failed.HookKey} failed at attempt 1 (status 500", StringComparison.Ordinal));
+        Assert.DoesNotContain("s3cr3t-path", logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(receiver.Root.Authority, logs.AllText, StringComparison.Ordinal);
     }
 }
