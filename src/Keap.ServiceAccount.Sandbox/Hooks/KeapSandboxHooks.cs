@@ -138,12 +138,14 @@ public sealed partial class KeapSandboxHooks : IDisposable
                 {
                     // The first change opens the batch; the ones until its attempt join it.
                     var due = queue;
-                    queue.CollectTimer = delay == TimeSpan.Zero
-                        ? null
-                        : _time.CreateTimer(_ => Flush(due), null, delay, Timeout.InfiniteTimeSpan);
                     if (delay == TimeSpan.Zero)
                     {
+                        // A timer due at once could fire inside CreateTimer, before it is stored.
                         _ = Task.Run(() => Flush(due));
+                    }
+                    else
+                    {
+                        queue.CollectTimer = _time.CreateTimer(_ => Flush(due), null, delay, Timeout.InfiniteTimeSpan);
                     }
                 }
             }
