@@ -2,6 +2,7 @@ using Keap.ServiceAccount;
 using Keap.ServiceAccount.AspNetCore.Hooks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -23,7 +24,8 @@ public static class KeapHookEndpointRouteBuilderExtensions
     /// <returns>The endpoint's convention builder.</returns>
     /// <exception cref="ArgumentException"><paramref name="pattern"/> is blank.</exception>
     /// <exception cref="InvalidOperationException">
-    /// <c>AddHookReceiver</c> or an <see cref="IKeapHookSecretStore"/> (from <c>AddHooks</c>) is not registered.
+    /// <c>AddHookReceiver</c> or <c>AddHooks</c> (the subscriptions, whose <c>Keap:Hooks:EventKeys</c> the receiver
+    /// accepts) was not called.
     /// </exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The <c>Keap:Hooks</c> receiver settings are invalid.</exception>
     public static IEndpointConventionBuilder MapKeapHooks(this IEndpointRouteBuilder endpoints, string pattern = "/keap/hooks")
@@ -33,10 +35,13 @@ public static class KeapHookEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var receiver = services.GetService<HookReceiver>() ?? throw new InvalidOperationException(
             "MapKeapHooks needs the REST hook receiver: call AddKeapServiceAccount(...).AddHookReceiver<YourHandler>() when registering services.");
-        if (services.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(IKeapHookSecretStore)))
+        // Without AddHooks (or KeapHookOptions configured by hand) no event key is set, so every delivery would be refused.
+        if (services.GetService<IServiceProviderIsService>() is { } isService
+            && !isService.IsService(typeof(IKeapHookSubscriptions))
+            && !services.GetServices<IConfigureOptions<KeapHookOptions>>().Any())
         {
             throw new InvalidOperationException(
-                "MapKeapHooks needs an IKeapHookSecretStore to check the path secret: call AddKeapServiceAccount(...).AddHooks() (or register your own store).");
+                "MapKeapHooks needs the REST hook subscriptions (Keap:Hooks:EventKeys, the path secret's IKeapHookSecretStore): call AddKeapServiceAccount(...).AddHooks() too.");
         }
 
         // The secret is optional in the route so that a request without one is refused and logged like a wrong one.

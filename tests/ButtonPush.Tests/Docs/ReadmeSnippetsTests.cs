@@ -41,9 +41,13 @@ public sealed class ReadmeSnippetsTests
                 .Build()
                 .GetSection("Keap");
 
-            // A renamed or misspelt key would otherwise be ignored without a word.
+            // A renamed or misspelt key would otherwise be ignored without a word. Keap:Hooks belongs to AddHooks.
             var bound = new KeapServiceAccountOptions();
-            section.Bind(bound, o => o.ErrorOnUnknownConfiguration = true);
+            new ConfigurationBuilder()
+                .AddInMemoryCollection(section.AsEnumerable(makePathsRelative: true).Where(s => !s.Key.StartsWith("Hooks", StringComparison.Ordinal)))
+                .Build()
+                .Bind(bound, o => o.ErrorOnUnknownConfiguration = true);
+            section.GetSection("Hooks").Bind(new KeapHookOptions(), o => o.ErrorOnUnknownConfiguration = true);
 
             var services = new ServiceCollection();
             services.AddKeapServiceAccount(section);

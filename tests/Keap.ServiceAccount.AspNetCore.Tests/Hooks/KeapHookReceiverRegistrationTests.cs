@@ -58,7 +58,7 @@ public sealed class KeapHookReceiverRegistrationTests
     }
 
     [Fact]
-    public async Task MapKeapHooks_without_a_secret_store_fails_at_map_time_saying_what_to_call()
+    public async Task MapKeapHooks_without_AddHooks_fails_at_map_time_saying_what_to_call()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -67,7 +67,7 @@ public sealed class KeapHookReceiverRegistrationTests
 
         var error = Assert.Throws<InvalidOperationException>(() => app.MapKeapHooks());
 
-        Assert.Contains("IKeapHookSecretStore", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Keap:Hooks:EventKeys", error.Message, StringComparison.Ordinal);
         Assert.Contains("AddHooks()", error.Message, StringComparison.Ordinal);
     }
 
