@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ButtonPush.Data;
+using ButtonPush.Hooks;
 using ButtonPush.Integration;
 using ButtonPush.Outbox;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -19,6 +20,9 @@ builder.Services.AddSingleton<OutboxSignal>();
 builder.Services.AddSingleton<OutboxStore>();
 builder.Services.AddSingleton<UserStore>();
 builder.Services.AddScoped<OutboxJobs>();
+builder.Services.AddSingleton<HookEventStore>();
+builder.Services.AddScoped<HookEventJobs>();
+builder.Services.AddScoped<ButtonPushHookHandler>();
 builder.Services.AddOptions<OutboxOptions>()
     .Bind(builder.Configuration.GetSection("ButtonPush:Outbox"))
     .Validate(

@@ -21,6 +21,7 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
     private int upserts;
     private int applies;
     private int calls;
+    private int reads;
     private int callsBeforeStart;
     private TaskCompletionSource? hold;
     private readonly TaskCompletionSource firstCall = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -82,6 +83,38 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     public bool HasTag(string contactId, string tagName) =>
         tagIds.TryGetValue(tagName, out var tagId) && tagged.TryGetValue(tagId, out var contacts) && contacts.ContainsKey(contactId);
+
+    /// <summary>The email status Keap reports for every address (as an administrator or an unsubscribe would set it).</summary>
+    public KeapEmailStatus EmailStatus { get; set; } = KeapEmailStatus.UnengagedMarketable;
+
+    /// <summary>Calls that read a contact, its tags or its email status (what a hook event makes the app re-read).</summary>
+    public int Reads => Volatile.Read(ref reads);
+
+    /// <summary>Deletes a contact as an administrator would in Keap's web app.</summary>
+    public void DeleteContact(string contactId)
+    {
+        foreach (var (email, contact) in contactsByEmail)
+        {
+            if (contact.Id == contactId)
+            {
+                contactsByEmail.TryRemove(email, out _);
+            }
+        }
+
+        foreach (var contacts in tagged.Values)
+        {
+            contacts.TryRemove(contactId, out _);
+        }
+    }
+
+    /// <summary>Removes a tag from a contact as an administrator would in Keap's web app.</summary>
+    public void RemoveTag(string contactId, string tagName)
+    {
+        if (tagIds.TryGetValue(tagName, out var tagId) && tagged.TryGetValue(tagId, out var contacts))
+        {
+            contacts.TryRemove(contactId, out _);
+        }
+    }
 
     public async Task<KeapContactUpsertResult> UpsertByEmailAsync(KeapContactInput contact, CancellationToken cancellationToken = default)
     {
@@ -158,6 +191,7 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
     public Task<KeapContact?> GetAsync(string contactId, CancellationToken cancellationToken = default)
     {
         Gate();
+        Interlocked.Increment(ref reads);
         return Task.FromResult(contactsByEmail.Values.FirstOrDefault(c => c.Id == contactId));
     }
 
@@ -175,7 +209,14 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     public Task<KeapContactModel> GetModelAsync(CancellationToken cancellationToken = default) => throw Unused();
 
-    public Task<KeapEmailAddressStatus?> GetEmailStatusAsync(string email, CancellationToken cancellationToken = default) => throw Unused();
+    public Task<KeapEmailAddressStatus?> GetEmailStatusAsync(string email, CancellationToken cancellationToken = default)
+    {
+        Gate();
+        Interlocked.Increment(ref reads);
+        return Task.FromResult(contactsByEmail.ContainsKey(email)
+            ? new KeapEmailAddressStatus { Email = email, Status = EmailStatus, OptedIn = false }
+            : null);
+    }
 
     public Task<KeapEmailAddressStatus> SetEmailOptInAsync(string email, bool optedIn, string reason, CancellationToken cancellationToken = default) => throw Unused();
 
@@ -187,7 +228,24 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     public Task<KeapTagResults> RemoveAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) => throw Unused();
 
-    public IAsyncEnumerable<KeapTag> ListForContactAsync(string contactId, CancellationToken cancellationToken = default) => throw Unused();
+    public async IAsyncEnumerable<KeapTag> ListForContactAsync(string contactId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        Gate();
+        Interlocked.Increment(ref reads);
+        if (!contactsByEmail.Values.Any(c => c.Id == contactId))
+        {
+            throw new KeapApiException("Contact not found.", HttpStatusCode.NotFound);
+        }
+
+        foreach (var (name, tagId) in tagIds)
+        {
+            if (tagged.TryGetValue(tagId, out var contacts) && contacts.ContainsKey(contactId))
+            {
+                yield return new KeapTag { Id = tagId, Name = name };
+            }
+        }
+    }
 
     // The sample never calls these; failing loudly shows if that changes.
     private static InvalidOperationException Unused([CallerMemberName] string member = "") => new($"The sample is not expected to call {member}.");
