@@ -28,6 +28,11 @@ public static class KeapSandboxExtensions
         services.TryAddSingleton<SandboxTokens>();
         services.TryAddSingleton<SandboxQuota>();
         services.TryAddSingleton<SandboxStateFile>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeapSandboxOptions>, KeapSandboxHookOptionsValidator>());
+        options.ValidateOnStart();
+        services.TryAddSingleton(sp => new KeapSandboxHooks(
+            sp.GetRequiredService<KeapSandboxState>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<KeapSandboxOptions>>(), sp.GetRequiredService<ILogger<KeapSandboxHooks>>()));
         return services;
     }
 
@@ -82,6 +87,7 @@ public static class KeapSandboxExtensions
         }
         OAuthEndpoints.Map(group);
         ApiEndpoints.Map(group);
+        HookEndpoints.Map(group);
         NotServedEndpoints.MapUnder(group);
         var sources = endpoints.DataSources;
         endpoints.ServiceProvider.GetRequiredService<KeapSandboxFaults>().AddRoutes(() => ApiEndpoints.RouteKeys(sources.SelectMany(s => s.Endpoints)));

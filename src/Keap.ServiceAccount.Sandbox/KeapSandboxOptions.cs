@@ -81,6 +81,9 @@ public sealed class KeapSandboxOptions
     /// </summary>
     public IList<string> Tags { get; } = [];
 
+    /// <summary>How REST hooks are delivered: delays, timeout and retries (<c>KeapSandbox:Hooks</c>).</summary>
+    public KeapSandboxHookOptions Hooks { get; } = new();
+
     /// <summary>Whether <c>{prefix}/sandbox/...</c> admin endpoints (fault injection, reset) are served. Off by default.</summary>
     public bool EnableAdminEndpoints { get; set; }
 

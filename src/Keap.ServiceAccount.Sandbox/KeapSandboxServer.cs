@@ -18,6 +18,7 @@ public sealed class KeapSandboxServer : IAsyncDisposable
         BaseAddress = baseAddress;
         State = app.Services.GetRequiredService<KeapSandboxState>();
         Faults = app.Services.GetRequiredService<KeapSandboxFaults>();
+        Hooks = app.Services.GetRequiredService<KeapSandboxHooks>();
     }
 
     /// <summary>The server root, ending with <c>/</c>.</summary>
@@ -37,6 +38,9 @@ public sealed class KeapSandboxServer : IAsyncDisposable
 
     /// <summary>Faults queued for the next requests.</summary>
     public KeapSandboxFaults Faults { get; }
+
+    /// <summary>The REST hook subscriptions and the delivery attempts made to them.</summary>
+    public KeapSandboxHooks Hooks { get; }
 
     /// <summary>Starts a sandbox on 127.0.0.1 with a free port.</summary>
     /// <param name="configure">Adjusts the <see cref="KeapSandboxOptions"/>.</param>

@@ -229,6 +229,9 @@ public sealed class KeapSandboxState(TimeProvider time)
     /// <remarks>Call under <see cref="Gate"/>.</remarks>
     internal long NextId() => _data.NextId++;
 
+    /// <summary>Raises <see cref="Changed"/> after a change made outside a request (a hook turned Inactive), so a state file saves it.</summary>
+    internal void NotifyChanged() => Changed?.Invoke();
+
     internal void CountTokenRequest() => Interlocked.Increment(ref _tokenRequests);
 
     internal void CountCodeExchange() => Interlocked.Increment(ref _codeExchanges);
@@ -274,6 +277,9 @@ internal sealed class SandboxData
 
     /// <summary>The contact custom fields, as <c>GET /v2/contacts/model</c> lists them.</summary>
     public List<JsonObject> CustomFields { get; init; } = [];
+
+    /// <summary>The REST hook subscriptions, in the order they were made.</summary>
+    public List<SandboxHook> Hooks { get; init; } = [];
 
     public long NextId { get; set; } = 1;
 }

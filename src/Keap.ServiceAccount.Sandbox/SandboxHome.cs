@@ -14,7 +14,7 @@ internal static partial class SandboxHome
     /// <summary>The default test client's secret: a fixed value every sandbox accepts, so printing it reveals nothing.</summary>
     private const string FixedSecretNote = "a fixed test value of the sandbox, not a secret";
 
-    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/", (HttpRequest request, IOptions<KeapSandboxOptions> options, KeapSandboxState state) =>
+    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/", (HttpRequest request, IOptions<KeapSandboxOptions> options, KeapSandboxState state, KeapSandboxHooks hooks) =>
     {
         var root = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
         var body = new StringBuilder()
@@ -36,8 +36,20 @@ internal static partial class SandboxHome
             .Append(". Tags: ").Append(SandboxPage.Encode(Describe(state.Tags.Select(t => t.Name))))
             .Append(". Define more with <code>KeapSandbox:CustomFields:0:Label</code>, <code>…:FieldType</code>, <code>…:Options:0</code> ")
             .Append("and <code>KeapSandbox:Tags:0</code> (appsettings, environment or command line).</p>");
+        AppendHooks(body, hooks);
         return SandboxPage.Html(StatusCodes.Status200OK, "Keap sandbox", body.ToString());
     });
+
+    /// <summary>The REST hook subscriptions (never their URLs, which carry the receivers' secrets) and the latest attempts.</summary>
+    private static void AppendHooks(StringBuilder body, KeapSandboxHooks hooks)
+    {
+        body.Append("<h2>REST hooks</h2><p class=\"muted\">Subscriptions: ")
+            .Append(SandboxPage.Encode(Describe(hooks.Subscriptions.Select(h => $"{h.Key} {h.EventKey} {h.Status}"))))
+            .Append(". Latest delivery attempts: ")
+            .Append(SandboxPage.Encode(Describe(hooks.Attempts.TakeLast(20).Reverse().Select(a =>
+                $"{a.Time:yyyy-MM-dd HH:mm:ss}Z hook {a.HookKey} {a.EventKey} ({a.ObjectCount} objects) attempt {a.Attempt}: {a.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no answer"}, {a.Outcome}"))))
+            .Append(".</p>");
+    }
 
     /// <summary>Logs the start line once the server listens (its address is known only then).</summary>
     public static void LogWhenStarted(WebApplication app) => app.Lifetime.ApplicationStarted.Register(() =>

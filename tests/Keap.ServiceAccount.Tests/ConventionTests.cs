@@ -79,8 +79,9 @@ public sealed class ConventionTests
     {
         var edges = NamespaceDependencies.Read(Package);
         var cycles = edges
-            .Where(e => Reaches(edges, e.Key.To, e.Key.From))
-            .Select(e => $"{e.Key.From} -> {e.Key.To}: {e.Value}")
+            .Select(e => (Edge: e, Back: Path(edges, e.Key.To, e.Key.From)))
+            .Where(c => c.Back is not null)
+            .Select(c => $"{c.Edge.Key.From} -> {string.Join(" -> ", c.Back!)} (for one: {c.Edge.Value})")
             .Order(StringComparer.Ordinal)
             .ToList();
 
@@ -93,6 +94,11 @@ public sealed class ConventionTests
     [InlineData("Http", "DependencyInjection")]
     [InlineData("Diagnostics", "Http")]
     [InlineData("Diagnostics", "Tokens")]
+    [InlineData("Tokens", "Http")]
+    [InlineData("Tokens", "DependencyInjection")]
+    [InlineData("Configuration", "Tokens")]
+    [InlineData("Configuration", "Http")]
+    [InlineData("Configuration", "DependencyInjection")]
     public void A_lower_folder_does_not_use_a_higher_one(string lower, string higher)
     {
         var edges = NamespaceDependencies.Read(Package);
@@ -100,26 +106,33 @@ public sealed class ConventionTests
         Assert.False(edges.TryGetValue((lower, higher), out var example), $"{lower} uses {higher}: {example}");
     }
 
-    private static bool Reaches(IReadOnlyDictionary<(string From, string To), string> edges, string from, string to)
+    /// <summary>The folders from <paramref name="from"/> to <paramref name="to"/> along the edges (both ends included), or <see langword="null"/>.</summary>
+    private static List<string>? Path(IReadOnlyDictionary<(string From, string To), string> edges, string from, string to)
     {
-        var seen = new HashSet<string> { from };
+        var cameFrom = new Dictionary<string, string?> { [from] = null };
         var next = new Queue<string>([from]);
         while (next.TryDequeue(out var folder))
         {
             if (folder == to)
             {
-                return true;
+                var path = new List<string>();
+                for (string? step = folder; step is not null; step = cameFrom[step])
+                {
+                    path.Insert(0, step);
+                }
+
+                return path;
             }
 
             foreach (var (_, target) in edges.Keys.Where(k => k.From == folder))
             {
-                if (seen.Add(target))
+                if (cameFrom.TryAdd(target, folder))
                 {
                     next.Enqueue(target);
                 }
             }
         }
 
-        return false;
+        return null;
     }
 }

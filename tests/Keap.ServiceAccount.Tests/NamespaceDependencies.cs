@@ -6,13 +6,18 @@ namespace Keap.ServiceAccount.Tests;
 /// <summary>
 /// Which internal namespaces of the package (<c>Keap.ServiceAccount.Http</c>, <c>.Tokens</c>, …, one per folder) use
 /// which, read from the compiled assembly: base types, interfaces, attributes, fields, properties, method signatures,
-/// generic constraints and every type, method or field a method body names. The public types at the root namespace are
-/// the package's surface, which every folder implements or uses, so they are not a folder here. Constants are the one
-/// blind spot (the compiler copies their value), which is why a constant shared between folders belongs to the lower one.
+/// generic constraints and every type, method or field a method body names. The public types share the root namespace
+/// (the package's surface, one <c>using</c>) but each is declared in a feature folder and counts as that folder's
+/// (<see cref="SourceFolders"/>): otherwise two folders could use each other through public types unseen. Constants are
+/// the one blind spot (the compiler copies their value), which is why a constant shared between folders belongs to the lower one.
 /// </summary>
 internal static class NamespaceDependencies
 {
-    private const string Root = "Keap.ServiceAccount.";
+    private const string PublicNamespace = "Keap.ServiceAccount";
+
+    private const string DependencyInjectionNamespace = "Microsoft.Extensions.DependencyInjection";
+
+    private const string Root = PublicNamespace + ".";
 
     private const BindingFlags Declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
@@ -44,7 +49,10 @@ internal static class NamespaceDependencies
         return edges;
     }
 
-    /// <summary>The first namespace segment under the package's, or <see langword="null"/> for the root and foreign types.</summary>
+    /// <summary>
+    /// The first namespace segment under the package's; for a type of the public namespaces, the source folder that
+    /// declares it; <see langword="null"/> for foreign types and types declared at the package's top.
+    /// </summary>
     public static string? Folder(Type type)
     {
         while (type.DeclaringType is { } outer)
@@ -52,7 +60,26 @@ internal static class NamespaceDependencies
             type = outer;
         }
 
-        return type.Namespace is { } ns && ns.StartsWith(Root, StringComparison.Ordinal) ? ns[Root.Length..].Split('.')[0] : null;
+        if (type.Namespace is { } ns && ns.StartsWith(Root, StringComparison.Ordinal))
+        {
+            return ns[Root.Length..].Split('.')[0];
+        }
+
+        if (type.Namespace is not (PublicNamespace or DependencyInjectionNamespace) || type.Assembly.GetName().Name != PublicNamespace)
+        {
+            return null;
+        }
+
+        var name = type.Name.Split('`')[0];
+        return SourceFolders.Of($"{type.Namespace}.{name}") switch
+        {
+            // A source generator's own helper (the options validator's, for one) has no file: it only links its user's
+            // types, whose folders the graph sees through that user.
+            null when type.IsDefined(typeof(System.CodeDom.Compiler.GeneratedCodeAttribute), false) => null,
+            null => throw new InvalidOperationException($"No source file under src/{PublicNamespace}/ declares {type.FullName}."),
+            "" => null,
+            var folder => folder,
+        };
     }
 
     private static IEnumerable<Type> Uses(Type type)

@@ -8,7 +8,8 @@ namespace Keap.ServiceAccount.Sandbox.Api;
 /// <summary>The v2 contacts and tags endpoints, served under both <c>/crm/rest/v2</c> and <c>/rest/v2</c>: routes, and the guard every request passes.</summary>
 internal static class ApiEndpoints
 {
-    private const string RoutePrefix = "rest/v2/";
+    // v2 and v1 (hooks) routes alike: the key starts at "rest/v".
+    private const string RoutePrefix = "rest/v";
 
     public static void Map(IEndpointRouteBuilder routes)
     {
@@ -39,7 +40,7 @@ internal static class ApiEndpoints
     /// Counts the request, checks the credential, spends quota and plays queued faults, in Keap's order, then refuses
     /// a query parameter the route does not implement.
     /// </summary>
-    private static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
         var services = context.RequestServices;

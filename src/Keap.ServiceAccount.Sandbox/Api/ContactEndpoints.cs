@@ -9,7 +9,7 @@ namespace Keap.ServiceAccount.Sandbox.Api;
 /// <summary>The v2 contact routes: create (and upsert), list, get, update, delete, the contact model and email opt-in statuses.</summary>
 internal static class ContactEndpoints
 {
-    internal static async Task<IResult> CreateContactAsync(HttpRequest request, KeapSandboxState state, TimeProvider time, string? duplicate_option, string? fields)
+    internal static async Task<IResult> CreateContactAsync(HttpRequest request, KeapSandboxState state, KeapSandboxHooks hooks, TimeProvider time, string? duplicate_option, string? fields)
     {
         if (await ReadObjectAsync(request).ConfigureAwait(false) is not { } input)
         {
@@ -46,6 +46,7 @@ internal static class ContactEndpoints
                 if (existing is not null)
                 {
                     SandboxContacts.Write(state, existing, input, null, now);
+                    hooks.RaiseContact(request, HookEventKeys.ContactEdit, long.Parse((string)existing["id"]!, System.Globalization.CultureInfo.InvariantCulture));
                     return Results.Json(SandboxContacts.View(state, existing, Fields(fields)), SandboxResults.Json);
                 }
             }
@@ -54,6 +55,7 @@ internal static class ContactEndpoints
             var contact = new JsonObject { ["id"] = KeapSandboxState.Id(id), ["create_time"] = SandboxContacts.Format(now) };
             SandboxContacts.Write(state, contact, input, null, now);
             state.ContactRecords[id] = contact;
+            hooks.RaiseContact(request, HookEventKeys.ContactAdd, id);
             return Results.Json(SandboxContacts.View(state, contact, Fields(fields)), SandboxResults.Json, statusCode: StatusCodes.Status201Created);
         }
     }
@@ -113,7 +115,7 @@ internal static class ContactEndpoints
         }
     }
 
-    internal static async Task<IResult> PatchContactAsync(HttpRequest request, KeapSandboxState state, TimeProvider time, string id, string? fields)
+    internal static async Task<IResult> PatchContactAsync(HttpRequest request, KeapSandboxState state, KeapSandboxHooks hooks, TimeProvider time, string id, string? fields)
     {
         if (await ReadObjectAsync(request).ConfigureAwait(false) is not { } input)
         {
@@ -145,11 +147,12 @@ internal static class ContactEndpoints
             }
 
             SandboxContacts.Write(state, contact, input, mask.Count == 0 ? null : [.. mask.OfType<string>()], time.GetUtcNow());
+            hooks.RaiseContact(request, HookEventKeys.ContactEdit, long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
             return Results.Json(SandboxContacts.View(state, contact, Fields(fields)), SandboxResults.Json);
         }
     }
 
-    internal static IResult DeleteContact(KeapSandboxState state, string id)
+    internal static IResult DeleteContact(HttpRequest request, KeapSandboxState state, KeapSandboxHooks hooks, string id)
     {
         lock (state.Gate)
         {
@@ -159,6 +162,7 @@ internal static class ContactEndpoints
             }
 
             state.TagsByContact.Remove(key);
+            hooks.RaiseContact(request, HookEventKeys.ContactDelete, key);
             return Results.NoContent();
         }
     }

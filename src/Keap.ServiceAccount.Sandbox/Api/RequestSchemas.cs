@@ -94,6 +94,11 @@ internal static class RequestSchemas
         {
             ["contact_ids"] = "id[]",
         },
+        // Keap's v1 RestHookRequest, of POST and PUT /rest/v1/hooks.
+        ["RestHookRequest"] = new("eventKey", "hookUrl")
+        {
+            ["eventKey"] = "string", ["hookUrl"] = "string",
+        },
         ["UpdateEmailAddress"] = new("opted_in", "reason")
         {
             ["reason"] = "string", ["opted_in"] = "boolean",

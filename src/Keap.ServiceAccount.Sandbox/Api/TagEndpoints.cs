@@ -78,7 +78,7 @@ internal static class TagEndpoints
         }
     }
 
-    internal static async Task<IResult> CreateTagAsync(HttpRequest request, KeapSandboxState state, TimeProvider time)
+    internal static async Task<IResult> CreateTagAsync(HttpRequest request, KeapSandboxState state, KeapSandboxHooks hooks, TimeProvider time)
     {
         if (await ReadObjectAsync(request).ConfigureAwait(false) is not { } input
             || input["name"] is not JsonValue nameValue
@@ -101,13 +101,15 @@ internal static class TagEndpoints
                 return SandboxResults.KeapError(StatusCodes.Status409Conflict, "ALREADY_EXISTS", $"A tag named '{name}' already exists", "tag");
             }
 
-            return Insert(state, state.TagRecords, input, now);
+            var created = Insert(state, state.TagRecords, input, now);
+            hooks.RaiseTag(request, HookEventKeys.TagAdd, long.Parse((string)input["id"]!, CultureInfo.InvariantCulture));
+            return created;
         }
     }
 
     internal static IResult GetTag(KeapSandboxState state, string id) => Get(state, id, FindTag, TagNotFound);
 
-    internal static IResult DeleteTag(KeapSandboxState state, string id)
+    internal static IResult DeleteTag(HttpRequest request, KeapSandboxState state, KeapSandboxHooks hooks, string id)
     {
         lock (state.Gate)
         {
@@ -121,6 +123,7 @@ internal static class TagEndpoints
                 applied.Remove(key);
             }
 
+            hooks.RaiseTag(request, HookEventKeys.TagDelete, key);
             return Results.NoContent();
         }
     }
@@ -134,7 +137,7 @@ internal static class TagEndpoints
         }
     }
 
-    internal static async Task<IResult> ApplyTagsAsync(HttpRequest request, KeapSandboxState state, TimeProvider time, string id)
+    internal static async Task<IResult> ApplyTagsAsync(HttpRequest request, KeapSandboxState state, KeapSandboxHooks hooks, TimeProvider time, string id)
     {
         var contactIds = await ReadContactIdsAsync(request).ConfigureAwait(false);
         if (contactIds.Error is { } error)
@@ -165,14 +168,19 @@ internal static class TagEndpoints
                     state.TagsByContact[contactId] = applied = [];
                 }
 
-                results[KeapSandboxState.Id(contactId)] = applied.TryAdd(tagId, now) ? "SUCCESS" : "DUPLICATE";
+                var added = applied.TryAdd(tagId, now);
+                results[KeapSandboxState.Id(contactId)] = added ? "SUCCESS" : "DUPLICATE";
+                if (added)
+                {
+                    hooks.RaiseContact(request, HookEventKeys.TagApplied, contactId, tagId);
+                }
             }
 
             return Results.Json(new JsonObject { ["results"] = results }, SandboxResults.Json);
         }
     }
 
-    internal static async Task<IResult> RemoveTagsAsync(HttpRequest request, KeapSandboxState state, string id)
+    internal static async Task<IResult> RemoveTagsAsync(HttpRequest request, KeapSandboxState state, KeapSandboxHooks hooks, string id)
     {
         var contactIds = await ReadContactIdsAsync(request).ConfigureAwait(false);
         if (contactIds.Error is { } error)
@@ -190,9 +198,9 @@ internal static class TagEndpoints
             var tagId = long.Parse(id, CultureInfo.InvariantCulture);
             foreach (var contactId in contactIds.Ids)
             {
-                if (state.TagsByContact.TryGetValue(contactId, out var applied))
+                if (state.TagsByContact.TryGetValue(contactId, out var applied) && applied.Remove(tagId))
                 {
-                    applied.Remove(tagId);
+                    hooks.RaiseContact(request, HookEventKeys.TagRemoved, contactId, tagId);
                 }
             }
 

@@ -1,5 +1,6 @@
 using Keap.ServiceAccount.Contacts;
 using Keap.ServiceAccount.Diagnostics;
+using Keap.ServiceAccount.Hooks;
 using Keap.ServiceAccount.Http;
 using Keap.ServiceAccount.Tags;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ internal static class KeapApiServiceCollectionExtensions
     // One serializer per feature: each folder's JSON context names only its own types.
     private static readonly SystemTextJsonContentSerializer ContactsSerializer = new(ContactsJsonContext.Default.Options);
     private static readonly SystemTextJsonContentSerializer TagsSerializer = new(TagsJsonContext.Default.Options);
+    private static readonly SystemTextJsonContentSerializer HooksSerializer = new(HooksJsonContext.Default.Options);
 
     public static IServiceCollection AddKeapApiClients(this IServiceCollection services)
     {
@@ -50,12 +52,14 @@ internal static class KeapApiServiceCollectionExtensions
         client.AddHttpMessageHandler<KeapQuotaHandler>();
         client.AddHttpMessageHandler<KeapAuthorizationHandler>();
 
-        // Both Refit interfaces are typed clients of the one named client: one handler chain, one circuit breaker.
+        // The Refit interfaces are all typed clients of the one named client: one handler chain, one circuit breaker.
         services.AddRefitGeneratedClient<IKeapContactsApi>(sp => CreateRefitSettings(sp, ContactsSerializer), KeapApi.HttpClientName);
         services.AddRefitGeneratedClient<IKeapTagsApi>(sp => CreateRefitSettings(sp, TagsSerializer), KeapApi.HttpClientName);
+        services.AddRefitGeneratedClient<IKeapHooksApi>(sp => CreateRefitSettings(sp, HooksSerializer), KeapApi.HttpClientName);
         services.TryAddSingleton(typeof(KeapApi<>));
         services.TryAddSingleton<IKeapContactsClient, KeapContactsClient>();
         services.TryAddSingleton<IKeapTagsClient, KeapTagsClient>();
+        services.TryAddSingleton<IKeapHooksClient, KeapHooksClient>();
         return services;
     }
 

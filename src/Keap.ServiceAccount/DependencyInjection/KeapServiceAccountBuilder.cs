@@ -1,4 +1,5 @@
 using Keap.ServiceAccount.Tokens.Stores;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -9,13 +10,17 @@ namespace Keap.ServiceAccount;
 /// </summary>
 public sealed partial class KeapServiceAccountBuilder
 {
-    internal KeapServiceAccountBuilder(IServiceCollection services)
+    internal KeapServiceAccountBuilder(IServiceCollection services, IConfiguration? configuration = null)
     {
         Services = services;
+        Configuration = configuration;
     }
 
     /// <summary>The service collection the Keap services were added to.</summary>
     public IServiceCollection Services { get; }
+
+    /// <summary>The <c>Keap</c> configuration section given to <c>AddKeapServiceAccount</c>, if any; features bind their subsections from it.</summary>
+    internal IConfiguration? Configuration { get; }
 
     /// <summary>Stores the token in an <typeparamref name="TStore"/> resolved from the container (a singleton).</summary>
     /// <typeparam name="TStore">The store type.</typeparam>

@@ -1,5 +1,7 @@
 using Keap.ServiceAccount;
+using Keap.ServiceAccount.Configuration;
 using Keap.ServiceAccount.DependencyInjection;
+using Keap.ServiceAccount.Hooks;
 using Keap.ServiceAccount.Tokens.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,7 +28,7 @@ public static class KeapServiceCollectionExtensions
         // Configure rather than Bind: Bind also registers a change token, which would reload the settings mid-run.
         services.AddOptions<KeapServiceAccountOptions>().Configure(options => configuration.Bind(options));
         services.AddSingleton<IValidateOptions<KeapServiceAccountOptions>>(new RenamedOptionKeys(configuration));
-        return services.AddKeapServiceAccountCore();
+        return services.AddKeapServiceAccountCore(configuration);
     }
 
     /// <summary>
@@ -44,7 +46,7 @@ public static class KeapServiceCollectionExtensions
         return services.AddKeapServiceAccountCore();
     }
 
-    private static KeapServiceAccountBuilder AddKeapServiceAccountCore(this IServiceCollection services)
+    private static KeapServiceAccountBuilder AddKeapServiceAccountCore(this IServiceCollection services, IConfiguration? configuration = null)
     {
         // A key read from a secret file ends with a line break: every reader (the header, the validator) gets it trimmed.
         services.AddOptions<KeapServiceAccountOptions>()
@@ -61,8 +63,11 @@ public static class KeapServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
+
+        // The REST hook path secret lives beside the token; an application's own token store registers its own.
+        services.TryAddSingleton<IKeapHookSecretStore>(HookSecretStores.Beside);
         services.AddKeapTokenManagement();
         services.AddKeapApiClients();
-        return new KeapServiceAccountBuilder(services);
+        return new KeapServiceAccountBuilder(services, configuration);
     }
 }

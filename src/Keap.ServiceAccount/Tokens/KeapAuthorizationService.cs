@@ -1,4 +1,3 @@
-using Keap.ServiceAccount.Diagnostics;
 using Keap.ServiceAccount.Tokens.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

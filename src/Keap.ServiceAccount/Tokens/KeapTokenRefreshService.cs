@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Keap.ServiceAccount.Diagnostics;
 using Keap.ServiceAccount.Tokens.Internal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,3 @@
-using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Keap.ServiceAccount.Tokens.Internal;

@@ -9,19 +9,11 @@ internal static class RefreshPipelines
     private const int MaxEndpointAttempts = 4;
     private static readonly TimeSpan MaxEndpointRetryDelay = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxSaveRetryDelay = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan MaxSaveReserve = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// The part of a lease of <paramref name="leaseDuration"/> kept for storing the new token after Keap's answer: a tenth
-    /// of the lease, at most 5 seconds. <see cref="KeapRefreshOptions.TokenRequestTimeout"/> must fit in the rest.
-    /// </summary>
-    public static TimeSpan SaveReserve(TimeSpan leaseDuration) => leaseDuration / 10 < MaxSaveReserve ? leaseDuration / 10 : MaxSaveReserve;
-
     /// <summary>
     /// Until when a refresh token sent under a lease asked for at <paramref name="askedAt"/> (this instance's clock) waits
-    /// for Keap's answer: the lease's end, less the save reserve.
+    /// for Keap's answer: the lease's end, less the save reserve (<see cref="KeapRefreshOptions.SaveReserve"/>).
     /// </summary>
-    public static DateTimeOffset AnswerDeadline(DateTimeOffset askedAt, TimeSpan leaseDuration) => askedAt + leaseDuration - SaveReserve(leaseDuration);
+    public static DateTimeOffset AnswerDeadline(DateTimeOffset askedAt, TimeSpan leaseDuration) => askedAt + leaseDuration - KeapRefreshOptions.SaveReserve(leaseDuration);
 
     /// <summary>Waits for another instance's lease: 200 ms doubling to 5 s while <paramref name="busy"/>, until <paramref name="giveUpAt"/>.</summary>
     public static ResiliencePipeline<T> LeaseWait<T>(TimeProvider time, DateTimeOffset giveUpAt, Func<T, bool> busy, Action onWait) =>

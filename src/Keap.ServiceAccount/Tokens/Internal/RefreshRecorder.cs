@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Keap.ServiceAccount.Tokens.Internal;

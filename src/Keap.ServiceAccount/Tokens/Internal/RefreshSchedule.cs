@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Keap.ServiceAccount.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

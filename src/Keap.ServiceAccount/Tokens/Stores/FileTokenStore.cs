@@ -32,6 +32,12 @@ internal sealed class FileTokenStore : ITokenStore
         _timeProvider = timeProvider;
     }
 
+    /// <summary>The token file's full path; other files the application keeps beside the token are named after it.</summary>
+    internal string FilePath => _path;
+
+    /// <summary>The protector of the token, if any; files kept beside the token are protected with it too.</summary>
+    internal ITokenProtector? Protector => _protector;
+
     public ValueTask<StoredToken?> GetAsync(CancellationToken cancellationToken = default) =>
         RunAsync("read the token", _ => ReadFile().Stored, cancellationToken);
 

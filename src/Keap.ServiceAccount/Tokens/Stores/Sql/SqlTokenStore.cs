@@ -62,6 +62,19 @@ internal sealed class SqlTokenStore : ITokenStore
         }
     }
 
+    /// <summary>The table and row names; rows the application keeps beside the token are named after the token's row.</summary>
+    internal SqlTokenStoreOptions Options => _options;
+
+    /// <summary>The protector of the token, if any; rows kept beside the token are protected with it too.</summary>
+    internal ITokenProtector? Protector => _protector;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on an open connection once the table is ready, with the store's statements, for a
+    /// row kept beside the token (such as the REST hook path secret); a database failure becomes a <see cref="TokenStoreException"/>.
+    /// </summary>
+    internal ValueTask<T> RunBesideAsync<T>(string action, Func<DbConnection, SqlStatements, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        RunAsync(action, (connection, ct) => work(connection, _sql, ct), cancellationToken);
+
     public ValueTask<StoredToken?> GetAsync(CancellationToken cancellationToken = default) =>
         RunAsync("read the token", async (connection, ct) =>
         {

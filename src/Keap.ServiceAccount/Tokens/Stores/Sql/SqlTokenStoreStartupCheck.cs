@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Keap.ServiceAccount.Diagnostics;
+using Keap.ServiceAccount.Tokens.Internal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,0 +1,46 @@
+using Keap.ServiceAccount;
+using Keap.ServiceAccount.AspNetCore.Hooks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps Keap's REST hook receiver.</summary>
+public static class KeapHookEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps <c>POST {pattern}/{secret}</c>, the URL Keap delivers REST hooks to (<c>Keap:Hooks:ReceiverUrl</c> is the
+    /// public address of <paramref name="pattern"/>). A request whose path secret is not the stored one gets
+    /// <c>404</c>; one carrying <c>X-Hook-Secret</c> gets <c>200</c> with the header echoed (Keap's handshake); a
+    /// delivery gets <c>413</c> (body over <c>Keap:Hooks:MaxRequestBodySize</c>), <c>415</c> (not JSON), <c>400</c>
+    /// (not a delivery's shape), <c>422</c> (an event key not in <c>Keap:Hooks:EventKeys</c>), <c>503</c> (the handler
+    /// threw or ran past <c>Keap:Hooks:HandlerTimeout</c>, so Keap delivers again), or <c>200</c> once the
+    /// <see cref="IKeapHookHandler"/> returned. Never <c>410</c>, which would make Keap deactivate the subscription.
+    /// No authorization applies (Keap cannot sign in); chain a rate limiter on the result if you wish.
+    /// </summary>
+    /// <param name="endpoints">The application or a route group.</param>
+    /// <param name="pattern">The receiver's path, default <c>/keap/hooks</c>.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="pattern"/> is blank.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// <c>AddHookReceiver</c> or an <see cref="IKeapHookSecretStore"/> (from <c>AddHooks</c>) is not registered.
+    /// </exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The <c>Keap:Hooks</c> receiver settings are invalid.</exception>
+    public static IEndpointConventionBuilder MapKeapHooks(this IEndpointRouteBuilder endpoints, string pattern = "/keap/hooks")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
+        var services = endpoints.ServiceProvider;
+        var receiver = services.GetService<HookReceiver>() ?? throw new InvalidOperationException(
+            "MapKeapHooks needs the REST hook receiver: call AddKeapServiceAccount(...).AddHookReceiver<YourHandler>() when registering services.");
+        if (services.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(IKeapHookSecretStore)))
+        {
+            throw new InvalidOperationException(
+                "MapKeapHooks needs an IKeapHookSecretStore to check the path secret: call AddKeapServiceAccount(...).AddHooks() (or register your own store).");
+        }
+
+        // The secret is optional in the route so that a request without one is refused and logged like a wrong one.
+        return endpoints.MapPost(pattern.TrimEnd('/') + "/{" + HookReceiver.SecretRouteValue + "?}", receiver.HandleAsync)
+            .WithDisplayName("Keap REST hook receiver");
+    }
+}

@@ -1,0 +1,31 @@
+namespace Keap.ServiceAccount.Hooks;
+
+/// <summary>A REST hook subscription as Keap's v1 API returns it (<c>key</c> may come as a number).</summary>
+internal sealed class HookDto
+{
+    public string? Key { get; set; }
+
+    public string? EventKey { get; set; }
+
+    public string? HookUrl { get; set; }
+
+    public string? Status { get; set; }
+
+    public KeapHookSubscription ToSubscription() => new()
+    {
+        Key = string.IsNullOrEmpty(Key) ? throw new KeapApiException("Keap returned a REST hook without a key.") : Key,
+        EventKey = new KeapHookEventKey(EventKey ?? string.Empty),
+        HookUrl = Uri.TryCreate(HookUrl, UriKind.Absolute, out var url)
+            ? url
+            : throw new KeapApiException($"Keap returned REST hook {Key} without an absolute hook URL."),
+        Status = new KeapHookStatus(Status ?? string.Empty),
+    };
+}
+
+/// <summary>The body of a subscription's creation or change.</summary>
+internal sealed class HookWriteDto
+{
+    public required string EventKey { get; set; }
+
+    public required string HookUrl { get; set; }
+}

@@ -1,0 +1,127 @@
+using System.Threading.Channels;
+using Keap.ServiceAccount.Tokens;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Keap.ServiceAccount.Hooks;
+
+/// <summary>
+/// Reconciles the subscriptions while the application is connected to Keap: once the host has started (Keap verifies
+/// the hook URL during a subscribe, so the receiver must already answer), right after a connection is made, and every
+/// <c>Keap:Hooks:ReconcileInterval</c> on the <see cref="TimeProvider"/>. A failure is logged and tried again after
+/// <see cref="RetryAfterFailure"/> (or the interval, if shorter).
+/// </summary>
+internal sealed class KeapHookReconcileService(
+    IKeapHookSubscriptions subscriptions,
+    IKeapHookSecretStore secrets,
+    IKeapAuthorization authorization,
+    KeapTokenManager tokens,
+    IHostApplicationLifetime lifetime,
+    IOptions<KeapHookOptions> options,
+    TimeProvider timeProvider,
+    ILogger<KeapHookReconcileService> logger) : BackgroundService
+{
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+
+        // The token changes on connect (and on refresh, adoption, disconnect): a bounded channel of one wakes the loop once.
+        var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        void OnChanged() => changed.Writer.TryWrite(true);
+        tokens.TokenChanged += OnChanged;
+        try
+        {
+            var interval = options.Value.ReconcileInterval;
+            var wasConnected = false;
+            var due = timeProvider.GetUtcNow();
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var state = await StateAsync(stoppingToken).ConfigureAwait(false);
+                var now = timeProvider.GetUtcNow();
+                if (state != KeapConnectionState.Connected)
+                {
+                    HookLog.NotConnected(logger, state);
+                    due = now + interval;
+                }
+                else if (!wasConnected || now >= due)
+                {
+                    due = now + await ReconcileAsync(interval, stoppingToken).ConfigureAwait(false);
+                }
+
+                wasConnected = state == KeapConnectionState.Connected;
+                await WaitAsync(changed.Reader, due - timeProvider.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            tokens.TokenChanged -= OnChanged;
+            changed.Writer.TryComplete();
+        }
+    }
+
+    /// <returns>How long until the next reconciliation.</returns>
+    private async Task<TimeSpan> ReconcileAsync(TimeSpan interval, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var kept = await subscriptions.ReconcileAsync(stoppingToken).ConfigureAwait(false);
+            HookLog.Reconciled(logger, kept.Count);
+            return interval;
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            var retry = interval < RetryAfterFailure ? interval : RetryAfterFailure;
+            HookLog.ReconcileFailed(logger, ex.GetType().Name, await RedactAsync(ex.Message).ConfigureAwait(false), retry);
+            return retry;
+        }
+    }
+
+    private async Task<KeapConnectionState> StateAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            return (await authorization.GetStatusAsync(stoppingToken).ConfigureAwait(false)).State;
+        }
+        catch (TokenStoreException)
+        {
+            return KeapConnectionState.StoreUnavailable;
+        }
+    }
+
+    // Keap's error message may quote the hook URL, which carries the path secret: the secret never reaches a log.
+    private async Task<string> RedactAsync(string message)
+    {
+        try
+        {
+            var secret = await secrets.GetOrCreateAsync(CancellationToken.None).ConfigureAwait(false);
+            return message.Replace(secret, "[path secret]", StringComparison.Ordinal);
+        }
+        catch (TokenStoreException)
+        {
+            // No secret could be read, so none was sent to Keap either.
+            return message;
+        }
+    }
+
+    private async Task WaitAsync(ChannelReader<bool> changed, TimeSpan delay, CancellationToken stoppingToken)
+    {
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var timer = Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, timeProvider, wake.Token);
+        var signal = changed.WaitToReadAsync(wake.Token).AsTask();
+        await Task.WhenAny(timer, signal).ConfigureAwait(false);
+        await wake.CancelAsync().ConfigureAwait(false);
+        changed.TryRead(out _);
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+}
