@@ -22,7 +22,9 @@ builder.Services.AddSingleton<UserStore>();
 builder.Services.AddScoped<OutboxJobs>();
 builder.Services.AddSingleton<HookEventStore>();
 builder.Services.AddScoped<HookEventJobs>();
+// The receiver resolves the handler as IKeapHookHandler (AddHookReceiver, in KeapSetup); tests and the benchmark use it directly.
 builder.Services.AddScoped<ButtonPushHookHandler>();
+builder.Services.AddSingleton<HookSubscriptionsView>();
 builder.Services.AddOptions<OutboxOptions>()
     .Bind(builder.Configuration.GetSection("ButtonPush:Outbox"))
     .Validate(

@@ -12,8 +12,10 @@ namespace ButtonPush.Tests;
 /// An in-memory Keap behind the package's public interfaces, for outbox tests that need exact control over
 /// failures. Counts every call and can be switched "down" (503) or "not connected".
 /// </summary>
-public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthorization
+public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthorization, IKeapHookSubscriptions
 {
+    private int reconciles;
+
     private readonly ConcurrentDictionary<string, KeapContact> contactsByEmail = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> tagged = new();
     private readonly ConcurrentDictionary<string, string> tagIds = new();
@@ -76,10 +78,33 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
         services.RemoveAll<IKeapContactsClient>();
         services.RemoveAll<IKeapTagsClient>();
         services.RemoveAll<IKeapAuthorization>();
+        services.RemoveAll<IKeapHookSubscriptions>();
         services.AddSingleton<IKeapContactsClient>(provider => Track(provider));
         services.AddSingleton<IKeapTagsClient>(provider => Track(provider));
         services.AddSingleton<IKeapAuthorization>(provider => Track(provider));
+        services.AddSingleton<IKeapHookSubscriptions>(provider => Track(provider));
     }
+
+    /// <summary>Calls of <see cref="ReconcileAsync"/> (the app subscribing to Keap's REST hooks).</summary>
+    public int Reconciles => Volatile.Read(ref reconciles);
+
+    /// <summary>The subscriptions Keap lists; <see cref="ReconcileAsync"/> makes one verified subscription per event key.</summary>
+    public IReadOnlyList<string> HookEventKeys { get; set; } = ["contact.delete", "contact.edit", "contactGroup.removed"];
+
+    public Task<IReadOnlyList<KeapHookSubscription>> ReconcileAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref reconciles);
+        return ListAsync(cancellationToken);
+    }
+
+    public Task<IReadOnlyList<KeapHookSubscription>> ListAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<KeapHookSubscription>>([.. (Volatile.Read(ref reconciles) == 0 ? [] : HookEventKeys).Select((key, i) => new KeapHookSubscription
+        {
+            Key = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            EventKey = new KeapHookEventKey(key),
+            HookUrl = new Uri($"http://127.0.0.1:5080/keap/hooks/secret-{i}"),
+            Status = KeapHookStatus.Verified,
+        })]);
 
     public bool HasTag(string contactId, string tagName) =>
         tagIds.TryGetValue(tagName, out var tagId) && tagged.TryGetValue(tagId, out var contacts) && contacts.ContainsKey(contactId);

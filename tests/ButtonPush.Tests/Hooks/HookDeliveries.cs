@@ -30,6 +30,18 @@ internal static class HookDeliveries
     public static Task<IReadOnlyList<HookEvent>> HookEventsAsync(this ButtonPushApp app) =>
         app.Services.GetRequiredService<HookEventStore>().ListRecentAsync(100_000, CancellationToken.None);
 
+    /// <summary>
+    /// Waits until the embedded sandbox has delivered every change it collected and the app has applied them all, so
+    /// what a test does next is the only change on its way (the app's own upserts and tags fire hooks too). The outbox
+    /// is empty first: a row is done only after the sandbox answered, and the sandbox collects a change before it answers.
+    /// </summary>
+    public static Task SettledAsync(this ButtonPushApp app) =>
+        Eventually.TrueAsync(
+            "the sandbox has delivered every change and the app has applied them",
+            async () => app.Services.GetRequiredService<Keap.ServiceAccount.Sandbox.KeapSandboxHooks>() is { CollectedObjects: 0, UndeliveredObjects: 0 }
+                && (await app.OpenOutboxAsync()).Count == 0
+                && (await app.HookEventsAsync()).All(e => e.AppliedAt is not null));
+
     /// <summary>Waits until every stored hook event has been applied, and returns them.</summary>
     public static Task<IReadOnlyList<HookEvent>> AppliedHookEventsAsync(this ButtonPushApp app, int count, Action? betweenChecks = null) =>
         Eventually.ValueAsync(

@@ -1,3 +1,4 @@
+using ButtonPush.Hooks;
 using ButtonPush.Outbox;
 using Keap.ServiceAccount;
 
@@ -8,7 +9,7 @@ namespace ButtonPush.Pages.Admin;
 /// outcome is handed to the admin panel and the browser is redirected there at once (post/redirect/get), so the code
 /// never stays in the address bar and a reload shows the panel rather than replaying a spent code.
 /// </summary>
-internal sealed class CallbackModel(IKeapAuthorization authorization, OutboxStore outbox, OutboxSignal signal) : PageModel
+internal sealed class CallbackModel(IKeapAuthorization authorization, HookSubscriptionsView hookSubscriptions, OutboxStore outbox, OutboxSignal signal) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(
         [FromQuery] string? code,
@@ -37,6 +38,13 @@ internal sealed class CallbackModel(IKeapAuthorization authorization, OutboxStor
             // Rows that waited for the connection go now rather than at their next poll.
             await outbox.MakeWaitingRowsDueAsync(OutboxWaits.Connection, cancellationToken);
             signal.Notify();
+        }
+
+        if (result.Outcome == KeapAuthorizationOutcome.Connected)
+        {
+            // Now, in the background: Keap verifies the receiver during each subscribe, which the browser should not wait for.
+            hookSubscriptions.Subscribe();
+            message += " Subscribing to Keap's REST hooks; their status shows below.";
         }
 
         TempData[nameof(AdminModel.Message)] = message;

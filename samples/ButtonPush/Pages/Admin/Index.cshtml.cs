@@ -19,6 +19,7 @@ internal sealed class AdminModel(
     OutboxSignal signal,
     UserStore users,
     HookEventStore hookEvents,
+    HookSubscriptionsView hookSubscriptions,
     KeapSetup keap,
     TimeProvider time) : PageModel
 {
@@ -36,6 +37,9 @@ internal sealed class AdminModel(
 
     /// <summary>The latest changes Keap's REST hooks delivered, newest first.</summary>
     public IReadOnlyList<HookEvent> HookEvents { get; private set; } = [];
+
+    /// <summary>The app's REST hook subscriptions as Keap last listed them (read while connected), if it has yet.</summary>
+    public HookSubscriptionList? Subscriptions { get; private set; }
 
     public KeapQuotaSnapshot? Quota { get; private set; }
 
@@ -122,6 +126,12 @@ internal sealed class AdminModel(
         Delivered = await outbox.ListDeliveredAsync(ListedDeliveries, cancellationToken);
         Users = await users.ListAsync(ListedUsers, cancellationToken);
         HookEvents = await hookEvents.ListRecentAsync(ListedHookEvents, cancellationToken);
+        if (Status.State == KeapConnectionState.Connected)
+        {
+            // Shown as last listed; a fresh list is on its way for the next visit.
+            Subscriptions = hookSubscriptions.Current;
+            hookSubscriptions.Refresh();
+        }
         Sandbox = keap.UsesSandbox ? HttpContext.RequestServices.GetRequiredService<KeapSandboxState>() : null;
     }
 
