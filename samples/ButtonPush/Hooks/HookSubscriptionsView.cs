@@ -26,8 +26,8 @@ internal sealed class HookSubscriptionsView(IKeapHookSubscriptions subscriptions
 
     /// <summary>
     /// Subscribes now (<see cref="IKeapHookSubscriptions.ReconcileAsync"/>), in the background, and keeps the result as
-    /// the list: for right after an admin connects, possibly to another account, which the package's reconciler would
-    /// otherwise only check at its next interval.
+    /// the list: for an admin connecting again over a live connection (perhaps to another account), which the package's
+    /// reconciler would only notice at its next interval.
     /// </summary>
     public void Subscribe() => _ = Task.Run(() => ReadAsync(subscriptions.ReconcileAsync), CancellationToken.None);
 

@@ -18,6 +18,7 @@ internal sealed class CallbackModel(IKeapAuthorization authorization, HookSubscr
         [FromQuery(Name = "error_description")] string? errorDescription,
         CancellationToken cancellationToken)
     {
+        var wasConnected = (await authorization.GetStatusAsync(cancellationToken)).State == KeapConnectionState.Connected;
         var result = await authorization.CompleteAuthorizationAsync(new KeapAuthorizationCallback(code, state, error, errorDescription), cancellationToken);
         var connected = result.Status.State == KeapConnectionState.Connected;
         var (message, isError) = result.Outcome switch
@@ -42,8 +43,14 @@ internal sealed class CallbackModel(IKeapAuthorization authorization, HookSubscr
 
         if (result.Outcome == KeapAuthorizationOutcome.Connected)
         {
-            // Now, in the background: Keap verifies the receiver during each subscribe, which the browser should not wait for.
-            hookSubscriptions.Subscribe();
+            // The package's reconciler subscribes when the app becomes connected. Connecting again over a live
+            // connection (perhaps to another account) it would only notice at its next interval, so subscribe now, in the
+            // background: Keap verifies the receiver during each subscribe, which the browser should not wait for.
+            if (wasConnected)
+            {
+                hookSubscriptions.Subscribe();
+            }
+
             message += " Subscribing to Keap's REST hooks; their status shows below.";
         }
 
