@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ButtonPush.Data;
+using ButtonPush.Hooks;
 using ButtonPush.Integration;
 using ButtonPush.Outbox;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -19,6 +20,11 @@ builder.Services.AddSingleton<OutboxSignal>();
 builder.Services.AddSingleton<OutboxStore>();
 builder.Services.AddSingleton<UserStore>();
 builder.Services.AddScoped<OutboxJobs>();
+builder.Services.AddSingleton<HookEventStore>();
+builder.Services.AddScoped<HookEventJobs>();
+// The receiver resolves the handler as IKeapHookHandler (AddHookReceiver, in KeapSetup); tests and the benchmark use it directly.
+builder.Services.AddScoped<ButtonPushHookHandler>();
+builder.Services.AddSingleton<HookSubscriptionsView>();
 builder.Services.AddOptions<OutboxOptions>()
     .Bind(builder.Configuration.GetSection("ButtonPush:Outbox"))
     .Validate(

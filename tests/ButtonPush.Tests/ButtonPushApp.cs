@@ -43,6 +43,7 @@ public sealed class ButtonPushApp : WebApplicationFactory<Program>
             // Real-Keap mode with made-up credentials; the fake replaces every client, so nothing leaves the process.
             this.settings["Keap:ClientId"] = "fake-client";
             this.settings["Keap:ClientSecret"] = "fake-secret";
+            this.settings["Keap:Hooks:ReceiverUrl"] = "http://127.0.0.1:5080/keap/hooks";
         }
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -12,8 +12,10 @@ namespace ButtonPush.Tests;
 /// An in-memory Keap behind the package's public interfaces, for outbox tests that need exact control over
 /// failures. Counts every call and can be switched "down" (503) or "not connected".
 /// </summary>
-public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthorization
+public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthorization, IKeapHookSubscriptions
 {
+    private int reconciles;
+
     private readonly ConcurrentDictionary<string, KeapContact> contactsByEmail = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> tagged = new();
     private readonly ConcurrentDictionary<string, string> tagIds = new();
@@ -21,6 +23,7 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
     private int upserts;
     private int applies;
     private int calls;
+    private int reads;
     private int callsBeforeStart;
     private TaskCompletionSource? hold;
     private readonly TaskCompletionSource firstCall = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -75,13 +78,68 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
         services.RemoveAll<IKeapContactsClient>();
         services.RemoveAll<IKeapTagsClient>();
         services.RemoveAll<IKeapAuthorization>();
+        services.RemoveAll<IKeapHookSubscriptions>();
         services.AddSingleton<IKeapContactsClient>(provider => Track(provider));
         services.AddSingleton<IKeapTagsClient>(provider => Track(provider));
         services.AddSingleton<IKeapAuthorization>(provider => Track(provider));
+        services.AddSingleton<IKeapHookSubscriptions>(provider => Track(provider));
     }
+
+    /// <summary>Calls of <see cref="ReconcileAsync"/> (the app subscribing to Keap's REST hooks).</summary>
+    public int Reconciles => Volatile.Read(ref reconciles);
+
+    /// <summary>The subscriptions Keap lists; <see cref="ReconcileAsync"/> makes one verified subscription per event key.</summary>
+    public IReadOnlyList<string> HookEventKeys { get; set; } = ["contact.delete", "contact.edit", "contactGroup.removed"];
+
+    public Task<IReadOnlyList<KeapHookSubscription>> ReconcileAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref reconciles);
+        return ListAsync(cancellationToken);
+    }
+
+    public Task<IReadOnlyList<KeapHookSubscription>> ListAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<KeapHookSubscription>>([.. (Volatile.Read(ref reconciles) == 0 ? [] : HookEventKeys).Select((key, i) => new KeapHookSubscription
+        {
+            Key = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            EventKey = new KeapHookEventKey(key),
+            HookUrl = new Uri($"http://127.0.0.1:5080/keap/hooks/secret-{i}"),
+            Status = KeapHookStatus.Verified,
+        })]);
 
     public bool HasTag(string contactId, string tagName) =>
         tagIds.TryGetValue(tagName, out var tagId) && tagged.TryGetValue(tagId, out var contacts) && contacts.ContainsKey(contactId);
+
+    /// <summary>The email status Keap reports for every address (as an administrator or an unsubscribe would set it).</summary>
+    public KeapEmailStatus EmailStatus { get; set; } = KeapEmailStatus.UnengagedMarketable;
+
+    /// <summary>Calls that read a contact, its tags or its email status (what a hook event makes the app re-read).</summary>
+    public int Reads => Volatile.Read(ref reads);
+
+    /// <summary>Deletes a contact as an administrator would in Keap's web app.</summary>
+    public void DeleteContact(string contactId)
+    {
+        foreach (var (email, contact) in contactsByEmail)
+        {
+            if (contact.Id == contactId)
+            {
+                contactsByEmail.TryRemove(email, out _);
+            }
+        }
+
+        foreach (var contacts in tagged.Values)
+        {
+            contacts.TryRemove(contactId, out _);
+        }
+    }
+
+    /// <summary>Removes a tag from a contact as an administrator would in Keap's web app.</summary>
+    public void RemoveTag(string contactId, string tagName)
+    {
+        if (tagIds.TryGetValue(tagName, out var tagId) && tagged.TryGetValue(tagId, out var contacts))
+        {
+            contacts.TryRemove(contactId, out _);
+        }
+    }
 
     public async Task<KeapContactUpsertResult> UpsertByEmailAsync(KeapContactInput contact, CancellationToken cancellationToken = default)
     {
@@ -158,6 +216,7 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
     public Task<KeapContact?> GetAsync(string contactId, CancellationToken cancellationToken = default)
     {
         Gate();
+        Interlocked.Increment(ref reads);
         return Task.FromResult(contactsByEmail.Values.FirstOrDefault(c => c.Id == contactId));
     }
 
@@ -175,7 +234,14 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     public Task<KeapContactModel> GetModelAsync(CancellationToken cancellationToken = default) => throw Unused();
 
-    public Task<KeapEmailAddressStatus?> GetEmailStatusAsync(string email, CancellationToken cancellationToken = default) => throw Unused();
+    public Task<KeapEmailAddressStatus?> GetEmailStatusAsync(string email, CancellationToken cancellationToken = default)
+    {
+        Gate();
+        Interlocked.Increment(ref reads);
+        return Task.FromResult(contactsByEmail.ContainsKey(email)
+            ? new KeapEmailAddressStatus { Email = email, Status = EmailStatus, OptedIn = false }
+            : null);
+    }
 
     public Task<KeapEmailAddressStatus> SetEmailOptInAsync(string email, bool optedIn, string reason, CancellationToken cancellationToken = default) => throw Unused();
 
@@ -187,7 +253,24 @@ public sealed class FakeKeap : IKeapContactsClient, IKeapTagsClient, IKeapAuthor
 
     public Task<KeapTagResults> RemoveAsync(string tagId, IEnumerable<string> contactIds, CancellationToken cancellationToken = default) => throw Unused();
 
-    public IAsyncEnumerable<KeapTag> ListForContactAsync(string contactId, CancellationToken cancellationToken = default) => throw Unused();
+    public async IAsyncEnumerable<KeapTag> ListForContactAsync(string contactId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        Gate();
+        Interlocked.Increment(ref reads);
+        if (!contactsByEmail.Values.Any(c => c.Id == contactId))
+        {
+            throw new KeapApiException("Contact not found.", HttpStatusCode.NotFound);
+        }
+
+        foreach (var (name, tagId) in tagIds)
+        {
+            if (tagged.TryGetValue(tagId, out var contacts) && contacts.ContainsKey(contactId))
+            {
+                yield return new KeapTag { Id = tagId, Name = name };
+            }
+        }
+    }
 
     // The sample never calls these; failing loudly shows if that changes.
     private static InvalidOperationException Unused([CallerMemberName] string member = "") => new($"The sample is not expected to call {member}.");

@@ -6,7 +6,10 @@ namespace ButtonPush.Data;
 /// </summary>
 internal sealed record AppUser(long Id, string Email, string Name, string PasswordHash, bool IsAdmin, string? KeapContactId, DateTimeOffset? MarketingConsentAt = null);
 
-/// <summary>A user as the admin panel lists them: what reached Keap and when (UTC).</summary>
+/// <summary>
+/// A user as the admin panel lists them: what reached Keap and when, and what Keap's REST hooks told since (the
+/// contact deleted, the tag removed, the email status as last read), all times UTC.
+/// </summary>
 internal sealed record UserOverview(
     long Id,
     string Email,
@@ -15,4 +18,8 @@ internal sealed record UserOverview(
     long Presses,
     string? KeapContactId,
     DateTimeOffset? KeapSyncedAt,
-    DateTimeOffset? KeapTaggedAt);
+    DateTimeOffset? KeapTaggedAt,
+    DateTimeOffset? KeapContactDeletedAt = null,
+    DateTimeOffset? KeapTagRemovedAt = null,
+    string? KeapEmailStatus = null,
+    DateTimeOffset? KeapEmailStatusAt = null);

@@ -47,6 +47,25 @@ internal sealed class ButtonPushDatabase
         """
         ALTER TABLE outbox ADD COLUMN claim TEXT NULL;
         """,
+        // Keap's REST hook deliveries, one row per changed object (a retry or a second batch carrying the same change
+        // finds its delivery key taken), and what the app last heard about each user's contact.
+        """
+        CREATE TABLE hook_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            delivery_key TEXT NOT NULL UNIQUE,
+            event_key TEXT NOT NULL,
+            object_type TEXT NOT NULL,
+            object_id TEXT NOT NULL,
+            changed_at INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            applied_at INTEGER NULL,
+            outcome TEXT NULL);
+        ALTER TABLE users ADD COLUMN keap_contact_deleted_at INTEGER NULL;
+        ALTER TABLE users ADD COLUMN keap_tag_removed_at INTEGER NULL;
+        ALTER TABLE users ADD COLUMN keap_email_status TEXT NULL;
+        ALTER TABLE users ADD COLUMN keap_email_status_at INTEGER NULL;
+        CREATE INDEX ix_users_keap_contact ON users (keap_contact_id);
+        """,
     ];
 
     private readonly string connectionString;

@@ -53,7 +53,7 @@ internal sealed class UserStore(ButtonPushDatabase database, TimeProvider time, 
     /// <summary>Records the user's Keap contact and when Keap last confirmed it.</summary>
     public static Task SetKeapContactIdAsync(SqliteTransaction transaction, long userId, string contactId, long now, CancellationToken cancellationToken) =>
         transaction.ExecuteAsync(
-            "UPDATE users SET keap_contact_id = $contact, keap_synced_at = $now WHERE id = $id;",
+            "UPDATE users SET keap_contact_id = $contact, keap_synced_at = $now, keap_contact_deleted_at = NULL WHERE id = $id;",
             cancellationToken,
             ("$contact", contactId),
             ("$now", now),
@@ -63,6 +63,58 @@ internal sealed class UserStore(ButtonPushDatabase database, TimeProvider time, 
     public static Task MarkTaggedAsync(SqliteTransaction transaction, long userId, long now, CancellationToken cancellationToken) =>
         transaction.ExecuteAsync("UPDATE users SET keap_tagged_at = $now WHERE id = $id;", cancellationToken, ("$now", now), ("$id", userId));
 
+    /// <summary>The users whose stored Keap contact is <paramref name="contactId"/> (normally one, or none).</summary>
+    public async Task<IReadOnlyList<string>> EmailsOfContactAsync(string contactId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT email FROM users WHERE keap_contact_id = $contact ORDER BY id;";
+        command.Parameters.AddWithValue("$contact", contactId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var emails = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            emails.Add(reader.GetString(0));
+        }
+
+        return emails;
+    }
+
+    /// <summary>
+    /// Forgets a contact Keap no longer has: its id and the "tagged" mark go, so the user's next press creates and tags
+    /// a contact again; <paramref name="now"/> is kept as when the app learnt of the deletion.
+    /// </summary>
+    public static Task<int> ForgetDeletedContactAsync(SqliteTransaction transaction, string contactId, long now, CancellationToken cancellationToken) =>
+        transaction.ExecuteAsync(
+            """
+            UPDATE users SET keap_contact_id = NULL, keap_synced_at = NULL, keap_tagged_at = NULL, keap_tag_removed_at = NULL,
+                             keap_email_status = NULL, keap_email_status_at = NULL, keap_contact_deleted_at = $now
+            WHERE keap_contact_id = $contact;
+            """,
+            cancellationToken,
+            ("$contact", contactId),
+            ("$now", now));
+
+    /// <summary>
+    /// Records that Keap no longer shows the <c>buttonpushed</c> tag on the contact (at <paramref name="removedAt"/>, when
+    /// Keap says it changed), for users the app had tagged; <see langword="null"/> clears it when the tag is back.
+    /// </summary>
+    public static Task SetTagRemovedAsync(SqliteTransaction transaction, string contactId, long? removedAt, CancellationToken cancellationToken) =>
+        transaction.ExecuteAsync(
+            "UPDATE users SET keap_tag_removed_at = $at WHERE keap_contact_id = $contact AND keap_tagged_at IS NOT NULL;",
+            cancellationToken,
+            ("$at", removedAt is { } at ? at : DBNull.Value),
+            ("$contact", contactId));
+
+    /// <summary>Stores the contact's email status as Keap reported it at <paramref name="now"/>.</summary>
+    public static Task SetEmailStatusAsync(SqliteTransaction transaction, string contactId, string status, long now, CancellationToken cancellationToken) =>
+        transaction.ExecuteAsync(
+            "UPDATE users SET keap_email_status = $status, keap_email_status_at = $now WHERE keap_contact_id = $contact;",
+            cancellationToken,
+            ("$status", status),
+            ("$now", now),
+            ("$contact", contactId));
+
     /// <summary>The newest users first, with their press counts and what reached Keap.</summary>
     public async Task<IReadOnlyList<UserOverview>> ListAsync(int count, CancellationToken cancellationToken)
     {
@@ -71,7 +123,8 @@ internal sealed class UserStore(ButtonPushDatabase database, TimeProvider time, 
         command.CommandText = """
             SELECT u.id, u.email, u.name, u.marketing_consent_at IS NOT NULL,
                    (SELECT COUNT(*) FROM presses p WHERE p.user_id = u.id),
-                   u.keap_contact_id, u.keap_synced_at, u.keap_tagged_at
+                   u.keap_contact_id, u.keap_synced_at, u.keap_tagged_at,
+                   u.keap_contact_deleted_at, u.keap_tag_removed_at, u.keap_email_status, u.keap_email_status_at
             FROM users u ORDER BY u.id DESC LIMIT $count;
             """;
         command.Parameters.AddWithValue("$count", count);
@@ -87,13 +140,20 @@ internal sealed class UserStore(ButtonPushDatabase database, TimeProvider time, 
                 reader.GetInt64(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 Time(reader, 6),
-                Time(reader, 7)));
+                Time(reader, 7),
+                Time(reader, 8),
+                Time(reader, 9),
+                reader.IsDBNull(10) ? null : reader.GetString(10),
+                Time(reader, 11)));
         }
 
         return users;
     }
 
-    /// <summary>Records a press and returns the user's press count; the first press also queues the tag.</summary>
+    /// <summary>
+    /// Records a press and returns the user's press count. A press of a user not (or no longer) tagged in Keap queues the
+    /// tag, and first the contact when Keap no longer has it (deleted in Keap), unless such a row is already on its way.
+    /// </summary>
     public async Task<long> PressAsync(long userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -105,18 +165,37 @@ internal sealed class UserStore(ButtonPushDatabase database, TimeProvider time, 
         command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO presses (user_id, created) VALUES ($user, $now);
-            SELECT COUNT(*) FROM presses WHERE user_id = $user;
+            SELECT (SELECT COUNT(*) FROM presses WHERE user_id = $user),
+                   u.keap_contact_id IS NULL AND u.keap_contact_deleted_at IS NOT NULL AND NOT EXISTS (
+                       SELECT 1 FROM outbox o WHERE o.done IS NULL AND o.kind = $upsert AND json_extract(o.payload, '$.UserId') = u.id),
+                   u.keap_tagged_at IS NULL AND NOT EXISTS (
+                       SELECT 1 FROM outbox o WHERE o.done IS NULL AND o.kind = $tag AND json_extract(o.payload, '$.UserId') = u.id)
+            FROM users u WHERE u.id = $user;
             """;
         command.Parameters.AddWithValue("$user", userId);
         command.Parameters.AddWithValue("$now", now);
-        var count = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        if (count == 1)
+        command.Parameters.AddWithValue("$upsert", OutboxKinds.UpsertContact);
+        command.Parameters.AddWithValue("$tag", OutboxKinds.TagButtonPushed);
+        long count;
+        bool upsert, tag;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            (count, upsert, tag) = (reader.GetInt64(0), reader.GetBoolean(1), reader.GetBoolean(2));
+        }
+
+        if (upsert)
+        {
+            await OutboxStore.EnqueueAsync(transaction, OutboxKinds.UpsertContact, userId, now, cancellationToken);
+        }
+
+        if (tag)
         {
             await OutboxStore.EnqueueAsync(transaction, OutboxKinds.TagButtonPushed, userId, now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        if (count == 1)
+        if (upsert || tag)
         {
             signal.Notify();
         }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Security.Cryptography;
+using ButtonPush.Hooks;
 using Keap.ServiceAccount;
 using Keap.ServiceAccount.Sandbox;
 
@@ -20,7 +21,10 @@ internal sealed partial class KeapSetup
     /// <summary>The OAuth callback path; register <c>{public base URL}/admin/keap/callback</c> as the Keap app's redirect URI.</summary>
     public const string CallbackPath = "/admin/keap/callback";
 
-    /// <summary>The file, in the data folder, where the embedded sandbox keeps its contacts, tags and grants.</summary>
+    /// <summary>Where the app receives Keap's REST hooks; <c>Keap:Hooks:ReceiverUrl</c> is the public address of this path.</summary>
+    public const string HooksPath = "/keap/hooks";
+
+    /// <summary>The file, in the data folder, where the embedded sandbox keeps its contacts, tags, grants and hook subscriptions.</summary>
     public const string SandboxStateFileName = "keap-sandbox.json";
 
     private KeapSetup(bool usesSandbox, Uri publicBaseUrl, string sandboxStateFile, string? adminEmail)
@@ -51,22 +55,27 @@ internal sealed partial class KeapSetup
             builder.Configuration["ButtonPush:AdminEmail"]?.Trim());
         var callback = new Uri(setup.PublicBaseUrl, CallbackPath);
 
-        // The token row shares the app's SQLite database, encrypted with Data Protection.
+        // The token row (and the hook receiver's path secret beside it) shares the app's SQLite database, the token
+        // encrypted with Data Protection. Against Keap itself Keap:Hooks:ReceiverUrl must be configured (the package
+        // refuses to start without it); offline, the embedded sandbox calls the app back on its own address.
         builder.Services.AddKeapServiceAccount(section)
             .UseTokenProtector<DataProtectionTokenProtector>()
-            .UseSqlTokenStore(dataSource, options => options.TableName = "system_settings");
+            .UseSqlTokenStore(dataSource, options => options.TableName = "system_settings")
+            .AddHooks(options => options.ReceiverUrl ??= usesSandbox ? new Uri(setup.PublicBaseUrl, HooksPath.TrimStart('/')) : null)
+            .AddHookReceiver<ButtonPushHookHandler>();
         builder.Services.PostConfigure<KeapServiceAccountOptions>(options => options.RedirectUri ??= callback);
         if (usesSandbox)
         {
-            setup.UseEmbeddedSandbox(builder.Services, callback);
+            setup.UseEmbeddedSandbox(builder.Services, builder.Configuration.GetSection("KeapSandbox:Hooks"), callback);
         }
 
         return setup;
     }
 
-    /// <summary>Serves the sandbox when the app hosts it.</summary>
+    /// <summary>Serves the REST hook receiver, and the sandbox when the app hosts it.</summary>
     public void MapEndpoints(WebApplication app)
     {
+        app.MapKeapHooks(HooksPath);
         if (UsesSandbox)
         {
             app.MapKeapSandbox(SandboxPath);
@@ -90,7 +99,7 @@ internal sealed partial class KeapSetup
     /// callback only. The secret is made up per run, so nothing secret is seeded or committed; the sandbox's
     /// grants are tied to the client id, so a connection made in an earlier run keeps working.
     /// </summary>
-    private void UseEmbeddedSandbox(IServiceCollection services, Uri callback)
+    private void UseEmbeddedSandbox(IServiceCollection services, IConfigurationSection hooks, Uri callback)
     {
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         services.AddKeapSandbox(options =>
@@ -103,6 +112,8 @@ internal sealed partial class KeapSetup
             });
             // Restarts keep the connection and the contacts, as they would with the real Keap.
             options.StateFile = SandboxStateFile;
+            // KeapSandbox:Hooks: the sample shortens Keap's delivery delays so a change shows in the panel at once.
+            hooks.Bind(options.Hooks);
         });
         var sandbox = new Uri(PublicBaseUrl, SandboxPath.TrimStart('/') + "/");
         services.PostConfigure<KeapServiceAccountOptions>(options =>

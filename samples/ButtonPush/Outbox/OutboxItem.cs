@@ -4,6 +4,7 @@ namespace ButtonPush.Outbox;
 /// One outbox row; <see cref="UserId"/> is read from the JSON payload. Times are UTC. <see cref="WaitingFor"/> says what
 /// the row waits for instead of failing (<see cref="OutboxWaits"/>); admin listings also fill <see cref="WaitingOnRow"/>
 /// (an earlier open row of the same user that this one goes after), <see cref="UserEmail"/> and <see cref="Done"/>.
+/// A row that applies a Keap hook event has <see cref="HookEventId"/> and no user (<see cref="UserId"/> 0).
 /// </summary>
 internal sealed record OutboxItem(
     long Id,
@@ -18,7 +19,8 @@ internal sealed record OutboxItem(
     long? WaitingOnRow = null,
     string? UserEmail = null,
     DateTimeOffset? Done = null,
-    DateTimeOffset? ClaimedUntil = null);
+    DateTimeOffset? ClaimedUntil = null,
+    long? HookEventId = null);
 
 /// <summary>What a row can wait for without spending an attempt.</summary>
 internal static class OutboxWaits

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ButtonPush.Data;
+using ButtonPush.Hooks;
 using Keap.ServiceAccount;
 using Microsoft.Data.Sqlite;
 
@@ -11,12 +12,19 @@ internal sealed class OutboxJobs(
     UserStore users,
     IKeapContactsClient contacts,
     IKeapTagsClient tags,
+    HookEventJobs hookEvents,
     TimeProvider time)
 {
     public const string ButtonPushedTag = "buttonpushed";
 
     public async Task RunAsync(OutboxItem item, CancellationToken cancellationToken)
     {
+        if (item.Kind == OutboxKinds.ApplyHookEvent)
+        {
+            await hookEvents.RunAsync(item, cancellationToken);
+            return;
+        }
+
         var user = await users.FindByIdAsync(item.UserId, cancellationToken);
         string? contactId = null;
         if (user is not null)

@@ -8,4 +8,7 @@ internal static class OutboxKinds
 
     /// <summary>Apply the <c>buttonpushed</c> tag to the user's contact.</summary>
     public const string TagButtonPushed = "tag-buttonpushed";
+
+    /// <summary>Apply a change Keap reported through a REST hook, after reading the contact's current state.</summary>
+    public const string ApplyHookEvent = "apply-hook-event";
 }

@@ -25,6 +25,12 @@ internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time
             ("$payload", JsonSerializer.Serialize(new OutboxPayload(userId))),
             ("$now", now));
 
+    /// <summary>
+    /// The payload of a row that applies a stored hook event. It names no user, so hook rows neither wait behind a
+    /// user's rows nor hold them up: each one re-reads Keap's current state, so their order does not matter.
+    /// </summary>
+    public static string HookEventPayload(long hookEventId) => JsonSerializer.Serialize(new HookEventRowPayload(hookEventId));
+
     /// <summary>Up to <paramref name="count"/> rows that may run now (due, unparked, not behind another row of their user), oldest first, unclaimed.</summary>
     public async Task<IReadOnlyList<OutboxItem>> ListDueAsync(int count, CancellationToken cancellationToken)
     {
@@ -211,7 +217,8 @@ internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
                 reader.IsDBNull(8) ? null : reader.GetString(8),
                 // A claimed row's next attempt is when its claim lapses.
-                ClaimedUntil: reader.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
+                ClaimedUntil: reader.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                HookEventId: payload.HookEventId));
             if (reader.FieldCount > 10)
             {
                 // Admin listings add the row waited on, the user's email and the delivery time.
@@ -227,5 +234,8 @@ internal sealed class OutboxStore(ButtonPushDatabase database, TimeProvider time
         return items;
     }
 
-    private sealed record OutboxPayload(long UserId);
+    /// <summary>A row's payload: the user whose change it carries, or (user id 0) the hook event it applies.</summary>
+    private sealed record OutboxPayload(long UserId, long? HookEventId = null);
+
+    private sealed record HookEventRowPayload(long HookEventId);
 }

@@ -1,5 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
+using ButtonPush.Tests.Hooks;
+using Keap.ServiceAccount;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace ButtonPush.Tests.Browser;
@@ -128,6 +129,69 @@ public sealed class ButtonPushBrowserTests
         await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), "admin-panel-phone.png"), FullPage = true });
     }
 
+    [ChromiumFact]
+    public async Task A_contact_deleted_in_Keap_shows_in_the_panel_and_the_users_next_press_creates_and_tags_it_again()
+    {
+        await using var app = StartApp(out var baseUrl);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchChromiumAsync(playwright);
+
+        // A user signs up and presses before Keap is connected; the admin connects, which also subscribes to the hooks.
+        var user = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseUrl });
+        await SignUpAsync(user, UserEmail, "Pat Presser", consent: false);
+        await user.ClickAsync("#press");
+        await Assertions.Expect(user.Locator("#count")).ToHaveTextAsync("1");
+        var admin = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1100, Height = 900 } });
+        await SignUpAsync(admin, ButtonPushApp.AdminEmail, "Ada Admin", consent: false);
+        await admin.GotoAsync("/admin");
+        await admin.ClickAsync("#connect");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#message")).ToContainTextAsync("Subscribing to Keap's REST hooks");
+        await Eventually.TrueAsync("the panel shows the subscriptions verified", async () =>
+        {
+            await admin.GotoAsync("/admin");
+            return await admin.Locator("#hook-subscriptions tbody tr").CountAsync() == 4
+                && await admin.Locator("#hook-subscriptions td", new() { HasTextString = "Verified" }).CountAsync() == 4;
+        });
+        await Assertions.Expect(admin.Locator("#hook-subscriptions tr[data-event='contact.delete']")).ToContainTextAsync("Verified");
+        Assert.DoesNotContain("/keap/hooks/", await admin.ContentAsync(), StringComparison.Ordinal);
+
+        var row = admin.Locator($"#users tr[data-email='{UserEmail}']");
+        await Eventually.TrueAsync("the panel shows the user tagged", async () =>
+        {
+            await admin.GotoAsync("/admin");
+            return (await row.Locator(".tagged").TextContentAsync())!.StartsWith("Yes, ", StringComparison.Ordinal);
+        });
+        var contactId = (await app.UserAsync(UserEmail))!.KeapContactId!;
+        await app.SettledAsync();
+
+        // Someone deletes the contact in Keap (through the sandbox's API); the hook tells the app within the delivery delay.
+        await app.Services.GetRequiredService<IKeapContactsClient>().DeleteAsync(contactId);
+        await Eventually.TrueAsync("the panel shows the contact deleted in Keap", async () =>
+        {
+            await admin.GotoAsync("/admin");
+            return (await row.Locator(".contact").TextContentAsync())!.StartsWith("Deleted in Keap, ", StringComparison.Ordinal);
+        });
+        await Assertions.Expect(admin.Locator($"#hook-events tr[data-event='contact.delete'][data-object='{contactId}'] .applied")).ToContainTextAsync("contact deleted in Keap");
+        await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), "admin-panel-contact-deleted.png"), FullPage = true });
+
+        // The user presses again: the contact is created and tagged anew.
+        await user.ReloadAsync();
+        await user.ClickAsync("#press");
+        await Assertions.Expect(user.Locator("#count")).ToHaveTextAsync("2");
+        await Eventually.TrueAsync("the panel shows a new contact, tagged", async () =>
+        {
+            await admin.GotoAsync("/admin");
+            return (await row.Locator(".tagged").TextContentAsync())!.StartsWith("Yes, ", StringComparison.Ordinal)
+                && (await row.Locator(".contact").TextContentAsync())!.StartsWith('#');
+        });
+        var recreated = (await app.UserAsync(UserEmail))!.KeapContactId!;
+        Assert.NotEqual(contactId, recreated);
+        var tag = Assert.Single(app.Sandbox.Tags, t => t.Name == "buttonpushed");
+        Assert.Equal([tag.Id], app.Sandbox.TagIdsOf(recreated));
+        Assert.Contains(app.Sandbox.Contacts, c => c.Id == recreated && c.EmailAddresses.Contains(UserEmail));
+    }
+
     /// <summary>The e-mail addresses on the page (elements whose whole text is one) that the browser laid out on more than one line.</summary>
     private const string EmailsOnMoreThanOneLine = """
         () => [...document.querySelectorAll('main *')]
@@ -158,16 +222,7 @@ public sealed class ButtonPushBrowserTests
     /// <summary>Where screenshots go, for a person to look at: beside the other test output.</summary>
     private static string ScreenshotFolder() => Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
 
-    /// <summary>The sample on Kestrel at a free 127.0.0.1 port, its public base URL set to that address.</summary>
-    private static ButtonPushApp StartApp(out string baseUrl)
-    {
-        var port = FreePort();
-        baseUrl = $"http://127.0.0.1:{port}";
-        var app = new ButtonPushApp(settings: new Dictionary<string, string?> { ["ButtonPush:PublicBaseUrl"] = baseUrl });
-        app.UseKestrel(port);
-        app.StartServer();
-        return app;
-    }
+    private static ButtonPushApp StartApp(out string baseUrl) => LoopbackApp.Start(out baseUrl);
 
     private static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
     {
@@ -175,11 +230,4 @@ public sealed class ButtonPushBrowserTests
         Headless = true,
         Args = ["--no-sandbox"],
     });
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

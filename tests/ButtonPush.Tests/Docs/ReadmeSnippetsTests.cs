@@ -41,13 +41,19 @@ public sealed class ReadmeSnippetsTests
                 .Build()
                 .GetSection("Keap");
 
-            // A renamed or misspelt key would otherwise be ignored without a word. Keap:Hooks belongs to AddHooks.
+            // A renamed or misspelt key would otherwise be ignored without a word. Keap:Hooks is bound apart, by
+            // AddHooks (KeapHookOptions) and AddHookReceiver (KeapHookReceiverOptions), each taking its own keys.
             var bound = new KeapServiceAccountOptions();
-            new ConfigurationBuilder()
-                .AddInMemoryCollection(section.AsEnumerable(makePathsRelative: true).Where(s => !s.Key.StartsWith("Hooks", StringComparison.Ordinal)))
+            var withoutHooks = new ConfigurationBuilder()
+                .AddInMemoryCollection(section.AsEnumerable().Where(kv => !kv.Key.StartsWith("Keap:Hooks", StringComparison.Ordinal)))
                 .Build()
-                .Bind(bound, o => o.ErrorOnUnknownConfiguration = true);
-            section.GetSection("Hooks").Bind(new KeapHookOptions(), o => o.ErrorOnUnknownConfiguration = true);
+                .GetSection("Keap");
+            withoutHooks.Bind(bound, o => o.ErrorOnUnknownConfiguration = true);
+            var hooks = section.GetSection("Hooks");
+            var hookKeys = typeof(KeapHookOptions).GetProperties().Concat(typeof(KeapHookReceiverOptions).GetProperties()).Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            Assert.All(hooks.GetChildren(), child => Assert.Contains(child.Key, hookKeys));
+            hooks.Bind(new KeapHookOptions());
+            hooks.Bind(new KeapHookReceiverOptions());
 
             var services = new ServiceCollection();
             services.AddKeapServiceAccount(section);

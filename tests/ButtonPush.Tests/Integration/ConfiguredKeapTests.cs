@@ -19,6 +19,7 @@ public sealed class ConfiguredKeapTests
             ["Keap:AuthorizeEndpoint"] = keap.AuthorizeEndpoint.AbsoluteUri,
             ["Keap:TokenEndpoint"] = keap.TokenEndpoint.AbsoluteUri,
             ["Keap:ApiBaseAddress"] = keap.ApiBaseAddress.AbsoluteUri,
+            ["Keap:Hooks:ReceiverUrl"] = "http://127.0.0.1:5080/keap/hooks",
         });
         using var admin = AppClient.Create(app, followRedirects: false);
         await admin.SignUpAsync(ButtonPushApp.AdminEmail);

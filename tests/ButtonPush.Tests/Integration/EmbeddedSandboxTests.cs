@@ -291,6 +291,15 @@ public sealed class EmbeddedSandboxTests
         await using var app = new ButtonPushApp();
         using var admin = AppClient.Create(app);
         await admin.ConnectAsAdminAsync();
+        // Each connect subscribes to the REST hooks, whose keys the sandbox takes from the contacts' id sequence (how
+        // many depends on how the subscription runs overlap): people signed up first keep Pat's id above them.
+        await HooksSettledAsync(app);
+        foreach (var early in Enumerable.Range(1, 4))
+        {
+            using var person = AppClient.Create(app);
+            await person.SignUpAsync($"early{early}@buttonpush.test", "Early");
+        }
+
         using var pat = AppClient.Create(app);
         await pat.SignUpAsync(Email, "Pat Presser");
         await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
@@ -301,8 +310,14 @@ public sealed class EmbeddedSandboxTests
         using var again = AppClient.Create(app);
         await again.LogInAsync(ButtonPushApp.AdminEmail);
         await ReconnectAsync(app, again);
-        using var others = AppClient.Create(app);
-        await others.SignUpAsync("ann@buttonpush.test", "Ann");
+        await HooksSettledAsync(app);
+        var old = long.Parse(oldContact, System.Globalization.CultureInfo.InvariantCulture);
+        var ann = 0;
+        while (await NextIdAsync(app, ++ann) < old - 1)
+        {
+            // Each new person takes the next id, up to the one just before Pat's old one.
+        }
+
         using var mallory = AppClient.Create(app);
         await mallory.SignUpAsync("mallory@buttonpush.test", "Mallory");
         await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0);
@@ -317,6 +332,24 @@ public sealed class EmbeddedSandboxTests
         Assert.Contains(Email, Assert.Single(app.Sandbox.Contacts, c => c.Id == patsContact).EmailAddresses);
         Assert.Single(app.Sandbox.TagIdsOf(patsContact));
         Assert.Empty(app.Sandbox.TagIdsOf(mallorysContact));
+    }
+
+    /// <summary>Waits until the sandbox holds one subscription per configured event key and no run changes them any more.</summary>
+    private static Task HooksSettledAsync(ButtonPushApp app) =>
+        Eventually.TrueAsync(
+            "the REST hook subscriptions are made",
+            async () => app.Services.GetRequiredService<KeapSandboxHooks>().Subscriptions.Count == 4
+                && app.Services.GetRequiredService<ButtonPush.Hooks.HookSubscriptionsView>().Current is not null
+                && app.Logs.GetSnapshot().Any(r => r.Id.Name == "HooksReconciled")
+                && (await app.OpenOutboxAsync()).Count == 0);
+
+    /// <summary>Signs up one more person (an "Ann") and returns the id Keap gave their contact.</summary>
+    private static async Task<long> NextIdAsync(ButtonPushApp app, int n)
+    {
+        using var person = AppClient.Create(app);
+        await person.SignUpAsync($"ann{n}@buttonpush.test", "Ann");
+        var id = await Eventually.ValueAsync($"ann{n}'s contact is created", async () => (await app.UserAsync($"ann{n}@buttonpush.test"))?.KeapContactId, id => id is not null);
+        return long.Parse(id!, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task ReconnectAsync(ButtonPushApp app, AppClient admin)

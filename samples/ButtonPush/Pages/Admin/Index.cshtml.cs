@@ -1,5 +1,6 @@
 using System.Globalization;
 using ButtonPush.Data;
+using ButtonPush.Hooks;
 using ButtonPush.Integration;
 using ButtonPush.Outbox;
 using Keap.ServiceAccount;
@@ -17,11 +18,14 @@ internal sealed class AdminModel(
     OutboxStore outbox,
     OutboxSignal signal,
     UserStore users,
+    HookEventStore hookEvents,
+    HookSubscriptionsView hookSubscriptions,
     KeapSetup keap,
     TimeProvider time) : PageModel
 {
     private const int ListedUsers = 50;
     private const int ListedDeliveries = 10;
+    private const int ListedHookEvents = 20;
 
     public KeapConnectionStatus Status { get; private set; } = new() { State = KeapConnectionState.NotConnected };
 
@@ -30,6 +34,12 @@ internal sealed class AdminModel(
     public IReadOnlyList<OutboxItem> Delivered { get; private set; } = [];
 
     public IReadOnlyList<UserOverview> Users { get; private set; } = [];
+
+    /// <summary>The latest changes Keap's REST hooks delivered, newest first.</summary>
+    public IReadOnlyList<HookEvent> HookEvents { get; private set; } = [];
+
+    /// <summary>The app's REST hook subscriptions as Keap last listed them (read while connected), if it has yet.</summary>
+    public HookSubscriptionList? Subscriptions { get; private set; }
 
     public KeapQuotaSnapshot? Quota { get; private set; }
 
@@ -71,6 +81,7 @@ internal sealed class AdminModel(
     {
         OutboxKinds.UpsertContact => "Create or update the contact",
         OutboxKinds.TagButtonPushed => $"Tag \"{OutboxJobs.ButtonPushedTag}\"",
+        OutboxKinds.ApplyHookEvent => "Apply a change Keap reported",
         _ => kind,
     };
 
@@ -86,6 +97,24 @@ internal sealed class AdminModel(
         _ => $"Failed {item.Attempts.ToString(CultureInfo.InvariantCulture)}×, next try {Format(item.NextAttemptAt)}",
     };
 
+    /// <summary>The "Keap contact" cell: the contact id, or that Keap deleted it.</summary>
+    public static string DescribeContact(UserOverview user) => user switch
+    {
+        { KeapContactId: { } id } => $"#{id}",
+        { KeapContactDeletedAt: { } deleted } => $"Deleted in Keap, {Format(deleted)}",
+        _ => "not yet",
+    };
+
+    /// <summary>The "Tagged" cell: when the tag reached Keap, or that it was removed there since.</summary>
+    public static string DescribeTagged(UserOverview user) => user switch
+    {
+        { KeapTagRemovedAt: { } removed } => $"Tag removed in Keap, {Format(removed)}",
+        { KeapTaggedAt: { } tagged } => $"Yes, {Format(tagged)}",
+        { KeapContactDeletedAt: not null, KeapContactId: null } => "No (contact deleted in Keap; tagged again at the next press)",
+        { Presses: > 0 } => "On its way",
+        _ => "No (not pressed yet)",
+    };
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         // A stored token that cannot be read (say, Data Protection keys lost) reads as StoreUnavailable, with the panel that fixes it.
@@ -96,6 +125,13 @@ internal sealed class AdminModel(
         Outbox = await outbox.ListOpenAsync(cancellationToken);
         Delivered = await outbox.ListDeliveredAsync(ListedDeliveries, cancellationToken);
         Users = await users.ListAsync(ListedUsers, cancellationToken);
+        HookEvents = await hookEvents.ListRecentAsync(ListedHookEvents, cancellationToken);
+        if (Status.State == KeapConnectionState.Connected)
+        {
+            // Shown as last listed; a fresh list is on its way for the next visit.
+            Subscriptions = hookSubscriptions.Current;
+            hookSubscriptions.Refresh();
+        }
         Sandbox = keap.UsesSandbox ? HttpContext.RequestServices.GetRequiredService<KeapSandboxState>() : null;
     }
 
