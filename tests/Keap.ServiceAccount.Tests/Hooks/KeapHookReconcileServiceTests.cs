@@ -1,6 +1,7 @@
 using System.Net;
 using Keap.ServiceAccount.Hooks;
 using Keap.ServiceAccount.Tests.Http;
+using Keap.ServiceAccount.Tokens;
 using Keap.ServiceAccount.Tokens.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -105,6 +106,25 @@ public sealed class KeapHookReconcileServiceTests : IAsyncLifetime
 
         await Eventually.TrueAsync("connecting reconciles at once, long before the interval", () => _keap.Hooks.Count == 1, Tick);
         Assert.True(_time.GetUtcNow() - connectedAt < Interval / 2);
+    }
+
+    [Fact]
+    public async Task Connecting_again_while_connected_reconciles_at_once()
+    {
+        // A reconnect (to another Keap account, or to one that lost its subscriptions) happens while the status stays
+        // Connected: the new authorization must still be reconciled at once, not an interval later.
+        _authorization.State = KeapConnectionState.Connected;
+        _lifetime.Start();
+        await Eventually.TrueAsync("the first reconciliation ends", () => Reconciliations == 1, Tick);
+        _keap.Remove(Assert.Single(_keap.Hooks).Key);
+
+        var reconnectedAt = _time.GetUtcNow();
+        var token = new KeapToken("access-2", "refresh-2", reconnectedAt.AddHours(24), reconnectedAt, "full|other.infusionsoft.com");
+        _app.Services.GetRequiredService<KeapTokenManager>().Adopt(new StoredToken(token, 2));
+
+        await Eventually.TrueAsync("the reconnect reconciles", () => Reconciliations == 2, Tick);
+        Assert.Single(_keap.Hooks);
+        Assert.True(_time.GetUtcNow() - reconnectedAt < Interval / 2);
     }
 
     [Fact]
