@@ -83,6 +83,13 @@ internal sealed class KeapHookReconcileService(
         {
             var kept = await subscriptions.ReconcileAsync(stoppingToken).ConfigureAwait(false);
             HookLog.Reconciled(logger, kept.Count);
+            var unverified = kept.Where(s => s.Status != KeapHookStatus.Verified).Select(s => s.EventKey.Value).ToList();
+            if (unverified.Count > 0)
+            {
+                // A subscription Keap could not verify gets no delivery: usually the receiver is not where ReceiverUrl points.
+                HookLog.NotVerified(logger, string.Join(", ", unverified));
+            }
+
             return interval;
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
