@@ -22,4 +22,7 @@ internal static partial class HookLog
 
     [LoggerMessage(1265, LogLevel.Information, "Asked Keap to verify REST hook {Key} ({EventKey}) again: now {Status}", EventName = "HookVerified")]
     public static partial void Verified(ILogger logger, string key, string eventKey, string status);
+
+    [LoggerMessage(1266, LogLevel.Warning, "Keap has not verified the REST hook subscriptions for {EventKeys}, so it delivers nothing to them: its handshake to the hook URL got no 200 echoing X-Hook-Secret. Check that the receiver is mapped at the path of Keap:Hooks:ReceiverUrl (MapKeapHooks(\"/that/path\") when it is not /keap/hooks) and that Keap can reach that URL; the next reconciliation asks again", EventName = "HooksNotVerified")]
+    public static partial void NotVerified(ILogger logger, string eventKeys);
 }

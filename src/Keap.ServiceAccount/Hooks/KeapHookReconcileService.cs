@@ -8,7 +8,8 @@ namespace Keap.ServiceAccount.Hooks;
 
 /// <summary>
 /// Reconciles the subscriptions while the application is connected to Keap: once the host has started (Keap verifies
-/// the hook URL during a subscribe, so the receiver must already answer), right after a connection is made, and every
+/// the hook URL during a subscribe, so the receiver must already answer), right after a connection is made (a reconnect
+/// while connected included), and every
 /// <c>Keap:Hooks:ReconcileInterval</c> on the <see cref="TimeProvider"/>. A failure is logged and tried again after
 /// <see cref="RetryAfterFailure"/> (or the interval, if shorter).
 /// </summary>
@@ -40,9 +41,12 @@ internal sealed class KeapHookReconcileService(
         {
             var interval = options.Value.ReconcileInterval;
             var wasConnected = false;
+            var connectionsSeen = tokens.Connections;
             var due = timeProvider.GetUtcNow();
             while (!stoppingToken.IsCancellationRequested)
             {
+                // Read before the status: a connect landing in between is then seen again on the next wake.
+                var connections = tokens.Connections;
                 var state = await StateAsync(stoppingToken).ConfigureAwait(false);
                 var now = timeProvider.GetUtcNow();
                 if (state != KeapConnectionState.Connected)
@@ -50,12 +54,14 @@ internal sealed class KeapHookReconcileService(
                     HookLog.NotConnected(logger, state);
                     due = now + interval;
                 }
-                else if (!wasConnected || now >= due)
+                else if (!wasConnected || connections != connectionsSeen || now >= due)
                 {
+                    // A reconnect while connected (another account, or one whose subscriptions are gone) reconciles too.
                     due = now + await ReconcileAsync(interval, stoppingToken).ConfigureAwait(false);
                 }
 
                 wasConnected = state == KeapConnectionState.Connected;
+                connectionsSeen = connections;
                 await WaitAsync(changed.Reader, due - timeProvider.GetUtcNow(), stoppingToken).ConfigureAwait(false);
             }
         }
@@ -77,6 +83,13 @@ internal sealed class KeapHookReconcileService(
         {
             var kept = await subscriptions.ReconcileAsync(stoppingToken).ConfigureAwait(false);
             HookLog.Reconciled(logger, kept.Count);
+            var unverified = kept.Where(s => s.Status != KeapHookStatus.Verified).Select(s => s.EventKey.Value).ToList();
+            if (unverified.Count > 0)
+            {
+                // A subscription Keap could not verify gets no delivery: usually the receiver is not where ReceiverUrl points.
+                HookLog.NotVerified(logger, string.Join(", ", unverified));
+            }
+
             return interval;
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

@@ -18,6 +18,8 @@ internal sealed class KeapTokenManager(
     IOptions<KeapServiceAccountOptions> options,
     TimeProvider timeProvider) : IAccessTokenProvider
 {
+    private long _connections;
+
     /// <summary>Signalled whenever the token this process serves changes (connect, refresh, adoption, disconnect).</summary>
     public event Action? TokenChanged
     {
@@ -127,10 +129,15 @@ internal sealed class KeapTokenManager(
         return Describe(seen.FailureState is null ? KeapConnectionState.Connected : KeapConnectionState.RefreshFailing, stored.Token, seen, seen.Error, seen.ErrorAt);
     }
 
+    /// <summary>How many times an administrator connected through this process; grows before <see cref="TokenChanged"/> is signalled.</summary>
+    /// <remarks>A reconnect keeps the status <see cref="KeapConnectionState.Connected"/>, so followers of the account (the hook reconciler) tell it by this count.</remarks>
+    public long Connections => Interlocked.Read(ref _connections);
+
     /// <summary>Starts serving a token this process just stored (after connecting), forgetting any refusal.</summary>
     public void Adopt(StoredToken stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
+        Interlocked.Increment(ref _connections);
         coordinator.Reset();
         backoff.Reset();
         cache.Set(stored);

@@ -1,9 +1,11 @@
 using System.Net;
 using Keap.ServiceAccount.Hooks;
 using Keap.ServiceAccount.Tests.Http;
+using Keap.ServiceAccount.Tokens;
 using Keap.ServiceAccount.Tokens.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Keap.ServiceAccount.Tests.Hooks;
@@ -105,6 +107,54 @@ public sealed class KeapHookReconcileServiceTests : IAsyncLifetime
 
         await Eventually.TrueAsync("connecting reconciles at once, long before the interval", () => _keap.Hooks.Count == 1, Tick);
         Assert.True(_time.GetUtcNow() - connectedAt < Interval / 2);
+    }
+
+    [Fact]
+    public async Task Connecting_again_while_connected_reconciles_at_once()
+    {
+        // A reconnect (to another Keap account, or to one that lost its subscriptions) happens while the status stays
+        // Connected: the new authorization must still be reconciled at once, not an interval later.
+        _authorization.State = KeapConnectionState.Connected;
+        _lifetime.Start();
+        await Eventually.TrueAsync("the first reconciliation ends", () => Reconciliations == 1, Tick);
+        _keap.Remove(Assert.Single(_keap.Hooks).Key);
+
+        var reconnectedAt = _time.GetUtcNow();
+        var token = new KeapToken("access-2", "refresh-2", reconnectedAt.AddHours(24), reconnectedAt, "full|other.infusionsoft.com");
+        _app.Services.GetRequiredService<KeapTokenManager>().Adopt(new StoredToken(token, 2));
+
+        await Eventually.TrueAsync("the reconnect reconciles", () => Reconciliations == 2, Tick);
+        Assert.Single(_keap.Hooks);
+        Assert.True(_time.GetUtcNow() - reconnectedAt < Interval / 2);
+    }
+
+    [Fact]
+    public async Task A_subscription_Keap_could_not_verify_is_a_warning_that_says_what_to_check()
+    {
+        // The receiver mapped at another path than Keap:Hooks:ReceiverUrl: Keap's handshake gets a 404 and nothing is delivered.
+        _keap.Handshake = _ => false;
+        _authorization.State = KeapConnectionState.Connected;
+        _lifetime.Start();
+        await Eventually.TrueAsync("the reconciliation ends", () => Reconciliations == 1, Tick);
+
+        var warning = Assert.Single(_app.Logs.GetSnapshot(), r => r.Id.Id == 1266);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("contact.delete", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("Keap:Hooks:ReceiverUrl", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("MapKeapHooks", warning.Message, StringComparison.Ordinal);
+        var secret = await _app.Services.GetRequiredService<IKeapHookSecretStore>().GetOrCreateAsync();
+        Assert.DoesNotContain(secret, warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verified_subscriptions_give_no_warning()
+    {
+        _authorization.State = KeapConnectionState.Connected;
+        _lifetime.Start();
+        await Eventually.TrueAsync("the reconciliation ends", () => Reconciliations == 1, Tick);
+
+        Assert.Equal("Verified", Assert.Single(_keap.Hooks).Status);
+        Assert.DoesNotContain(_app.Logs.GetSnapshot(), r => r.Id.Id == 1266);
     }
 
     [Fact]
