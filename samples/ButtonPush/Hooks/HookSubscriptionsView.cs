@@ -24,13 +24,6 @@ internal sealed class HookSubscriptionsView(IKeapHookSubscriptions subscriptions
         }
     }
 
-    /// <summary>
-    /// Subscribes now (<see cref="IKeapHookSubscriptions.ReconcileAsync"/>), in the background, and keeps the result as
-    /// the list: for an admin connecting again over a live connection (perhaps to another account), which the package's
-    /// reconciler would only notice at its next interval.
-    /// </summary>
-    public void Subscribe() => _ = Task.Run(() => ReadAsync(subscriptions.ReconcileAsync), CancellationToken.None);
-
     private async Task ReadAsync(Func<CancellationToken, Task<IReadOnlyList<KeapHookSubscription>>> read)
     {
         try

@@ -1,4 +1,3 @@
-using ButtonPush.Hooks;
 using ButtonPush.Outbox;
 using Keap.ServiceAccount;
 
@@ -9,7 +8,7 @@ namespace ButtonPush.Pages.Admin;
 /// outcome is handed to the admin panel and the browser is redirected there at once (post/redirect/get), so the code
 /// never stays in the address bar and a reload shows the panel rather than replaying a spent code.
 /// </summary>
-internal sealed class CallbackModel(IKeapAuthorization authorization, HookSubscriptionsView hookSubscriptions, OutboxStore outbox, OutboxSignal signal) : PageModel
+internal sealed class CallbackModel(IKeapAuthorization authorization, OutboxStore outbox, OutboxSignal signal) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(
         [FromQuery] string? code,
@@ -18,7 +17,6 @@ internal sealed class CallbackModel(IKeapAuthorization authorization, HookSubscr
         [FromQuery(Name = "error_description")] string? errorDescription,
         CancellationToken cancellationToken)
     {
-        var wasConnected = (await authorization.GetStatusAsync(cancellationToken)).State == KeapConnectionState.Connected;
         var result = await authorization.CompleteAuthorizationAsync(new KeapAuthorizationCallback(code, state, error, errorDescription), cancellationToken);
         var connected = result.Status.State == KeapConnectionState.Connected;
         var (message, isError) = result.Outcome switch
@@ -43,14 +41,8 @@ internal sealed class CallbackModel(IKeapAuthorization authorization, HookSubscr
 
         if (result.Outcome == KeapAuthorizationOutcome.Connected)
         {
-            // The package's reconciler subscribes when the app becomes connected. Connecting again over a live
-            // connection (perhaps to another account) it would only notice at its next interval, so subscribe now, in the
-            // background: Keap verifies the receiver during each subscribe, which the browser should not wait for.
-            if (wasConnected)
-            {
-                hookSubscriptions.Subscribe();
-            }
-
+            // The package's reconciler subscribes at every connect (a reconnect too), in the background: Keap verifies the
+            // receiver during each subscribe, which the browser should not wait for.
             message += " Subscribing to Keap's REST hooks; their status shows below.";
         }
 
