@@ -2,6 +2,7 @@ using Keap.ServiceAccount;
 using Keap.ServiceAccount.AspNetCore.Hooks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -23,7 +24,7 @@ public static class KeapHookEndpointRouteBuilderExtensions
     /// <returns>The endpoint's convention builder.</returns>
     /// <exception cref="ArgumentException"><paramref name="pattern"/> is blank.</exception>
     /// <exception cref="InvalidOperationException">
-    /// <c>AddHookReceiver</c> or an <see cref="IKeapHookSecretStore"/> (from <c>AddHooks</c>) is not registered.
+    /// <c>AddHookReceiver</c> or <c>AddHooks</c> was not called (no <c>Keap:Hooks:EventKeys</c> or no <see cref="IKeapHookSecretStore"/>).
     /// </exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The <c>Keap:Hooks</c> receiver settings are invalid.</exception>
     public static IEndpointConventionBuilder MapKeapHooks(this IEndpointRouteBuilder endpoints, string pattern = "/keap/hooks")
@@ -33,10 +34,14 @@ public static class KeapHookEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var receiver = services.GetService<HookReceiver>() ?? throw new InvalidOperationException(
             "MapKeapHooks needs the REST hook receiver: call AddKeapServiceAccount(...).AddHookReceiver<YourHandler>() when registering services.");
-        if (services.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(IKeapHookSecretStore)))
+        // The core registers a secret store with every token store, so a missing AddHooks shows as no event keys: without
+        // this check every delivery would be refused 422 at run time.
+        if (services.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(IKeapHookSecretStore))
+            || services.GetRequiredService<IOptions<KeapHookOptions>>().Value.EventKeys.Count == 0)
         {
             throw new InvalidOperationException(
-                "MapKeapHooks needs an IKeapHookSecretStore to check the path secret: call AddKeapServiceAccount(...).AddHooks() (or register your own store).");
+                "MapKeapHooks needs AddHooks(): it accepts the event keys of Keap:Hooks:EventKeys (none are configured) on the path secret of an " +
+                "IKeapHookSecretStore. Call AddKeapServiceAccount(...).AddHooks() when registering services.");
         }
 
         // The secret is optional in the route so that a request without one is refused and logged like a wrong one.

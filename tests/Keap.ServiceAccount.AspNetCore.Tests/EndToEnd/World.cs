@@ -15,6 +15,16 @@ internal static class World
             _ => AppHost.EventKeys.All(k => keap.Of(k) is [{ Status: "Verified" }]) && keap.Hooks.Subscriptions.Count == AppHost.EventKeys.Length,
             app.Step);
 
+    /// <summary>How many reconciliations the application's hosted service has finished, well or not.</summary>
+    public static int Reconciliations(AppHost app) => app.Logs.GetSnapshot().Count(r => r.Id.Name is "HooksReconciled" or "HooksReconcileFailed");
+
+    /// <summary>
+    /// Waits until the hosted service has finished <paramref name="count"/> reconciliations: its pass may still be
+    /// listing after the subscriptions look done, and a clock jump then would time its call out.
+    /// </summary>
+    public static Task ReconciledAsync(AppHost app, int count) =>
+        Eventually.TrueAsync($"{count} reconciliations ended", () => Reconciliations(app) >= count, app.Step);
+
     public static async Task<string> CreateContactAsync(AppHost app, string email) =>
         (await app.PumpAsync(app.Services.GetRequiredService<IKeapContactsClient>().CreateAsync(new KeapContactInput { Email = email }))).Id;
 

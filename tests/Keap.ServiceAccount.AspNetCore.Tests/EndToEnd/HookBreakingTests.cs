@@ -1,0 +1,45 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Keap.ServiceAccount.AspNetCore.Tests.EndToEnd;
+
+/// <summary>Faults found by trying to break the three pieces together, each shown over loopback with the sandbox.</summary>
+public sealed class HookBreakingTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("keap-e2e-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task A_secret_deleted_from_the_store_to_rotate_it_is_replaced_and_the_next_reconciliation_moves_Keap_to_the_new_url()
+    {
+        await using var keap = await SandboxHost.StartAsync();
+        var inbox = new Inbox();
+        var tokens = Path.Combine(_dir, "tokens.json");
+        await using var app = await AppHost.StartAsync(keap, inbox, AppHost.FreePort(), store: b => b.UseFileTokenStore(tokens));
+        await app.ConnectAsync();
+        await World.SubscribedAsync(keap, app);
+        await World.ReconciledAsync(app, 1);
+        var old = await app.SecretAsync();
+
+        File.Delete(tokens + ".hook-secret");
+        var rotated = await app.SecretAsync();
+        Assert.False(old == rotated, "the store still returns the deleted secret");
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        await World.ReconciledAsync(app, 2);
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), r => r.Id.Name == "HooksReconcileFailed");
+
+        await World.SubscribedAsync(keap, app);
+        var ours = await app.PumpAsync(app.Services.GetRequiredService<IKeapHookSubscriptions>().ListAsync());
+        // Compared without printing: a failure message would put the secret in the test output.
+        Assert.True(ours.All(s => s.HookUrl == new Uri(app.BaseAddress, "keap/hooks/" + rotated)), "a subscription still points at the old URL");
+        var id = await World.CreateContactAsync(app, "rotated@example.com");
+        await World.DeliveredAsync(keap, inbox, KeapHookEventKey.ContactAdd, id);
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        using var stale = await http.PostAsync(new Uri("keap/hooks/" + old, UriKind.Relative), new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NotFound, stale.StatusCode);
+        World.NoSecretInLogs(old, app.Logs, keap.Logs);
+        World.NoSecretInLogs(rotated, app.Logs, keap.Logs);
+    }
+}
