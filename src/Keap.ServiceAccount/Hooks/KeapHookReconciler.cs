@@ -17,7 +17,11 @@ internal sealed class KeapHookReconciler(
     IOptions<KeapHookOptions> options,
     ILogger<KeapHookReconciler> logger) : IKeapHookSubscriptions
 {
-    /// <summary>The receiver URL without a trailing slash; subscriptions under it followed by <c>/</c> are this application's.</summary>
+    /// <summary>The characters of a path secret (base64url).</summary>
+    private static readonly System.Buffers.SearchValues<char> SecretCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    /// <summary>The receiver URL without a trailing slash; see <see cref="Ours"/> for which subscriptions under it are this application's.</summary>
     private readonly string _receiver = options.Value.ReceiverUrl?.AbsoluteUri.TrimEnd('/')
         ?? throw new InvalidOperationException("Keap:Hooks:ReceiverUrl is required.");
 
@@ -83,8 +87,15 @@ internal sealed class KeapHookReconciler(
         };
     }
 
+    /// <summary>
+    /// Those to the receiver URL followed by one segment that could be a path secret (ours, or an older one of ours):
+    /// another receiver mapped below it (<c>…/hooks/other-app/…</c>, <c>…/hooks/x?tenant=2</c>) is not this application's.
+    /// </summary>
     private IEnumerable<KeapHookSubscription> Ours(IEnumerable<KeapHookSubscription> all) =>
-        all.Where(s => s.HookUrl.AbsoluteUri.StartsWith(_receiver + "/", StringComparison.Ordinal));
+        all.Where(s => s.HookUrl.AbsoluteUri.StartsWith(_receiver + "/", StringComparison.Ordinal)
+            && s.HookUrl.AbsoluteUri.AsSpan(_receiver.Length + 1) is { Length: > 0 } segment
+            && !segment.ContainsAnyExcept(SecretCharacters));
+
 
     /// <summary>
     /// Deletes this application's subscriptions that should not be there (an unconfigured event key, a URL with another

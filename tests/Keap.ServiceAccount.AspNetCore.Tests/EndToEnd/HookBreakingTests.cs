@@ -42,4 +42,24 @@ public sealed class HookBreakingTests : IDisposable
         World.NoSecretInLogs(old, app.Logs, keap.Logs);
         World.NoSecretInLogs(rotated, app.Logs, keap.Logs);
     }
+
+    [Fact]
+    public async Task Subscriptions_of_another_receiver_mapped_below_the_receiver_url_are_left_alone()
+    {
+        await using var keap = await SandboxHost.StartAsync();
+        await using var app = await AppHost.StartAsync(keap, new Inbox(), AppHost.FreePort());
+        await app.ConnectAsync();
+        await World.SubscribedAsync(keap, app);
+        await World.ReconciledAsync(app, 1);
+        var hooks = app.Services.GetRequiredService<IKeapHooksClient>();
+        var others = new List<string>();
+        foreach (var url in new[] { "keap/hooks/other-app/its-own-secret", "keap/hooks/x?tenant=2", "keap/hooksmith/abc" })
+        {
+            others.Add((await app.PumpAsync(hooks.SubscribeAsync(KeapHookEventKey.ContactDelete, new Uri(app.BaseAddress, url)))).Key);
+        }
+
+        await app.PumpAsync(app.Services.GetRequiredService<IKeapHookSubscriptions>().ReconcileAsync());
+
+        Assert.Equal(others, keap.Of(KeapHookEventKey.ContactDelete).Select(h => h.Key).Where(others.Contains));
+    }
 }
