@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keap.ServiceAccount.AspNetCore.Tests.EndToEnd;
@@ -61,5 +62,41 @@ public sealed class HookBreakingTests : IDisposable
         await app.PumpAsync(app.Services.GetRequiredService<IKeapHookSubscriptions>().ReconcileAsync());
 
         Assert.Equal(others, keap.Of(KeapHookEventKey.ContactDelete).Select(h => h.Key).Where(others.Contains));
+    }
+
+    [Theory]
+    [InlineData("HookUrl", "\"keap/hooks/relative\"", "Hooks[0] has no loopback http(s) hook URL")]
+    [InlineData("HookUrl", "null", "Hooks[0] has no loopback http(s) hook URL")]
+    [InlineData("Status", "\"Sleeping\"", "Hooks[0] has a status other than")]
+    [InlineData("EventKey", "\"contact.deleted\"", "Hooks[0] has an event key Keap does not list")]
+    [InlineData(null, "null", "Hooks is null")]
+    public async Task A_sandbox_state_file_with_a_damaged_subscription_is_refused_at_start_naming_it(string? member, string json, string expected)
+    {
+        // (The sandbox's own fault, shown here beside the other pieces: a Verified hook with a relative URL left every
+        // later delivery stuck in a faulted task, and a null list failed every contact change with a 500.)
+        var file = Path.Combine(_dir, "sandbox.json");
+        await using (var keap = await SandboxHost.StartAsync(o => o.StateFile = file))
+        {
+            await using var app = await AppHost.StartAsync(keap, new Inbox(), AppHost.FreePort());
+            await app.ConnectAsync();
+            await World.SubscribedAsync(keap, app);
+            await World.ReconciledAsync(app, 1);
+        }
+
+        var state = JsonNode.Parse(await File.ReadAllTextAsync(file))!;
+        if (member is null)
+        {
+            state["Data"]!["Hooks"] = JsonNode.Parse(json);
+        }
+        else
+        {
+            state["Data"]!["Hooks"]![0]![member] = JsonNode.Parse(json);
+        }
+
+        await File.WriteAllTextAsync(file, state.ToJsonString());
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SandboxHost.StartAsync(o => o.StateFile = file));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("/keap/hooks/", error.Message, StringComparison.Ordinal);
     }
 }
