@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Keap.ServiceAccount.AspNetCore.Tests.EndToEnd;
 
@@ -98,5 +99,32 @@ public sealed class HookBreakingTests : IDisposable
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SandboxHost.StartAsync(o => o.StateFile = file));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("/keap/hooks/", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_secret_store_that_fails_with_its_own_exception_fails_the_reconciliation_not_the_application()
+    {
+        await using var keap = await SandboxHost.StartAsync();
+        var store = new UnavailableSecretStore();
+        await using var app = await AppHost.StartAsync(keap, new Inbox(), AppHost.FreePort(), store: b => b.UseHookSecretStore(_ => store));
+        var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+
+        await app.ConnectAsync();
+        await Eventually.TrueAsync("the reconciliation failed or the application stopped", () => World.Reconciliations(app) > 0 || stopping.IsCancellationRequested, app.Step);
+
+        Assert.False(stopping.IsCancellationRequested, "the application stopped because its secret store failed");
+        Assert.Contains(app.Logs.GetSnapshot(), r => r.Id.Name == "HooksReconcileFailed" && r.Message.Contains("the secrets database is down", StringComparison.Ordinal));
+        store.Up = true;
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await World.SubscribedAsync(keap, app, "the retry a minute later subscribed");
+    }
+
+    /// <summary>An application's own secret store whose database is down: it throws its own exception, not <see cref="TokenStoreException"/>.</summary>
+    private sealed class UnavailableSecretStore : IKeapHookSecretStore
+    {
+        public bool Up { get; set; }
+
+        public ValueTask<string> GetOrCreateAsync(CancellationToken cancellationToken = default) =>
+            Up ? ValueTask.FromResult("an-application-kept-secret-0123456789") : throw new InvalidOperationException("the secrets database is down");
     }
 }
