@@ -22,4 +22,7 @@ internal static partial class HookLog
 
     [LoggerMessage(1265, LogLevel.Information, "Asked Keap to verify REST hook {Key} ({EventKey}) again: now {Status}", EventName = "HookVerified")]
     public static partial void Verified(ILogger logger, string key, string eventKey, string status);
+
+    [LoggerMessage(1266, LogLevel.Warning, "Keap refused to subscribe to REST hook {EventKey} ({StatusCode}); the other event keys are reconciled. Check Keap:Hooks:EventKeys against GET /rest/v1/hooks/event_keys", EventName = "HookSubscribeRefused")]
+    public static partial void SubscribeRefused(ILogger logger, string eventKey, int statusCode);
 }

@@ -49,9 +49,7 @@ internal sealed class KeapHookReconciler(
 
             if (!kept.ContainsKey(eventKey))
             {
-                var subscription = await hooks.SubscribeAsync(eventKey, hookUrl, cancellationToken).ConfigureAwait(false);
-                HookLog.Subscribed(logger, eventKey.Value, subscription.Key, subscription.Status.Value);
-                created = true;
+                created |= await TrySubscribeAsync(eventKey, hookUrl, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -139,6 +137,28 @@ internal sealed class KeapHookReconciler(
         return kept;
     }
 
+    /// <returns>Whether a subscription was created; false when Keap refused the event key, which is logged.</returns>
+    private async Task<bool> TrySubscribeAsync(KeapHookEventKey eventKey, Uri hookUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var subscription = await hooks.SubscribeAsync(eventKey, hookUrl, cancellationToken).ConfigureAwait(false);
+            HookLog.Subscribed(logger, eventKey.Value, subscription.Key, subscription.Status.Value);
+            return true;
+        }
+        catch (KeapApiException e) when (IsRefusal(e))
+        {
+            // One key Keap does not know (a typo in Keap:Hooks:EventKeys) must not keep the others unsubscribed.
+            HookLog.SubscribeRefused(logger, eventKey.Value, (int)e.StatusCode!.Value);
+            return false;
+        }
+    }
+
+    /// <summary>A 4xx other than 401, 403 and 429: Keap refused this request itself, not the connection or the rate.</summary>
+    private static bool IsRefusal(KeapApiException e) =>
+        e.StatusCode is { } status && (int)status is >= 400 and < 500
+        && status is not (HttpStatusCode.TooManyRequests or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
+
     private async Task<KeapHookSubscription?> TryVerifyAsync(KeapHookSubscription subscription, CancellationToken cancellationToken)
     {
         try
@@ -147,8 +167,7 @@ internal sealed class KeapHookReconciler(
             HookLog.Verified(logger, subscription.Key, subscription.EventKey.Value, verified.Status.Value);
             return verified;
         }
-        catch (KeapApiException e) when (e.StatusCode is { } status && (int)status is >= 400 and < 500
-            && status is not (HttpStatusCode.TooManyRequests or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+        catch (KeapApiException e) when (IsRefusal(e))
         {
             // Keap refused the handshake (or the hook is gone): a fresh subscription is the way back.
             return null;

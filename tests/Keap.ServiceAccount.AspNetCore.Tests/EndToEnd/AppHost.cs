@@ -51,7 +51,9 @@ internal sealed class AppHost : IAsyncDisposable
     /// <param name="port">The port to listen on.</param>
     /// <param name="receiverPort">The port in <c>Keap:Hooks:ReceiverUrl</c> (another instance's, behind one address); <paramref name="port"/> by default.</param>
     /// <param name="store">Chooses the token store (and so where the path secret is kept); in memory by default.</param>
-    public static async Task<AppHost> StartAsync(SandboxHost keap, Inbox inbox, int port, int? receiverPort = null, Action<KeapServiceAccountBuilder>? store = null)
+    /// <param name="eventKeys">The event keys to subscribe to; <see cref="EventKeys"/> by default.</param>
+    public static async Task<AppHost> StartAsync(
+        SandboxHost keap, Inbox inbox, int port, int? receiverPort = null, Action<KeapServiceAccountBuilder>? store = null, string[]? eventKeys = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
@@ -78,9 +80,9 @@ internal sealed class AppHost : IAsyncDisposable
             .AddHooks(o =>
             {
                 o.ReceiverUrl = new Uri($"http://127.0.0.1:{receiverPort ?? port}/keap/hooks");
-                foreach (var key in EventKeys)
+                foreach (var key in eventKeys ?? [.. EventKeys.Select(k => k.Value)])
                 {
-                    o.EventKeys.Add(key.Value);
+                    o.EventKeys.Add(key);
                 }
             })
             .AddHookReceiver<InboxHandler>();

@@ -119,6 +119,19 @@ public sealed class HookBreakingTests : IDisposable
         await World.SubscribedAsync(keap, app, "the retry a minute later subscribed");
     }
 
+    [Fact]
+    public async Task An_event_key_Keap_refuses_is_reported_and_the_other_keys_are_still_subscribed()
+    {
+        await using var keap = await SandboxHost.StartAsync();
+        await using var app = await AppHost.StartAsync(keap, new Inbox(), AppHost.FreePort(), eventKeys: ["contact.deleted", "contact.add", "contact.delete"]);
+
+        await app.ConnectAsync();
+        await World.ReconciledAsync(app, 1);
+
+        await World.SubscribedAsync(keap, app, "the keys Keap knows are subscribed");
+        Assert.Contains(app.Logs.GetSnapshot(), r => r.Id.Name == "HookSubscribeRefused" && r.Message.Contains("contact.deleted", StringComparison.Ordinal));
+    }
+
     /// <summary>An application's own secret store whose database is down: it throws its own exception, not <see cref="TokenStoreException"/>.</summary>
     private sealed class UnavailableSecretStore : IKeapHookSecretStore
     {
