@@ -56,6 +56,11 @@ internal sealed class SandboxStateFile
             throw Unreadable($"expected format {Format} with data and grants", null);
         }
 
+        if (SandboxHook.Problem(contents.Data.Hooks) is { } hooks)
+        {
+            throw Unreadable(hooks, null);
+        }
+
         lock (_state.Gate)
         {
             _state.Data = contents.Data;

@@ -24,8 +24,7 @@ public static class KeapHookEndpointRouteBuilderExtensions
     /// <returns>The endpoint's convention builder.</returns>
     /// <exception cref="ArgumentException"><paramref name="pattern"/> is blank.</exception>
     /// <exception cref="InvalidOperationException">
-    /// <c>AddHookReceiver</c> or <c>AddHooks</c> (the subscriptions, whose <c>Keap:Hooks:EventKeys</c> the receiver
-    /// accepts) was not called.
+    /// <c>AddHookReceiver</c> or <c>AddHooks</c> was not called (no <c>Keap:Hooks:EventKeys</c> or no <see cref="IKeapHookSecretStore"/>).
     /// </exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The <c>Keap:Hooks</c> receiver settings are invalid.</exception>
     public static IEndpointConventionBuilder MapKeapHooks(this IEndpointRouteBuilder endpoints, string pattern = "/keap/hooks")
@@ -35,13 +34,14 @@ public static class KeapHookEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var receiver = services.GetService<HookReceiver>() ?? throw new InvalidOperationException(
             "MapKeapHooks needs the REST hook receiver: call AddKeapServiceAccount(...).AddHookReceiver<YourHandler>() when registering services.");
-        // Without AddHooks (or KeapHookOptions configured by hand) no event key is set, so every delivery would be refused.
-        if (services.GetService<IServiceProviderIsService>() is { } isService
-            && !isService.IsService(typeof(IKeapHookSubscriptions))
-            && !services.GetServices<IConfigureOptions<KeapHookOptions>>().Any())
+        // The core registers a secret store with every token store, so a missing AddHooks shows as no event keys: without
+        // this check every delivery would be refused 422 at run time.
+        if (services.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(IKeapHookSecretStore))
+            || services.GetRequiredService<IOptions<KeapHookOptions>>().Value.EventKeys.Count == 0)
         {
             throw new InvalidOperationException(
-                "MapKeapHooks needs the REST hook subscriptions (Keap:Hooks:EventKeys, the path secret's IKeapHookSecretStore): call AddKeapServiceAccount(...).AddHooks() too.");
+                "MapKeapHooks needs AddHooks(): it accepts the event keys of Keap:Hooks:EventKeys (none are configured) on the path secret of an " +
+                "IKeapHookSecretStore. Call AddKeapServiceAccount(...).AddHooks() when registering services.");
         }
 
         // The secret is optional in the route so that a request without one is refused and logged like a wrong one.

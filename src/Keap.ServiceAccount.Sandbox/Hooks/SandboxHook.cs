@@ -40,6 +40,40 @@ internal sealed class SandboxHook
 
     public KeapSandboxHook ToPublic() => new(KeapSandboxState.Id(Key), EventKey, Status);
 
+    /// <summary>
+    /// What is wrong with the subscriptions a state file holds, or <see langword="null"/>: a hook without a known event
+    /// key, a loopback http(s) URL or a known status would fail every delivery (or every request) later. Never quotes the URL.
+    /// </summary>
+    public static string? Problem(IReadOnlyList<SandboxHook?>? hooks)
+    {
+        if (hooks is null)
+        {
+            return "Hooks is null; an empty list [] means no subscriptions";
+        }
+
+        var keys = new HashSet<long>();
+        for (var i = 0; i < hooks.Count; i++)
+        {
+            var problem = hooks[i] switch
+            {
+                null => "is null",
+                { Key: <= 0 } => "has no key (a positive number)",
+                { } hook when !keys.Add(hook.Key) => $"repeats key {hook.Key}",
+                { } hook when !HookEventKeys.All.Contains(hook.EventKey, StringComparer.Ordinal) => "has an event key Keap does not list",
+                { } hook when !Uri.TryCreate(hook.HookUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || !url.IsLoopback =>
+                    "has no loopback http(s) hook URL",
+                { Status: Verified or Unverified or Inactive } => null,
+                _ => "has a status other than Verified, Unverified or Inactive",
+            };
+            if (problem is not null)
+            {
+                return $"Hooks[{i}] {problem}";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Keap's v1 hook resource: <c>{key, eventKey, hookUrl, status}</c>, the key as text.</summary>
     public JsonObject ToResource() => new()
     {

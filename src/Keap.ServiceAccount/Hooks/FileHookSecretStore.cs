@@ -7,30 +7,21 @@ namespace Keap.ServiceAccount.Hooks;
 /// The path secret of the file token store, in a file beside the token file (<c>{token file}.hook-secret</c>), with
 /// owner-only permissions and protected like the token. It is created once: written whole to a temporary file, then
 /// moved into place only if no secret file exists yet, so two processes creating it at once both read the first one.
-/// A file that cannot be read is reported and never replaced.
+/// A file that cannot be read is reported and never replaced. The file is read on every call (the callers keep the
+/// secret in memory and ask at most once a minute), so a secret deleted to rotate it is replaced at the next read.
 /// </summary>
 internal sealed class FileHookSecretStore(string path, ITokenProtector? protector) : IKeapHookSecretStore
 {
     private readonly string _path = Path.GetFullPath(path);
-    private string? _secret;
 
     public static FileHookSecretStore Beside(FileTokenStore tokens) => new(tokens.FilePath + ".hook-secret", tokens.Protector);
 
     public ValueTask<string> GetOrCreateAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-
-        // Once read, the secret cannot change (it is never rewritten), so later calls need no file access.
-        if (Volatile.Read(ref _secret) is { } known)
-        {
-            return ValueTask.FromResult(known);
-        }
-
         try
         {
-            var secret = Read() ?? Create();
-            Volatile.Write(ref _secret, secret);
-            return ValueTask.FromResult(secret);
+            return ValueTask.FromResult(Read() ?? Create());
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

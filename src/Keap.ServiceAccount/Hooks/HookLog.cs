@@ -25,4 +25,7 @@ internal static partial class HookLog
 
     [LoggerMessage(1266, LogLevel.Warning, "Keap has not verified the REST hook subscriptions for {EventKeys}, so it delivers nothing to them: its handshake to the hook URL got no 200 echoing X-Hook-Secret. Check that the receiver is mapped at the path of Keap:Hooks:ReceiverUrl (MapKeapHooks(\"/that/path\") when it is not /keap/hooks) and that Keap can reach that URL; the next reconciliation asks again", EventName = "HooksNotVerified")]
     public static partial void NotVerified(ILogger logger, string eventKeys);
+
+    [LoggerMessage(1267, LogLevel.Warning, "Keap refused to subscribe to REST hook {EventKey} ({StatusCode}); the other event keys are reconciled. Check Keap:Hooks:EventKeys against GET /rest/v1/hooks/event_keys", EventName = "HookSubscribeRefused")]
+    public static partial void SubscribeRefused(ILogger logger, string eventKey, int statusCode);
 }

@@ -22,10 +22,11 @@ internal sealed class KeapHookOptionsValidator : IValidateOptions<KeapHookOption
             failures.Add("Keap:Hooks:EventKeys holds a blank entry; every entry must be an event key such as contact.delete.");
         }
 
-        var repeated = options.EventKeys.Where(k => !string.IsNullOrWhiteSpace(k)).GroupBy(k => k, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        // Ignoring case: contact.delete and Contact.Delete would be two subscriptions (or one Keap refuses at every pass).
+        var repeated = options.EventKeys.Where(k => !string.IsNullOrWhiteSpace(k)).GroupBy(k => k, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (repeated.Count > 0)
         {
-            failures.Add($"Keap:Hooks:EventKeys lists {string.Join(", ", repeated)} more than once; list each event key once.");
+            failures.Add($"Keap:Hooks:EventKeys lists {string.Join(", ", repeated)} more than once (ignoring case); list each event key once, spelled as Keap does.");
         }
 
         if (options.ReconcileInterval < MinReconcileInterval)

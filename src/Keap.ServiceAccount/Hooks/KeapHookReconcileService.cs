@@ -106,8 +106,9 @@ internal sealed class KeapHookReconcileService(
         {
             return (await authorization.GetStatusAsync(stoppingToken).ConfigureAwait(false)).State;
         }
-        catch (TokenStoreException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // An application's own store may throw its own exceptions: a background service that threw would stop the host.
             return KeapConnectionState.StoreUnavailable;
         }
     }
@@ -120,9 +121,10 @@ internal sealed class KeapHookReconcileService(
             var secret = await secrets.GetOrCreateAsync(CancellationToken.None).ConfigureAwait(false);
             return message.Replace(secret, "[path secret]", StringComparison.Ordinal);
         }
-        catch (TokenStoreException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // No secret could be read, so none was sent to Keap either.
+            // No secret could be read (an application's store may throw its own exceptions), so none was sent to Keap
+            // either; and this runs in a catch block, where a throw would stop the host.
             return message;
         }
     }

@@ -17,7 +17,11 @@ internal sealed class KeapHookReconciler(
     IOptions<KeapHookOptions> options,
     ILogger<KeapHookReconciler> logger) : IKeapHookSubscriptions
 {
-    /// <summary>The receiver URL without a trailing slash; subscriptions under it followed by <c>/</c> are this application's.</summary>
+    /// <summary>The characters of a path secret (base64url).</summary>
+    private static readonly System.Buffers.SearchValues<char> SecretCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    /// <summary>The receiver URL without a trailing slash; see <see cref="Ours"/> for which subscriptions under it are this application's.</summary>
     private readonly string _receiver = options.Value.ReceiverUrl?.AbsoluteUri.TrimEnd('/')
         ?? throw new InvalidOperationException("Keap:Hooks:ReceiverUrl is required.");
 
@@ -45,9 +49,7 @@ internal sealed class KeapHookReconciler(
 
             if (!kept.ContainsKey(eventKey))
             {
-                var subscription = await hooks.SubscribeAsync(eventKey, hookUrl, cancellationToken).ConfigureAwait(false);
-                HookLog.Subscribed(logger, eventKey.Value, subscription.Key, subscription.Status.Value);
-                created = true;
+                created |= await TrySubscribeAsync(eventKey, hookUrl, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -83,8 +85,15 @@ internal sealed class KeapHookReconciler(
         };
     }
 
+    /// <summary>
+    /// Those to the receiver URL followed by one segment that could be a path secret (ours, or an older one of ours):
+    /// another receiver mapped below it (<c>…/hooks/other-app/…</c>, <c>…/hooks/x?tenant=2</c>) is not this application's.
+    /// </summary>
     private IEnumerable<KeapHookSubscription> Ours(IEnumerable<KeapHookSubscription> all) =>
-        all.Where(s => s.HookUrl.AbsoluteUri.StartsWith(_receiver + "/", StringComparison.Ordinal));
+        all.Where(s => s.HookUrl.AbsoluteUri.StartsWith(_receiver + "/", StringComparison.Ordinal)
+            && s.HookUrl.AbsoluteUri.AsSpan(_receiver.Length + 1) is { Length: > 0 } segment
+            && !segment.ContainsAnyExcept(SecretCharacters));
+
 
     /// <summary>
     /// Deletes this application's subscriptions that should not be there (an unconfigured event key, a URL with another
@@ -128,6 +137,28 @@ internal sealed class KeapHookReconciler(
         return kept;
     }
 
+    /// <returns>Whether a subscription was created; false when Keap refused the event key, which is logged.</returns>
+    private async Task<bool> TrySubscribeAsync(KeapHookEventKey eventKey, Uri hookUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var subscription = await hooks.SubscribeAsync(eventKey, hookUrl, cancellationToken).ConfigureAwait(false);
+            HookLog.Subscribed(logger, eventKey.Value, subscription.Key, subscription.Status.Value);
+            return true;
+        }
+        catch (KeapApiException e) when (IsRefusal(e))
+        {
+            // One key Keap does not know (a typo in Keap:Hooks:EventKeys) must not keep the others unsubscribed.
+            HookLog.SubscribeRefused(logger, eventKey.Value, (int)e.StatusCode!.Value);
+            return false;
+        }
+    }
+
+    /// <summary>A 4xx other than 401, 403 and 429: Keap refused this request itself, not the connection or the rate.</summary>
+    private static bool IsRefusal(KeapApiException e) =>
+        e.StatusCode is { } status && (int)status is >= 400 and < 500
+        && status is not (HttpStatusCode.TooManyRequests or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
+
     private async Task<KeapHookSubscription?> TryVerifyAsync(KeapHookSubscription subscription, CancellationToken cancellationToken)
     {
         try
@@ -136,8 +167,7 @@ internal sealed class KeapHookReconciler(
             HookLog.Verified(logger, subscription.Key, subscription.EventKey.Value, verified.Status.Value);
             return verified;
         }
-        catch (KeapApiException e) when (e.StatusCode is { } status && (int)status is >= 400 and < 500
-            && status is not (HttpStatusCode.TooManyRequests or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+        catch (KeapApiException e) when (IsRefusal(e))
         {
             // Keap refused the handshake (or the hook is gone): a fresh subscription is the way back.
             return null;

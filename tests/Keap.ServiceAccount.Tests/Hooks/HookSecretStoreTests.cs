@@ -166,6 +166,23 @@ public abstract class SqlHookSecretStoreContract : HookSecretStoreContract
             Assert.Equal("not a secret!", await again.ExecuteScalarAsync());
         }
     }
+
+    [StoreFact]
+    public async Task A_secret_row_deleted_to_rotate_it_is_replaced_at_the_next_read_of_a_running_store()
+    {
+        var store = CreateStore();
+        var old = await store.GetOrCreateAsync();
+        await using (var delete = DataSource.CreateCommand($"DELETE FROM {TableName} WHERE name = 'keap.token.hook-secret'"))
+        {
+            await delete.ExecuteNonQueryAsync();
+        }
+
+        var rotated = await store.GetOrCreateAsync();
+
+        // Compared without printing: a failure message would put the secret in the test output.
+        Assert.False(old == rotated, "the running store still returns the deleted secret");
+        Assert.True(rotated == await CreateStore().GetOrCreateAsync(), "another store reads another secret");
+    }
 }
 
 public sealed class SqliteHookSecretStoreTests : SqlHookSecretStoreContract

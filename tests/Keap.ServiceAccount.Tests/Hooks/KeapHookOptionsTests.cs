@@ -33,6 +33,7 @@ public sealed class KeapHookOptionsTests
     [InlineData("https://app.example/keap/hooks", null, "01:00:00", "Keap:Hooks:EventKeys must list at least one")]
     [InlineData("https://app.example/keap/hooks", "contact.delete, ", "01:00:00", "Keap:Hooks:EventKeys holds a blank entry")]
     [InlineData("https://app.example/keap/hooks", "contact.delete,contact.delete", "01:00:00", "Keap:Hooks:EventKeys lists contact.delete more than once")]
+    [InlineData("https://app.example/keap/hooks", "contact.delete,Contact.Delete", "01:00:00", "Keap:Hooks:EventKeys lists contact.delete more than once (ignoring case)")]
     [InlineData("https://app.example/keap/hooks", "contact.delete", "00:00:59", "Keap:Hooks:ReconcileInterval must be at least")]
     public void Invalid_settings_stop_start_up_naming_the_key(string? receiverUrl, string? eventKeys, string interval, string expected)
     {
