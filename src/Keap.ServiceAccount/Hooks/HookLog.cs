@@ -28,4 +28,7 @@ internal static partial class HookLog
 
     [LoggerMessage(1267, LogLevel.Warning, "Keap refused to subscribe to REST hook {EventKey} ({StatusCode}); the other event keys are reconciled. Check Keap:Hooks:EventKeys against GET /rest/v1/hooks/event_keys", EventName = "HookSubscribeRefused")]
     public static partial void SubscribeRefused(ILogger logger, string eventKey, int statusCode);
+
+    [LoggerMessage(1268, LogLevel.Warning, "Keap listed {Count} REST hook subscriptions without a key or an absolute http(s) hook URL (not made by this package); they are left out", EventName = "UnreadableHooksSkipped")]
+    public static partial void UnreadableHooksSkipped(ILogger logger, int count);
 }

@@ -22,7 +22,10 @@ public interface IKeapHooksClient
     /// <returns>The new subscription, <see cref="KeapHookStatus.Verified"/> when the handshake succeeded.</returns>
     Task<KeapHookSubscription> SubscribeAsync(KeapHookEventKey eventKey, Uri hookUrl, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists every subscription of the account (<c>GET /rest/v1/hooks</c>).</summary>
+    /// <summary>
+    /// Lists every subscription of the account (<c>GET /rest/v1/hooks</c>). An entry without a key or an absolute hook
+    /// URL (which this package never makes) is left out, with a warning, rather than failing the whole list.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The subscriptions.</returns>
     Task<IReadOnlyList<KeapHookSubscription>> ListAsync(CancellationToken cancellationToken = default);

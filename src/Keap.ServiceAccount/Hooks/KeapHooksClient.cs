@@ -1,9 +1,10 @@
 using Keap.ServiceAccount.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Keap.ServiceAccount.Hooks;
 
 /// <summary>The REST hooks client over Keap's v1 hooks endpoints.</summary>
-internal sealed class KeapHooksClient(KeapApi<IKeapHooksApi> api) : IKeapHooksClient
+internal sealed class KeapHooksClient(KeapApi<IKeapHooksApi> api, ILogger<KeapHooksClient> logger) : IKeapHooksClient
 {
     public async Task<IReadOnlyList<KeapHookEventKey>> ListEventKeysAsync(CancellationToken cancellationToken = default)
     {
@@ -20,8 +21,15 @@ internal sealed class KeapHooksClient(KeapApi<IKeapHooksApi> api) : IKeapHooksCl
 
     public async Task<IReadOnlyList<KeapHookSubscription>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var hooks = await api.Create().ListAsync(cancellationToken).ConfigureAwait(false);
-        return (hooks ?? []).Select(Read).ToList();
+        var hooks = (await api.Create().ListAsync(cancellationToken).ConfigureAwait(false) ?? []).Where(h => h is not null).ToList();
+        // An entry no subscription can come from (another integration's) must not stop the reconciler at every pass.
+        var unreadable = hooks.Count(h => !h.IsReadable);
+        if (unreadable > 0)
+        {
+            HookLog.UnreadableHooksSkipped(logger, unreadable);
+        }
+
+        return hooks.Where(h => h.IsReadable).Select(h => h.ToSubscription()).ToList();
     }
 
     public async Task<KeapHookSubscription?> GetAsync(string key, CancellationToken cancellationToken = default)

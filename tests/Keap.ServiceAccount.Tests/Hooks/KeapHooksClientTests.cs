@@ -47,6 +47,18 @@ public sealed class KeapHooksClientTests : IDisposable
     }
 
     [Fact]
+    public async Task List_leaves_out_another_integrations_entry_it_cannot_read_instead_of_failing_the_whole_list()
+    {
+        // One broken entry (no key, or a relative URL) of another integration must not stop the reconciler for ever.
+        _api.Server.Given(Request.Create().WithPath(HooksPath).UsingGet()).RespondWith(ApiHarness.Json(
+            """[{"eventKey":"contact.add","hookUrl":"https://a.example/h/0","status":"Verified"},{"key":"5","eventKey":"contact.edit","hookUrl":"/relative","status":"Verified"},{"key":"6","eventKey":"contact.delete","hookUrl":"https://app.example/keap/hooks/s","status":"Verified"}]"""));
+
+        var hooks = await Hooks.ListAsync();
+
+        Assert.Equal(["6"], hooks.Select(h => h.Key));
+    }
+
+    [Fact]
     public async Task ListEventKeys_reads_the_array_of_strings()
     {
         _api.Server.Given(Request.Create().WithPath(HooksPath + "/event_keys").UsingGet())
