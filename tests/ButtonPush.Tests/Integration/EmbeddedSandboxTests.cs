@@ -64,7 +64,14 @@ public sealed class EmbeddedSandboxTests
         Assert.Contains("503", waiting.LastError, StringComparison.Ordinal);
         Assert.Contains("pending", await admin.GetPageAsync("/admin"), StringComparison.Ordinal);
 
-        await Eventually.TrueAsync("the outbox is drained", async () => (await app.OpenOutboxAsync()).Count == 0, () => time.Advance(TimeSpan.FromMinutes(1)));
+        // A minute at a time only while no row is being run: a jump during a call in flight would time it out after
+        // Keap applied it, and the row would rightly send it again, which is not what this test counts.
+        await Eventually.TrueAsync("the outbox is drained", async () =>
+        {
+            var open = await app.OpenOutboxAsync();
+            time.Advance(open.Any(r => r.ClaimedUntil > time.GetUtcNow()) ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromMinutes(1));
+            return open.Count == 0;
+        });
 
         Assert.Single(app.Sandbox.Contacts, c => c.EmailAddresses.Contains(Email));
         Assert.Equal(2, app.Sandbox.Contacts.Count);
