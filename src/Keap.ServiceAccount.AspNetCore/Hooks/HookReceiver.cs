@@ -35,6 +35,13 @@ internal sealed class HookReceiver
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            // Keap only POSTs; anything else gets the answer of an unknown path.
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
         var store = context.RequestServices.GetRequiredService<IKeapHookSecretStore>();
         bool matches;
         try

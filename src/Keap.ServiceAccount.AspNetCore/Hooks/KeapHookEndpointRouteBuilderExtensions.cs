@@ -11,8 +11,8 @@ public static class KeapHookEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>POST {pattern}/{secret}</c>, the URL Keap delivers REST hooks to (<c>Keap:Hooks:ReceiverUrl</c> is the
-    /// public address of <paramref name="pattern"/>). A request whose path secret is not the stored one gets
-    /// <c>404</c>; one carrying <c>X-Hook-Secret</c> gets <c>200</c> with the header echoed (Keap's handshake); a
+    /// public address of <paramref name="pattern"/>). A request whose path secret is not the stored one, or whose method
+    /// is not <c>POST</c>, gets <c>404</c>, as an unknown path does; one carrying <c>X-Hook-Secret</c> gets <c>200</c> with the header echoed (Keap's handshake); a
     /// delivery gets <c>413</c> (body over <c>Keap:Hooks:MaxRequestBodySize</c>), <c>415</c> (not JSON), <c>400</c>
     /// (not a delivery's shape), <c>422</c> (an event key not in <c>Keap:Hooks:EventKeys</c>), <c>503</c> (the handler
     /// threw or ran past <c>Keap:Hooks:HandlerTimeout</c>, so Keap delivers again), or <c>200</c> once the
@@ -45,7 +45,8 @@ public static class KeapHookEndpointRouteBuilderExtensions
         }
 
         // The secret is optional in the route so that a request without one is refused and logged like a wrong one.
-        return endpoints.MapPost(pattern.TrimEnd('/') + "/{" + HookReceiver.SecretRouteValue + "?}", receiver.HandleAsync)
+        // Every method, not only POST: a 405 for a GET would tell a prober the receiver is there; it answers 404 instead.
+        return endpoints.Map(pattern.TrimEnd('/') + "/{" + HookReceiver.SecretRouteValue + "?}", receiver.HandleAsync)
             .WithDisplayName("Keap REST hook receiver");
     }
 }

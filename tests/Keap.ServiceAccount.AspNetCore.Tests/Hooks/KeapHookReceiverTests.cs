@@ -108,6 +108,22 @@ public sealed class KeapHookReceiverTests
     }
 
     [Theory]
+    [InlineData("GET", "/keap/hooks/" + ReceiverHost.Secret)]
+    [InlineData("PUT", "/keap/hooks/" + ReceiverHost.Secret)]
+    [InlineData("GET", "/keap/hooks/x")]
+    [InlineData("DELETE", "/keap/hooks")]
+    public async Task Answers_any_other_method_404_like_an_unknown_path_so_a_prober_cannot_tell_the_receiver_is_there(string method, string path)
+    {
+        await using var host = await ReceiverHost.StartAsync();
+
+        using var response = await host.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.False(response.Content.Headers.Allow.Count > 0, "an Allow header names the method the route takes");
+        Assert.Empty(host.Handler.Deliveries);
+    }
+
+    [Theory]
     [InlineData("/keap/hooks/p4th-s3cret_0123456789abcdefXYz")] // same length, last character differs
     [InlineData("/keap/hooks/p4th-s3cret_0123456789abcdefXY")] // one shorter
     [InlineData("/keap/hooks/p4th-s3cret_0123456789abcdefXYZZ")] // one longer
