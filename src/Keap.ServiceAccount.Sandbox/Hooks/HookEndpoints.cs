@@ -150,7 +150,7 @@ internal static class HookEndpoints
 
         // The URL is never echoed: it carries the receiver's secret.
         var hookUrl = (string)body["hookUrl"]!;
-        if (!Uri.TryCreate(hookUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (SandboxHook.HttpUrl(hookUrl) is not { } uri)
         {
             return ("", "", BadRequest("hookUrl must be an absolute http or https URL"));
         }

@@ -40,6 +40,10 @@ internal sealed class SandboxHook
 
     public KeapSandboxHook ToPublic() => new(KeapSandboxState.Id(Key), EventKey, Status);
 
+    /// <summary>The hook URL when it is an absolute http or https URL (the only kind the sandbox calls), else <see langword="null"/>.</summary>
+    public static Uri? HttpUrl(string? text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url : null;
+
     /// <summary>
     /// What is wrong with the subscriptions a state file holds, or <see langword="null"/>: a hook without a known event
     /// key, a loopback http(s) URL or a known status would fail every delivery (or every request) later. Never quotes the URL.
@@ -60,7 +64,7 @@ internal sealed class SandboxHook
                 { Key: <= 0 } => "has no key (a positive number)",
                 { } hook when !keys.Add(hook.Key) => $"repeats key {hook.Key}",
                 { } hook when !HookEventKeys.All.Contains(hook.EventKey, StringComparer.Ordinal) => "has an event key Keap does not list",
-                { } hook when !Uri.TryCreate(hook.HookUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || !url.IsLoopback =>
+                { } hook when HttpUrl(hook.HookUrl) is not { IsLoopback: true } =>
                     "has no loopback http(s) hook URL",
                 { Status: Verified or Unverified or Inactive } => null,
                 _ => "has a status other than Verified, Unverified or Inactive",
