@@ -12,7 +12,7 @@ internal static class HookSecretStores
     public static IKeapHookSecretStore Beside(IServiceProvider services) => services.GetRequiredService<ITokenStore>() switch
     {
         InMemoryTokenStore => new InMemoryHookSecretStore(),
-        FileTokenStore file => FileHookSecretStore.Beside(file),
+        FileTokenStore file => new FileHookSecretStore(file),
         SqlTokenStore sql => new SqlHookSecretStore(sql),
         var other => throw new InvalidOperationException(
             $"REST hooks need a place for the receiver's path secret that every instance shares, and the token store {other.GetType().Name} is the application's own: " +

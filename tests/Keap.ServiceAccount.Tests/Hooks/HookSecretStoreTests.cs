@@ -46,7 +46,31 @@ public sealed class FileHookSecretStoreTests : HookSecretStoreContract
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(SecretPath));
         }
 
-        Assert.Equal([SecretPath], Directory.GetFiles(_directory));
+        // Created under the token file's lock, whose file stays as the token store's does; no temporary file is left.
+        Assert.Equal([SecretPath, TokenPath + ".lock"], Directory.GetFiles(_directory).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Processes_racing_to_create_the_secret_agree_on_it_every_time()
+    {
+        // One race rarely loses; many in a row (each after the secret was deleted, as to rotate it) show whether
+        // creating it can ever let a second secret overwrite the first after a caller was handed the first.
+        for (var round = 0; round < 200; round++)
+        {
+            File.Delete(SecretPath);
+            var stores = Enumerable.Range(0, 4).Select(_ => CreateStore()).ToArray();
+            using var gate = new ManualResetEventSlim();
+            var creators = stores.Select(store => Task.Run(async () =>
+            {
+                gate.Wait();
+                return await store.GetOrCreateAsync();
+            })).ToArray();
+            gate.Set();
+            var secrets = await Task.WhenAll(creators);
+
+            Assert.Single(secrets.Distinct(StringComparer.Ordinal));
+            Assert.Equal(secrets[0], File.ReadAllText(SecretPath));
+        }
     }
 
     [Fact]

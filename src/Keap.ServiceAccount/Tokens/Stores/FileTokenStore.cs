@@ -38,6 +38,13 @@ internal sealed class FileTokenStore : ITokenStore
     /// <summary>The protector of the token, if any; files kept beside the token are protected with it too.</summary>
     internal ITokenProtector? Protector => _protector;
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on a file kept beside the token, under the token file's lock: the one place where
+    /// processes sharing the token agree on what is there. <paramref name="work"/> writes with <see cref="WriteAtomically"/>.
+    /// </summary>
+    internal ValueTask<T> RunBesideAsync<T>(string operation, Func<FileLock, T> work, CancellationToken cancellationToken) =>
+        RunAsync(operation, work, cancellationToken);
+
     public ValueTask<StoredToken?> GetAsync(CancellationToken cancellationToken = default) =>
         RunAsync("read the token", _ => ReadFile().Stored, cancellationToken);
 
@@ -209,7 +216,8 @@ internal sealed class FileTokenStore : ITokenStore
             : null;
     }
 
-    private static void WriteAtomically(FileLock held, string path, string content)
+    /// <summary>Replaces <paramref name="path"/> as a whole (temporary file, then rename), only while <paramref name="held"/> is still held.</summary>
+    internal static void WriteAtomically(FileLock held, string path, string content)
     {
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
