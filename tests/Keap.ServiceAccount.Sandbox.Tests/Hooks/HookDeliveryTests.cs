@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using static Keap.ServiceAccount.Sandbox.Tests.Hooks.HookSubscriptionTests;
 using static Keap.ServiceAccount.Sandbox.Tests.SandboxTestHost;
 
 namespace Keap.ServiceAccount.Sandbox.Tests.Hooks;
@@ -12,14 +11,11 @@ public sealed class HookDeliveryTests
     [Fact]
     public async Task Contact_create_update_and_delete_are_delivered_after_the_delivery_delay()
     {
-        await using var host = await StartAsync();
-        await using var receiver = await HookReceiver.StartAsync();
-        using var api = host.Api();
-        using var attempts = new AttemptWatcher(host.Server.Hooks);
+        await using var scene = await HookScene.StartAsync();
+        var (host, receiver, api, attempts) = scene;
         foreach (var key in new[] { "contact.add", "contact.edit", "contact.delete" })
         {
-            await SubscribeAsync(api, key, receiver.Url("hooks/" + key));
-            await receiver.NextAsync();
+            await scene.SubscribeAsync(key, "hooks/" + key);
         }
 
         var id = await CreateContactAsync(api, "ada@example.com");
@@ -58,11 +54,9 @@ public sealed class HookDeliveryTests
     [Fact]
     public async Task Changes_until_the_first_attempt_go_in_one_delivery_and_more_than_1000_are_split()
     {
-        await using var host = await StartAsync();
-        await using var receiver = await HookReceiver.StartAsync();
-        using var api = host.Api();
-        await SubscribeAsync(api, "contact.add", receiver.Url());
-        await receiver.NextAsync();
+        await using var scene = await HookScene.StartAsync();
+        var (host, receiver, api, _) = scene;
+        await scene.SubscribeAsync("contact.add");
 
         var first = await CreateContactAsync(api, "a@example.com");
         host.Clock.Advance(TimeSpan.FromSeconds(20));
@@ -85,13 +79,10 @@ public sealed class HookDeliveryTests
     [Fact]
     public async Task Tag_apply_and_remove_wait_the_tag_delay_and_name_the_contact_and_the_tag()
     {
-        await using var host = await StartAsync(o => o.Hooks.TagEventDelay = TimeSpan.FromMinutes(7));
-        await using var receiver = await HookReceiver.StartAsync();
-        using var api = host.Api();
-        await SubscribeAsync(api, "contactGroup.applied", receiver.Url("hooks/applied"));
-        await receiver.NextAsync();
-        await SubscribeAsync(api, "contactGroup.removed", receiver.Url("hooks/removed"));
-        await receiver.NextAsync();
+        await using var scene = await HookScene.StartAsync(o => o.Hooks.TagEventDelay = TimeSpan.FromMinutes(7));
+        var (host, receiver, api, _) = scene;
+        await scene.SubscribeAsync("contactGroup.applied", "hooks/applied");
+        await scene.SubscribeAsync("contactGroup.removed", "hooks/removed");
         var contact = await CreateContactAsync(api, "ada@example.com");
         var tag = (string)(await JsonAsync(await api.PostAsJsonAsync("rest/v2/tags", new JsonObject { ["name"] = "vip" })))["id"]!;
 
@@ -121,12 +112,9 @@ public sealed class HookDeliveryTests
     [Fact]
     public async Task The_home_page_lists_hooks_and_attempts_but_never_a_hook_url()
     {
-        await using var host = await StartAsync();
-        await using var receiver = await HookReceiver.StartAsync();
-        using var api = host.Api();
-        using var attempts = new AttemptWatcher(host.Server.Hooks);
-        var key = (string)(await SubscribeAsync(api, "contact.add", receiver.Url()))["key"]!;
-        await receiver.NextAsync();
+        await using var scene = await HookScene.StartAsync();
+        var (host, receiver, api, attempts) = scene;
+        var key = (string)(await scene.SubscribeAsync("contact.add"))["key"]!;
         await CreateContactAsync(api, "ada@example.com");
         host.Clock.Advance(TimeSpan.FromSeconds(30));
         await attempts.NextAsync();

@@ -13,12 +13,9 @@ public sealed class HookRetryTests
     [Fact]
     public async Task A_receiver_down_then_back_gets_the_delivery_later_once_on_the_retry_schedule()
     {
-        await using var host = await StartAsync();
-        await using var receiver = await HookReceiver.StartAsync();
-        using var api = host.Api();
-        using var attempts = new AttemptWatcher(host.Server.Hooks);
-        await SubscribeAsync(api, "contact.add", receiver.Url());
-        await receiver.NextAsync();
+        await using var scene = await HookScene.StartAsync();
+        var (host, receiver, api, attempts) = scene;
+        await scene.SubscribeAsync("contact.add");
         receiver.Script(ReceiverAnswer.Abort, ReceiverAnswer.Status);
         receiver.Status = 503;
 
@@ -45,12 +42,9 @@ public sealed class HookRetryTests
     [Fact]
     public async Task A_receiver_that_always_fails_makes_the_hook_Inactive_after_four_attempts_until_verify_succeeds()
     {
-        await using var host = await StartAsync();
-        await using var receiver = await HookReceiver.StartAsync();
-        using var api = host.Api();
-        using var attempts = new AttemptWatcher(host.Server.Hooks);
-        var key = (string)(await SubscribeAsync(api, "contact.add", receiver.Url()))["key"]!;
-        await receiver.NextAsync();
+        await using var scene = await HookScene.StartAsync();
+        var (host, receiver, api, attempts) = scene;
+        var key = (string)(await scene.SubscribeAsync("contact.add"))["key"]!;
         receiver.Default = ReceiverAnswer.Status;
 
         await CreateContactAsync(api, "ada@example.com");
@@ -96,12 +90,9 @@ public sealed class HookRetryTests
     [Fact]
     public async Task A_410_makes_the_hook_Inactive_at_once()
     {
-        await using var host = await StartAsync();
-        await using var receiver = await HookReceiver.StartAsync();
-        using var api = host.Api();
-        using var attempts = new AttemptWatcher(host.Server.Hooks);
-        await SubscribeAsync(api, "contact.add", receiver.Url());
-        await receiver.NextAsync();
+        await using var scene = await HookScene.StartAsync();
+        var (host, receiver, api, attempts) = scene;
+        await scene.SubscribeAsync("contact.add");
         receiver.Script(ReceiverAnswer.Status);
         receiver.Status = 410;
 
@@ -117,12 +108,9 @@ public sealed class HookRetryTests
     [Fact]
     public async Task No_answer_within_the_delivery_timeout_is_a_failure()
     {
-        await using var host = await StartAsync();
-        await using var receiver = await HookReceiver.StartAsync();
-        using var api = host.Api();
-        using var attempts = new AttemptWatcher(host.Server.Hooks);
-        await SubscribeAsync(api, "contact.add", receiver.Url());
-        await receiver.NextAsync();
+        await using var scene = await HookScene.StartAsync();
+        var (host, receiver, api, attempts) = scene;
+        await scene.SubscribeAsync("contact.add");
         receiver.Script(ReceiverAnswer.Hang);
 
         await CreateContactAsync(api, "ada@example.com");
@@ -137,16 +125,13 @@ public sealed class HookRetryTests
     [Fact]
     public async Task Configured_retry_delays_set_the_number_of_attempts()
     {
-        await using var host = await StartAsync(o =>
+        await using var scene = await HookScene.StartAsync(o =>
         {
             o.Hooks.DeliveryDelay = TimeSpan.FromSeconds(5);
             o.Hooks.RetryDelays.Add(TimeSpan.FromSeconds(10));
         });
-        await using var receiver = await HookReceiver.StartAsync();
-        using var api = host.Api();
-        using var attempts = new AttemptWatcher(host.Server.Hooks);
-        await SubscribeAsync(api, "contact.add", receiver.Url());
-        await receiver.NextAsync();
+        var (host, receiver, api, attempts) = scene;
+        await scene.SubscribeAsync("contact.add");
         receiver.Default = ReceiverAnswer.Status;
 
         await CreateContactAsync(api, "ada@example.com");
