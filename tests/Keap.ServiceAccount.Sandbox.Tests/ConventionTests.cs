@@ -3,15 +3,11 @@ using Microsoft.AspNetCore.Builder;
 
 namespace Keap.ServiceAccount.Sandbox.Tests;
 
-public sealed class ConventionTests
+public sealed class ConventionTests : PackageConventionTests
 {
     private static readonly Assembly Sandbox = typeof(KeapSandboxServer).Assembly;
 
-    [Fact]
-    public void Public_classes_are_sealed_or_static()
-    {
-        Assert.Empty(Sandbox.GetExportedTypes().Where(t => t.IsClass && !t.IsSealed).Select(t => t.FullName));
-    }
+    protected override Assembly Package => Sandbox;
 
     [Fact]
     public void Public_types_live_in_the_sandbox_namespace()

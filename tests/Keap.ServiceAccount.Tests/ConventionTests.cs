@@ -2,20 +2,9 @@ using System.Reflection;
 
 namespace Keap.ServiceAccount.Tests;
 
-public sealed class ConventionTests
+public sealed class ConventionTests : PackageConventionTests
 {
-    private static readonly Assembly Package = typeof(KeapToken).Assembly;
-
-    [Fact]
-    public void Public_classes_are_sealed_or_static()
-    {
-        var open = Package.GetExportedTypes()
-            .Where(t => t.IsClass && !t.IsSealed && !(t.IsAbstract && t.IsSealed))
-            .Select(t => t.FullName)
-            .ToList();
-
-        Assert.Empty(open);
-    }
+    protected override Assembly Package { get; } = typeof(KeapToken).Assembly;
 
     [Fact]
     public void No_class_of_the_package_or_the_sandbox_holds_more_than_twelve_fields()
