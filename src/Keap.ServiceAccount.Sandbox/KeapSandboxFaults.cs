@@ -27,8 +27,8 @@ public enum KeapSandboxFault
 
 /// <summary>
 /// Queues faults for the next requests of a route. Routes use the key format of
-/// <see cref="KeapSandboxState.ApiRequestCount"/>: <c>"{METHOD} rest/v2/{template}"</c>, for example
-/// <c>"POST rest/v2/contacts"</c> or <c>"GET rest/v2/contacts/{id}"</c>, and <see cref="TokenEndpoint"/>.
+/// <see cref="KeapSandboxState.ApiRequestCount"/>: <c>"{METHOD} rest/{version}/{template}"</c>, for example
+/// <c>"POST rest/v2/contacts"</c>, <c>"GET rest/v2/contacts/{id}"</c> or <c>"POST rest/v1/hooks"</c>, and <see cref="TokenEndpoint"/>.
 /// <see cref="KeapSandboxState.Reset"/> drops every queued fault too.
 /// </summary>
 public sealed class KeapSandboxFaults

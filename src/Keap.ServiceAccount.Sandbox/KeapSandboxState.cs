@@ -83,7 +83,7 @@ public sealed class KeapSandboxState(TimeProvider time)
     /// <summary><c>invalid_grant</c> answers, including spent refresh tokens presented again.</summary>
     public long InvalidGrants => Interlocked.Read(ref _invalidGrants);
 
-    /// <summary>Requests to the v2 API, whatever their outcome.</summary>
+    /// <summary>Requests to the API (v2, and v1's REST hook endpoints), whatever their outcome.</summary>
     public long ApiRequests => Interlocked.Read(ref _apiRequests);
 
     /// <summary>API requests refused with 429 because the daily quota or a per-minute throttle was spent.</summary>
@@ -117,9 +117,9 @@ public sealed class KeapSandboxState(TimeProvider time)
         }
     }
 
-    /// <summary>Requests to one API route. The key is <c>"{METHOD} rest/v2/{template}"</c> whether the
-    /// request came under <c>/crm/rest/v2</c> or <c>/rest/v2</c>, e.g. <c>"POST rest/v2/contacts"</c>,
-    /// <c>"GET rest/v2/contacts/{id}"</c>, <c>"POST rest/v2/tags/{id}/contacts:applyTags"</c>.</summary>
+    /// <summary>Requests to one API route. The key is <c>"{METHOD} rest/{version}/{template}"</c> whether the
+    /// request came under <c>/crm/rest</c> or <c>/rest</c>, e.g. <c>"POST rest/v2/contacts"</c>,
+    /// <c>"GET rest/v2/contacts/{id}"</c>, <c>"POST rest/v2/tags/{id}/contacts:applyTags"</c>, <c>"GET rest/v1/hooks"</c>.</summary>
     /// <param name="route">The route key.</param>
     /// <returns>The count so far.</returns>
     public long ApiRequestCount(string route) => _routeCounts.GetValueOrDefault(route);
