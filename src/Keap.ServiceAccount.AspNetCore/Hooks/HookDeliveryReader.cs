@@ -117,8 +117,14 @@ internal static partial class HookDeliveryReader
         return null;
     }
 
+    /// <summary>
+    /// The id as text. A whole number is written in its one plain form (<c>17.0</c> and <c>1.7e1</c> are contact 17, so
+    /// they get 17's delivery key and look up contact 17); any other number stays as Keap wrote it.
+    /// </summary>
     private static string? IdText(JsonElement id) => id.ValueKind switch
     {
+        JsonValueKind.Number when id.TryGetDecimal(out var number) && number == decimal.Truncate(number) =>
+            decimal.Truncate(number).ToString("0", CultureInfo.InvariantCulture),
         JsonValueKind.Number => id.GetRawText(),
         JsonValueKind.String when !string.IsNullOrWhiteSpace(id.GetString()) => id.GetString()!.Trim(),
         _ => null,

@@ -19,7 +19,10 @@ public sealed class KeapHookDelivery
 /// <summary>One entry of a delivery's <c>object_keys</c>: which object changed, and when.</summary>
 public sealed class KeapHookObject
 {
-    /// <summary>The object's id (a contact id for contact events), as text whether Keap sent a number or a string.</summary>
+    /// <summary>
+    /// The object's id (a contact id for contact events), as text whether Keap sent a number or a string; a whole number
+    /// in its plain form (<c>17</c> whether sent as <c>17</c>, <c>17.0</c> or <c>"17"</c>).
+    /// </summary>
     public required string Id { get; init; }
 
     /// <summary>The object's <c>apiUrl</c>, when Keap sent one (often empty).</summary>

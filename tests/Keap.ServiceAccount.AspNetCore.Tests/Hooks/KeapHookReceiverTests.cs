@@ -58,6 +58,37 @@ public sealed class KeapHookReceiverTests
             });
     }
 
+    [Theory]
+    [InlineData("17")]
+    [InlineData("17.0")]
+    [InlineData("1.7e1")]
+    [InlineData("\"17\"")]
+    [InlineData("\" 17 \"")]
+    public async Task One_id_however_its_number_is_written_gives_one_id_and_one_delivery_key(string id)
+    {
+        // A handler skips what it applied by delivery key and looks the contact up by id: 17.0 is contact 17, not another.
+        await using var host = await ReceiverHost.StartAsync();
+
+        using var response = await Deliveries.PostAsync(host.Client,
+            $$"""{"event_key":"contact.delete","object_type":"contact","object_keys":[{"id":{{id}},"apiUrl":"","timestamp":"2026-12-06T08:59:30Z"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var item = Assert.Single(Assert.Single(host.Handler.Deliveries).Objects);
+        Assert.Equal(("17", "contact.delete:17:2026-12-06T08:59:30.0000000Z"), (item.Id, item.DeliveryKey));
+    }
+
+    [Fact]
+    public async Task An_id_that_is_no_whole_number_is_kept_as_Keap_wrote_it()
+    {
+        await using var host = await ReceiverHost.StartAsync();
+
+        using var response = await Deliveries.PostAsync(host.Client,
+            """{"event_key":"contact.delete","object_type":"contact","object_keys":[{"id":17.5,"timestamp":"2026-12-06T08:59:30Z"},{"id":1e40,"timestamp":"2026-12-06T08:59:30Z"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["17.5", "1e40"], Assert.Single(host.Handler.Deliveries).Objects.Select(o => o.Id));
+    }
+
     [Fact]
     public async Task Answers_200_only_after_the_handler_returned()
     {
