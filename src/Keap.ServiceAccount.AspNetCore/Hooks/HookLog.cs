@@ -39,4 +39,8 @@ internal static partial class HookLog
     [LoggerMessage(EventId = 1407, EventName = "HookSecretUnavailable", Level = LogLevel.Error,
         Message = "Could not read the REST hook path secret ({ExceptionType}); answered 503 so Keap tries again")]
     public static partial void SecretUnavailable(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 1408, EventName = "HookHandlerFailedAfterAnswer", Level = LogLevel.Error,
+        Message = "The REST hook handler threw {ExceptionType} on a {EventKey} delivery after the receiver had answered 503 (it ran past its budget or Keap hung up, and it did not stop when cancelled); Keap delivers it again")]
+    public static partial void HandlerFailedAfterAnswer(ILogger logger, string exceptionType, string eventKey);
 }

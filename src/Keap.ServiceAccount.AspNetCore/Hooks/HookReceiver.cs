@@ -145,38 +145,98 @@ internal sealed class HookReceiver
     {
         var eventKey = delivery.EventKey.Value;
         var started = _timeProvider.GetTimestamp();
-        using var budget = new CancellationTokenSource(_options.HandlerTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, context.RequestAborted);
+
+        // The handler's scope and token are released when it ends, not when the answer goes: a handler that ignores its
+        // token and outlives the 503 keeps its services (the request's would be disposed under it).
+        var scope = context.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        var budget = new CancellationTokenSource(_options.HandlerTimeout, _timeProvider);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, context.RequestAborted);
+        var cancellationToken = linked.Token;
+        var handling = StartHandler(scope.ServiceProvider, delivery, cancellationToken);
+        _ = ReleaseWhenEndedAsync(handling, scope, budget, linked);
         try
         {
-            var handler = context.RequestServices.GetRequiredService<IKeapHookHandler>();
             // WaitAsync: the answer goes at the budget even when the handler ignores its token.
-            await handler.HandleAsync(delivery, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
+            await handling.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested)
         {
             HookLog.HandlerTimedOut(_logger, _options.HandlerTimeout, eventKey);
+            _ = LogLateFailureAsync(handling, eventKey);
             return StatusCodes.Status503ServiceUnavailable;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             HookLog.RequestAborted(_logger, eventKey);
+            _ = LogLateFailureAsync(handling, eventKey);
             return StatusCodes.Status503ServiceUnavailable;
         }
         catch (Exception e)
         {
-            // The type only: an exception's message may carry the handler's data or a connection string.
-            if (_logger.IsEnabled(LogLevel.Error))
-            {
-                HookLog.HandlerFailed(_logger, e.GetType().FullName ?? e.GetType().Name, eventKey);
-            }
-
+            LogFailure(e, eventKey, HookLog.HandlerFailed);
             return StatusCodes.Status503ServiceUnavailable;
         }
 
         var elapsed = _timeProvider.GetElapsedTime(started);
         HookLog.DeliveryHandled(_logger, delivery.Objects.Count, eventKey, elapsed);
         return StatusCodes.Status200OK;
+    }
+
+    private static Task StartHandler(IServiceProvider services, KeapHookDelivery delivery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return services.GetRequiredService<IKeapHookHandler>().HandleAsync(delivery, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // A handler that throws before its first await, or cannot be built, fails like one that throws later.
+            return Task.FromException(e);
+        }
+    }
+
+    private static async Task ReleaseWhenEndedAsync(Task handling, AsyncServiceScope scope, CancellationTokenSource budget, CancellationTokenSource linked)
+    {
+        try
+        {
+            await handling.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Observed and logged by the receiver, before or after its answer.
+        }
+        finally
+        {
+            linked.Dispose();
+            budget.Dispose();
+            await scope.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Logs a failure of a handler the receiver stopped waiting for; the 503 already went, so nobody else sees it.</summary>
+    private async Task LogLateFailureAsync(Task handling, string eventKey)
+    {
+        try
+        {
+            await handling.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // It stopped when cancelled, as it should.
+        }
+        catch (Exception e)
+        {
+            LogFailure(e, eventKey, HookLog.HandlerFailedAfterAnswer);
+        }
+    }
+
+    private void LogFailure(Exception e, string eventKey, Action<ILogger, string, string> log)
+    {
+        // The type only: an exception's message may carry the handler's data or a connection string.
+        if (_logger.IsEnabled(LogLevel.Error))
+        {
+            log(_logger, e.GetType().FullName ?? e.GetType().Name, eventKey);
+        }
     }
 
     private async Task RefuseAsync(HttpContext context, int statusCode, string problem)

@@ -11,7 +11,7 @@ public static class KeapHookReceiverBuilderExtensions
 {
     /// <summary>
     /// Registers the REST hook receiver and the application's <typeparamref name="THandler"/> (scoped: one per
-    /// delivery, from the request's services), with <see cref="KeapHookReceiverOptions"/> bound from the
+    /// delivery, in a scope of its own that lasts until the handler returns, even past the receiver's answer), with <see cref="KeapHookReceiverOptions"/> bound from the
     /// application's <c>Keap:Hooks</c> configuration and validated when the host starts. The path secret
     /// (<see cref="IKeapHookSecretStore"/>) and the event keys the receiver accepts (<see cref="KeapHookOptions.EventKeys"/>)
     /// come from the package's hook subscriptions (<c>AddHooks</c>).

@@ -1,11 +1,12 @@
 namespace Keap.ServiceAccount;
 
 /// <summary>
-/// The application's handler of REST hook deliveries, resolved from the request's services by the receiver
-/// (<c>MapKeapHooks</c> in <c>Keap.ServiceAccount.AspNetCore</c>). The receiver answers Keap <c>200</c> only after
-/// <see cref="HandleAsync"/> returned, so persist the delivery (or apply it) before returning; a handler that throws,
-/// or runs past the receiver's budget (well under Keap's 30 s), makes the receiver answer <c>503</c> and Keap delivers
-/// again later.
+/// The application's handler of REST hook deliveries, resolved by the receiver (<c>MapKeapHooks</c> in
+/// <c>Keap.ServiceAccount.AspNetCore</c>) in a scope of its own for each delivery, disposed when the handler returns.
+/// The receiver answers Keap <c>200</c> only after <see cref="HandleAsync"/> returned, so persist the delivery (or
+/// apply it) before returning; a handler that throws, or runs past the receiver's budget (well under Keap's 30 s),
+/// makes the receiver answer <c>503</c> and Keap delivers again later. A handler that ignores the cancellation keeps
+/// its services until it returns, and a failure after the <c>503</c> is still logged.
 /// </summary>
 /// <remarks>
 /// Keap retries and batches, so the same change can arrive more than once: use <see cref="KeapHookObject.DeliveryKey"/>

@@ -365,6 +365,74 @@ public sealed class KeapHookReceiverTests
     }
 
     [Fact]
+    public async Task A_handler_that_outlives_its_503_keeps_its_services_until_it_ends_and_its_failure_is_logged()
+    {
+        await using var host = await ReceiverHost.StartAsync(new() { ["Keap:Hooks:HandlerTimeout"] = "00:00:05" });
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var disposedWhileRunning = (bool?)null;
+
+        var status = await RunPastTheBudgetAsync(host, async _ =>
+        {
+            await release.Task; // ignores its token
+            disposedWhileRunning = host.Handler.LastDependency!.Disposed;
+            throw new InvalidOperationException("late failure of row hunter2");
+        }, afterAnswer: release.SetResult);
+        await Eventually.TrueAsync("the late failure is logged", () => host.Logs.GetSnapshot().Any(r => r.Id.Id == 1408));
+        var late = Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 1408);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.False(disposedWhileRunning);
+        Assert.Contains("System.InvalidOperationException", late.Message, StringComparison.Ordinal);
+        Assert.Contains("contact.delete", late.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Message.Contains("hunter2", StringComparison.Ordinal) || r.Exception is not null);
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Id.Id == 1404);
+    }
+
+    [Fact]
+    public async Task A_handler_that_stops_when_cancelled_after_its_503_logs_no_failure()
+    {
+        await using var host = await ReceiverHost.StartAsync(new() { ["Keap:Hooks:HandlerTimeout"] = "00:00:05" });
+
+        var status = await RunPastTheBudgetAsync(host, cancellationToken => Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Id.Id is 1404 or 1408);
+    }
+
+    /// <summary>
+    /// Posts a delivery whose handler runs <paramref name="work"/>, moves the fake clock past the 5-second budget, and
+    /// returns the receiver's answer once the handler has ended and its scope is disposed.
+    /// </summary>
+    private static async Task<HttpStatusCode> RunPastTheBudgetAsync(ReceiverHost host, Func<CancellationToken, Task> work, Action? afterAnswer = null)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Handler.Behavior = async (_, cancellationToken) =>
+        {
+            started.SetResult();
+            try
+            {
+                await work(cancellationToken);
+            }
+            finally
+            {
+                ended.SetResult();
+            }
+        };
+
+        var answer = Deliveries.PostAsync(host.Client, Deliveries.ContactDelete);
+        await started.Task;
+        host.Time.Advance(TimeSpan.FromSeconds(5));
+        // Bounds on the failure path only: the fake clock and the test's release decide when things happen.
+        using var response = await answer.WaitAsync(TimeSpan.FromSeconds(30));
+        afterAnswer?.Invoke();
+        await ended.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var dependency = host.Handler.LastDependency!;
+        await Eventually.TrueAsync("the handler's scope is disposed once it ended", () => dependency.Disposed);
+        return response.StatusCode;
+    }
+
+    [Fact]
     public async Task Cancels_the_handler_when_Keap_hangs_up()
     {
         await using var host = await ReceiverHost.StartAsync();

@@ -67,6 +67,7 @@ internal sealed class ReceiverHost : IAsyncDisposable
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton<HandlerProbe>();
+        builder.Services.AddScoped<ScopedDependency>();
         builder.Services.AddSingleton<FixedSecretStore>();
         builder.Services.AddSingleton<IKeapHookSecretStore>(sp => sp.GetRequiredService<FixedSecretStore>());
         // What the core's AddHooks() binds from Keap:Hooks: the event keys the application subscribed to.
@@ -127,6 +128,9 @@ internal sealed class HandlerProbe
 
     public Func<KeapHookDelivery, CancellationToken, Task> Behavior { get; set; } = (_, _) => Task.CompletedTask;
 
+    /// <summary>The scoped dependency the last handler was given.</summary>
+    public ScopedDependency? LastDependency { get; set; }
+
     public IReadOnlyList<KeapHookDelivery> Deliveries
     {
         get
@@ -147,12 +151,23 @@ internal sealed class HandlerProbe
     }
 }
 
-/// <summary>The application's handler as the receiver resolves it: scoped, from the request's services.</summary>
-internal sealed class RecordingHandler(HandlerProbe probe) : IKeapHookHandler
+/// <summary>The application's handler as the receiver resolves it: scoped, one per delivery, with a scoped dependency.</summary>
+internal sealed class RecordingHandler(HandlerProbe probe, ScopedDependency dependency) : IKeapHookHandler
 {
     public Task HandleAsync(KeapHookDelivery delivery, CancellationToken cancellationToken)
     {
         probe.Record(delivery);
+        probe.LastDependency = dependency;
         return probe.Behavior(delivery, cancellationToken);
     }
+}
+
+/// <summary>A scoped service of the handler's (a DbContext, say), which says when its scope disposed it.</summary>
+internal sealed class ScopedDependency : IDisposable
+{
+    private int _disposed;
+
+    public bool Disposed => Volatile.Read(ref _disposed) == 1;
+
+    public void Dispose() => Volatile.Write(ref _disposed, 1);
 }
