@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
 
 namespace Keap.ServiceAccount.AspNetCore.Tests.Hooks;
 
@@ -430,6 +431,30 @@ public sealed class KeapHookReceiverTests
         var dependency = host.Handler.LastDependency!;
         await Eventually.TrueAsync("the handler's scope is disposed once it ended", () => dependency.Disposed);
         return response.StatusCode;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_scoped_service_that_throws_when_disposed_after_the_handler_is_logged_not_left_unobserved(bool handlerYields)
+    {
+        // The scope is released in the background once the handler ends: nobody awaits that, so the receiver must log it.
+        await using var host = await ReceiverHost.StartAsync();
+        host.Handler.DisposeFails = true;
+        if (handlerYields)
+        {
+            host.Handler.Behavior = async (_, _) => await Task.Yield();
+        }
+
+        using var response = await Deliveries.PostAsync(host.Client, Deliveries.ContactDelete);
+        await Eventually.TrueAsync("the failed release of the handler's services is logged", () => host.Logs.GetSnapshot().Any(r => r.Id.Id == 1409));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var failure = Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 1409);
+        Assert.Equal(LogLevel.Error, failure.Level);
+        Assert.Contains("System.InvalidOperationException", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("contact.delete", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Message.Contains("hunter2", StringComparison.Ordinal) || r.Exception is not null);
     }
 
     [Fact]
