@@ -43,4 +43,8 @@ internal static partial class HookLog
     [LoggerMessage(EventId = 1408, EventName = "HookHandlerFailedAfterAnswer", Level = LogLevel.Error,
         Message = "The REST hook handler threw {ExceptionType} on a {EventKey} delivery after the receiver had answered 503 (it ran past its budget or Keap hung up, and it did not stop when cancelled); Keap delivers it again")]
     public static partial void HandlerFailedAfterAnswer(ILogger logger, string exceptionType, string eventKey);
+
+    [LoggerMessage(EventId = 1409, EventName = "HookHandlerServicesDisposeFailed", Level = LogLevel.Error,
+        Message = "Disposing the services of the REST hook handler threw {ExceptionType} after a {EventKey} delivery ended; the receiver's answer stands")]
+    public static partial void HandlerServicesDisposeFailed(ILogger logger, string exceptionType, string eventKey);
 }

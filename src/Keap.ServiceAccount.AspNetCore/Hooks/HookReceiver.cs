@@ -153,7 +153,7 @@ internal sealed class HookReceiver
         var linked = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, context.RequestAborted);
         var cancellationToken = linked.Token;
         var handling = StartHandler(scope.ServiceProvider, delivery, cancellationToken);
-        _ = ReleaseWhenEndedAsync(handling, scope, budget, linked);
+        _ = ReleaseWhenEndedAsync(handling, scope, budget, linked, eventKey);
         try
         {
             // WaitAsync: the answer goes at the budget even when the handler ignores its token.
@@ -195,7 +195,8 @@ internal sealed class HookReceiver
         }
     }
 
-    private static async Task ReleaseWhenEndedAsync(Task handling, AsyncServiceScope scope, CancellationTokenSource budget, CancellationTokenSource linked)
+    /// <summary>Disposes the handler's scope and token sources once it ended; nobody awaits this, so it never throws.</summary>
+    private async Task ReleaseWhenEndedAsync(Task handling, AsyncServiceScope scope, CancellationTokenSource budget, CancellationTokenSource linked, string eventKey)
     {
         try
         {
@@ -205,11 +206,18 @@ internal sealed class HookReceiver
         {
             // Observed and logged by the receiver, before or after its answer.
         }
-        finally
+
+        linked.Dispose();
+        budget.Dispose();
+        try
         {
-            linked.Dispose();
-            budget.Dispose();
             await scope.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // A scoped service whose Dispose throws (a DbContext on a broken connection) would otherwise fault a task
+            // nobody observes, and the application would never hear of it.
+            LogFailure(e, eventKey, HookLog.HandlerServicesDisposeFailed);
         }
     }
 

@@ -44,8 +44,9 @@ internal sealed class FileHookSecretStore(FileTokenStore tokens) : IKeapHookSecr
         {
             text = File.ReadAllText(_path, Encoding.UTF8);
         }
-        catch (FileNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
+            // No directory yet is no secret yet: taking the lock creates the directory, as the token store's first use does.
             return null;
         }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
 
 namespace Keap.ServiceAccount.AspNetCore.Tests.Hooks;
 
@@ -67,13 +68,8 @@ public sealed class KeapHookReceiverTests
     public async Task One_id_however_its_number_is_written_gives_one_id_and_one_delivery_key(string id)
     {
         // A handler skips what it applied by delivery key and looks the contact up by id: 17.0 is contact 17, not another.
-        await using var host = await ReceiverHost.StartAsync();
+        var item = await HandOverOneIdAsync(id);
 
-        using var response = await Deliveries.PostAsync(host.Client,
-            $$"""{"event_key":"contact.delete","object_type":"contact","object_keys":[{"id":{{id}},"apiUrl":"","timestamp":"2026-12-06T08:59:30Z"}]}""");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var item = Assert.Single(Assert.Single(host.Handler.Deliveries).Objects);
         Assert.Equal(("17", "contact.delete:17:2026-12-06T08:59:30.0000000Z"), (item.Id, item.DeliveryKey));
     }
 
@@ -87,6 +83,41 @@ public sealed class KeapHookReceiverTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["17.5", "1e40"], Assert.Single(host.Handler.Deliveries).Objects.Select(o => o.Id));
+    }
+
+    [Theory]
+    [InlineData("17.0000000000000000000000000001", "17.0000000000000000000000000001")]
+    [InlineData("16.99999999999999999999999999999", "16.99999999999999999999999999999")]
+    [InlineData("0.99999999999999999999999999999", "0.99999999999999999999999999999")]
+    [InlineData("1e-400", "1e-400")]
+    [InlineData("79228162514264337593543950335.4", "79228162514264337593543950335.4")]
+    [InlineData("1e99999999999999999999", "1e99999999999999999999")]
+    [InlineData("-1.5e-99999999999999999999", "-1.5e-99999999999999999999")]
+    [InlineData("-17.0", "-17")]
+    [InlineData("-0", "0")]
+    [InlineData("0.000", "0")]
+    [InlineData("0e-99999999999999999999", "0")]
+    [InlineData("1.0e28", "10000000000000000000000000000")]
+    [InlineData("9223372036854775807.000", "9223372036854775807")]
+    [InlineData("9.9999999999999999999999999999e28", "99999999999999999999999999999")]
+    public async Task A_whole_number_id_gets_its_plain_form_and_one_a_hair_from_whole_is_kept_not_rounded_onto_another(string id, string expected)
+    {
+        // Rounded, 17.0000000000000000000000000001 would be contact 17 and share 17's delivery key.
+        var item = await HandOverOneIdAsync(id);
+
+        Assert.Equal((expected, $"contact.delete:{expected}:2026-12-06T08:59:30.0000000Z"), (item.Id, item.DeliveryKey));
+    }
+
+    /// <summary>Delivers one <c>contact.delete</c> change whose id is the JSON <paramref name="id"/>; returns what the handler was given.</summary>
+    private static async Task<KeapHookObject> HandOverOneIdAsync(string id)
+    {
+        await using var host = await ReceiverHost.StartAsync();
+
+        using var response = await Deliveries.PostAsync(host.Client,
+            $$"""{"event_key":"contact.delete","object_type":"contact","object_keys":[{"id":{{id}},"apiUrl":"","timestamp":"2026-12-06T08:59:30Z"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Assert.Single(Assert.Single(host.Handler.Deliveries).Objects);
     }
 
     [Fact]
@@ -430,6 +461,30 @@ public sealed class KeapHookReceiverTests
         var dependency = host.Handler.LastDependency!;
         await Eventually.TrueAsync("the handler's scope is disposed once it ended", () => dependency.Disposed);
         return response.StatusCode;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_scoped_service_that_throws_when_disposed_after_the_handler_is_logged_not_left_unobserved(bool handlerYields)
+    {
+        // The scope is released in the background once the handler ends: nobody awaits that, so the receiver must log it.
+        await using var host = await ReceiverHost.StartAsync();
+        host.Handler.DisposeFails = true;
+        if (handlerYields)
+        {
+            host.Handler.Behavior = async (_, _) => await Task.Yield();
+        }
+
+        using var response = await Deliveries.PostAsync(host.Client, Deliveries.ContactDelete);
+        await Eventually.TrueAsync("the failed release of the handler's services is logged", () => host.Logs.GetSnapshot().Any(r => r.Id.Id == 1409));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var failure = Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 1409);
+        Assert.Equal(LogLevel.Error, failure.Level);
+        Assert.Contains("System.InvalidOperationException", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("contact.delete", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Message.Contains("hunter2", StringComparison.Ordinal) || r.Exception is not null);
     }
 
     [Fact]

@@ -131,6 +131,9 @@ internal sealed class HandlerProbe
     /// <summary>The scoped dependency the last handler was given.</summary>
     public ScopedDependency? LastDependency { get; set; }
 
+    /// <summary>Whether the scoped dependency throws when its scope disposes it (a DbContext whose connection broke, say).</summary>
+    public bool DisposeFails { get; set; }
+
     public IReadOnlyList<KeapHookDelivery> Deliveries
     {
         get
@@ -163,11 +166,18 @@ internal sealed class RecordingHandler(HandlerProbe probe, ScopedDependency depe
 }
 
 /// <summary>A scoped service of the handler's (a DbContext, say), which says when its scope disposed it.</summary>
-internal sealed class ScopedDependency : IDisposable
+internal sealed class ScopedDependency(HandlerProbe probe) : IDisposable
 {
     private int _disposed;
 
     public bool Disposed => Volatile.Read(ref _disposed) == 1;
 
-    public void Dispose() => Volatile.Write(ref _disposed, 1);
+    public void Dispose()
+    {
+        Volatile.Write(ref _disposed, 1);
+        if (probe.DisposeFails)
+        {
+            throw new InvalidOperationException("dispose failed on row hunter2");
+        }
+    }
 }

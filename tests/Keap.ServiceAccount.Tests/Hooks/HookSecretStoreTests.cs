@@ -74,6 +74,19 @@ public sealed class FileHookSecretStoreTests : HookSecretStoreContract
     }
 
     [Fact]
+    public async Task Before_the_token_store_made_its_directory_the_secret_is_created_there_as_a_token_would_be()
+    {
+        // The token store creates a missing directory on its first use; a receiver asked before the first connect
+        // (or after the directory was removed) must not answer 503 for a directory it could make.
+        var tokenPath = Path.Combine(_directory, "not-yet", "token.json");
+
+        var secret = await CreateStore(k => k.UseFileTokenStore(tokenPath)).GetOrCreateAsync();
+
+        Assert.True(secret == File.ReadAllText(tokenPath + ".hook-secret"), "the secret returned is not the one stored");
+        Assert.True(secret == await CreateStore(k => k.UseFileTokenStore(tokenPath)).GetOrCreateAsync(), "another store reads another secret");
+    }
+
+    [Fact]
     public async Task With_a_token_protector_the_secret_is_stored_protected()
     {
         var secret = await CreateStore(k => k.UseTokenProtector<ReversingProtector>()).GetOrCreateAsync();
