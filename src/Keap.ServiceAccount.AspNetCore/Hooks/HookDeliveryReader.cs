@@ -13,12 +13,6 @@ internal static partial class HookDeliveryReader
     /// <summary>Keap batches at most 1,000 objects in one delivery.</summary>
     internal const int MaxObjects = 1000;
 
-    /// <summary>
-    /// The most digits a whole-number id is rewritten to (as many as a <see cref="decimal"/> holds): Keap's ids are 64-bit
-    /// integers, so a longer number is no id of Keap's and stays as written rather than grow without limit (<c>1e999999999</c>).
-    /// </summary>
-    private const int MaxPlainDigits = 29;
-
     /// <summary>Reads <paramref name="body"/>; on success <paramref name="problem"/> is null.</summary>
     public static KeapHookDelivery? Read(ReadOnlySpan<byte> body, out string? problem)
     {
@@ -124,48 +118,25 @@ internal static partial class HookDeliveryReader
     }
 
     /// <summary>
-    /// The id as text. A whole number is written in its one plain form (<c>17.0</c> and <c>1.7e1</c> are contact 17, so
-    /// they get 17's delivery key and look up contact 17); any other number stays as Keap wrote it.
+    /// A JSON number that is exactly a whole number: a fraction or exponent is allowed only if it leaves no fractional
+    /// digit (<c>17.0</c>, <c>1.7e1</c>); 64 bits, as Keap's REST v1, which sends hooks, types its ids (<c>int64</c>).
+    /// </summary>
+    private const NumberStyles WholeNumber = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
+
+    /// <summary>
+    /// The id as text. A whole number in Keap's 64-bit id range is written in its one plain form (<c>17.0</c> and
+    /// <c>1.7e1</c> are contact 17, so they get 17's delivery key and look up contact 17); any other number stays as
+    /// Keap wrote it.
     /// </summary>
     private static string? IdText(JsonElement id) => id.ValueKind switch
     {
-        JsonValueKind.Number => PlainWholeNumber(id.GetRawText()) ?? id.GetRawText(),
+        // Parsed on its digits, never through a double or decimal, which would round a number a hair from whole onto it.
+        JsonValueKind.Number when long.TryParse(id.GetRawText(), WholeNumber, CultureInfo.InvariantCulture, out var whole) =>
+            whole.ToString(CultureInfo.InvariantCulture),
+        JsonValueKind.Number => id.GetRawText(),
         JsonValueKind.String when !string.IsNullOrWhiteSpace(id.GetString()) => id.GetString()!.Trim(),
         _ => null,
     };
-
-    /// <summary>
-    /// <paramref name="number"/> (a JSON number) in plain integer form when it is exactly a whole number of at most
-    /// <see cref="MaxPlainDigits"/> digits, else null. Worked out on the digits: a decimal or a double would round a
-    /// number a hair from a whole one onto it (<c>17.0000000000000000000000000001</c> would become contact 17).
-    /// </summary>
-    private static string? PlainWholeNumber(string number)
-    {
-        var exponentAt = number.AsSpan().IndexOfAny('e', 'E');
-        var mantissa = (exponentAt < 0 ? number : number[..exponentAt]).TrimStart('-');
-        var point = mantissa.IndexOf('.', StringComparison.Ordinal);
-        var digits = (point < 0 ? mantissa : mantissa.Remove(point, 1)).TrimStart('0');
-        if (digits.Length == 0)
-        {
-            return "0"; // -0, 0.0 and 0e9 are all zero
-        }
-
-        // The exponent may have any number of digits (JSON sets no limit): beyond nine it is out of an id's reach.
-        var exponentText = exponentAt < 0 ? "0" : number[(exponentAt + 1)..].TrimStart('+');
-        var exponentDigits = exponentText.TrimStart('-').TrimStart('0');
-        if (exponentDigits.Length > 9)
-        {
-            return null;
-        }
-
-        var significant = digits.TrimEnd('0');
-        var exponent = (exponentDigits.Length == 0 ? 0 : long.Parse(exponentDigits, CultureInfo.InvariantCulture)) * (exponentText.StartsWith('-') ? -1 : 1)
-            - (point < 0 ? 0 : mantissa.Length - point - 1)
-            + (digits.Length - significant.Length);
-        return exponent < 0 || significant.Length + exponent > MaxPlainDigits
-            ? null
-            : (number.StartsWith('-') ? "-" : string.Empty) + significant + new string('0', (int)exponent);
-    }
 
     /// <summary>An ISO-8601 date and time; one without an offset is UTC, as Keap sends them.</summary>
     private static DateTimeOffset? ParseTimestamp(string? text) =>
