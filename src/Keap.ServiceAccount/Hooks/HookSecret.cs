@@ -38,15 +38,19 @@ internal static class HookSecret
             return Check(stored.Trim(), source);
         }
 
+        string unprotected;
         try
         {
-            return Check(protector.Unprotect(stored.Trim()), source);
+            unprotected = protector.Unprotect(stored.Trim());
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Any failure, as for the token (TokenSerializer): an application's protector may throw its own exceptions.
             throw new TokenStoreException(
                 $"The REST hook path secret stored in {source} cannot be unprotected ({ex.GetType().Name}). It was left as it is; check the token protector's keys.",
                 ex);
         }
+
+        return Check(unprotected, source);
     }
 }

@@ -118,6 +118,26 @@ public sealed class FileHookSecretStoreTests : HookSecretStoreContract
         Assert.Equal(plain, File.ReadAllText(SecretPath));
     }
 
+    [Fact]
+    public async Task A_protector_failing_with_its_own_exception_is_reported_as_the_store_failing_and_the_secret_kept()
+    {
+        var plain = await CreateStore().GetOrCreateAsync();
+
+        var failure = await Assert.ThrowsAsync<TokenStoreException>(async () => await CreateStore(k => k.UseTokenProtector<FormatFailingProtector>()).GetOrCreateAsync());
+
+        Assert.IsType<FormatException>(failure.InnerException);
+        Assert.DoesNotContain(plain, failure.Message, StringComparison.Ordinal);
+        Assert.Equal(plain, File.ReadAllText(SecretPath));
+    }
+
+    /// <summary>An application's protector that fails with its own exception type rather than a CryptographicException.</summary>
+    internal sealed class FormatFailingProtector : ITokenProtector
+    {
+        public string Protect(string plaintext) => plaintext;
+
+        public string Unprotect(string protectedData) => throw new FormatException("not my format");
+    }
+
     internal sealed class ReversingProtector : ITokenProtector
     {
         public string Protect(string plaintext) => "p:" + new string(plaintext.Reverse().ToArray());
