@@ -4,9 +4,7 @@ using System.Net.Sockets;
 using Keap.ServiceAccount.AspNetCore.Tests.Connect;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -57,12 +55,7 @@ internal sealed class AppHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Logging:LogLevel:Default"] = "Trace",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        });
-        builder.Logging.ClearProviders().AddConfiguration(builder.Configuration.GetSection("Logging")).AddFakeLogging();
+        builder.CaptureLogsAsTheReadmeAdvises();
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var clock = new FakeTimeProvider(keap.Clock.GetUtcNow());
         builder.Services.AddSingleton(clock);

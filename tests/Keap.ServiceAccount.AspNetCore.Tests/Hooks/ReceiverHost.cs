@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -53,15 +52,8 @@ internal sealed class ReceiverHost : IAsyncDisposable
             builder.WebHost.UseTestServer();
         }
 
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            // As the README advises (and the ASP.NET Core templates set): the framework's request and routing lines
-            // carry the URL, and so the path secret. Everything else, the receiver's own logs included, at every level.
-            ["Logging:LogLevel:Default"] = "Trace",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        });
+        builder.CaptureLogsAsTheReadmeAdvises();
         builder.Configuration.AddInMemoryCollection(settings ?? []);
-        builder.Logging.ClearProviders().AddConfiguration(builder.Configuration.GetSection("Logging")).AddFakeLogging();
 
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
         builder.Services.AddSingleton(time);
